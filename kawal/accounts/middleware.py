@@ -1,0 +1,15 @@
+from kawal.accounts.audit import current_actor
+
+
+class AuditActorMiddleware:
+    """Makes the request's user the actor of every audited write during the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_actor.set(getattr(request, "user", None))
+        try:
+            return self.get_response(request)
+        finally:
+            current_actor.reset(token)

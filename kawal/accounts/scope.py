@@ -1,0 +1,76 @@
+"""Who may see what: a user's roles over regions, turned into query filters.
+
+Every page and API call asks here, and the answer is a Q applied in the query itself,
+so a row outside the caller's scope never leaves the database.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from kawal.accounts.models import Role, RoleGrant
+from kawal.territory.codes import within
+
+PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset[str]
+    regions: tuple[str, ...]  # region codes the user holds any role over
+
+    def filter(self, field: str) -> Q:
+        """Rows whose hierarchical code `field` lies inside one of the user's regions."""
+        if not self.regions:
+            return Q(pk__in=[])
+        q = Q()
+        for code in self.regions:
+            q |= within(field, code)
+        return q
+
+    def covers(self, region_code: str) -> bool:
+        return any(
+            region_code == code or region_code.startswith((code + ".", code + "-"))
+            for code in self.regions
+        )
+
+    @property
+    def sees_personnel(self) -> bool:
+        return bool(self.roles & PERSONNEL_ROLES)
+
+    @property
+    def home(self) -> str | None:
+        """The broadest region the user holds: where their pages start."""
+        return min(self.regions, key=len) if self.regions else None
+
+
+def scope_of(user) -> Scope:
+    if not user or not user.is_authenticated:
+        return Scope(frozenset(), ())
+    cached = getattr(user, "_kawal_scope", None)
+    if cached is not None:
+        return cached
+    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "region_id"))
+    regions = {code for _, code in grants}
+    # Drop regions already inside a broader one the user holds.
+    broadest = tuple(
+        sorted(c for c in regions if not any(c != o and c.startswith(o + ".") for o in regions))
+    )
+    scope = Scope(frozenset(r for r, _ in grants), broadest)
+    user._kawal_scope = scope
+    return scope
+
+
+def require_region(user, region_code: str) -> Scope:
+    scope = scope_of(user)
+    if not scope.covers(region_code):
+        raise PermissionDenied(f"region {region_code} is outside your scope")
+    return scope
+
+
+def require_personnel(user) -> Scope:
+    scope = scope_of(user)
+    if not scope.sees_personnel:
+        raise PermissionDenied("your role may not see personnel data")
+    return scope

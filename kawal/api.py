@@ -1,0 +1,30 @@
+"""The NinjaAPI: mounts each app's router under /api/v1."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+from kawal.accounts.api_auth import BearerToken
+from kawal.command.api import router as command_router
+from kawal.personnel.api import router as personnel_router
+
+api = NinjaAPI(
+    title="Kawal API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionAuth()],
+    description="Election-security operations: territory, personnel, custody, plan, incidents.",
+)
+api.add_router("", command_router)
+api.add_router("", personnel_router)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)

@@ -1,0 +1,117 @@
+"""The picture of one region and its children: TPS, voters, boxes by state, personnel.
+
+Every figure is one grouped query over hierarchical codes, so the number of queries
+stays the same however many TPS or boxes the region holds.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+from django.db.models.functions import Substr
+
+from kawal.custody.models import Box
+from kawal.personnel.models import Force, Member
+from kawal.territory.codes import within
+from kawal.territory.models import TPS, Region
+
+TPS_CODE_LENGTH = len("35.10.01.2001-001")
+
+
+@dataclass
+class Totals:
+    tps: int = 0
+    voters: int = 0
+    boxes: int = 0
+    boxes_by_state: dict[str, int] = field(default_factory=dict)
+    personnel: dict[str, int] = field(default_factory=lambda: {f: 0 for f in Force.values})
+
+
+@dataclass
+class AreaStatus:
+    code: str
+    name: str
+    level: str
+    totals: Totals
+
+
+@dataclass
+class RegionStatus:
+    region: AreaStatus
+    children: list[AreaStatus]
+    # Members based above the children's level (Polresta HQ and BKO units).
+    unassigned_personnel: dict[str, int]
+
+
+def _children(region: Region) -> list[tuple[str, str, str]]:
+    if region.level == Region.Level.DESA:
+        return [
+            (code, f"TPS {number:03d}", "tps")
+            for code, number in TPS.objects.filter(village=region).values_list("code", "number")
+        ]
+    return list(region.children.order_by("code").values_list("code", "name", "level"))
+
+
+def region_status(region: Region, *, with_personnel: bool) -> RegionStatus:
+    children = _children(region)
+    child_len = len(children[0][0]) if children else TPS_CODE_LENGTH
+    by_child: dict[str, Totals] = defaultdict(Totals)
+
+    tps_rows = (
+        TPS.objects.filter(within("code", region.code))
+        .annotate(child=Substr("code", 1, child_len))
+        .values("child")
+        .annotate(n=Count("id"), voters=Sum("voters"))
+    )
+    for row in tps_rows:
+        by_child[row["child"]].tps = row["n"]
+        by_child[row["child"]].voters = row["voters"] or 0
+
+    box_rows = (
+        Box.objects.filter(within("code", region.code))
+        .annotate(child=Substr("code", 1, child_len))
+        .values("child", "state")
+        .annotate(n=Count("id"))
+    )
+    for row in box_rows:
+        totals = by_child[row["child"]]
+        totals.boxes += row["n"]
+        totals.boxes_by_state[row["state"]] = totals.boxes_by_state.get(row["state"], 0) + row["n"]
+
+    unassigned = {f: 0 for f in Force.values}
+    if with_personnel:
+        member_rows = (
+            Member.objects.filter(within("region__code", region.code))
+            .annotate(child=Substr("region_id", 1, child_len))
+            .values("child", "force")
+            .annotate(n=Count("id"))
+        )
+        for row in member_rows:
+            if len(row["child"]) == child_len:
+                by_child[row["child"]].personnel[row["force"]] += row["n"]
+            else:
+                unassigned[row["force"]] += row["n"]
+
+    child_statuses = [
+        AreaStatus(code, name, level, by_child.get(code, Totals())) for code, name, level in children
+    ]
+    total = Totals()
+    for child in child_statuses:
+        _add(total, child.totals)
+    for force, n in unassigned.items():
+        total.personnel[force] += n
+    return RegionStatus(
+        region=AreaStatus(region.code, region.name, region.level, total),
+        children=child_statuses,
+        unassigned_personnel=unassigned,
+    )
+
+
+def _add(into: Totals, other: Totals) -> None:
+    into.tps += other.tps
+    into.voters += other.voters
+    into.boxes += other.boxes
+    for state, n in other.boxes_by_state.items():
+        into.boxes_by_state[state] = into.boxes_by_state.get(state, 0) + n
+    for force, n in other.personnel.items():
+        into.personnel[force] += n

@@ -1,0 +1,48 @@
+"""The demo users named in DESIGN.md, one per role, and their logins."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from kawal.accounts.models import ApiToken, Role, RoleGrant
+from kawal.territory.models import Region
+
+DEMO_PASSWORD = "kawal-demo"
+FIELD_DISTRICT = "35.10.16"  # petugas serves in Banyuwangi town
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    region: str
+    password: str
+    token: str
+
+
+def _user(username: str, role: str, region: str, *, staff: bool = False) -> None:
+    user = get_user_model().objects.create_user(
+        username, password=DEMO_PASSWORD, is_staff=staff, is_superuser=staff
+    )
+    RoleGrant.objects.create(user=user, role=role, region_id=region)
+
+
+def create_demo_users(regency: str) -> None:
+    _user("komandan", Role.COMMAND, regency)
+    for district in Region.objects.filter(parent_id=regency).order_by("code"):
+        _user(f"polsek-{slugify(district.name)}", Role.SECTOR, district.code)
+    _user("petugas", Role.FIELD, FIELD_DISTRICT)
+    _user("pemantau", Role.OBSERVER, regency)
+    _user("admin", Role.ADMIN, regency, staff=True)
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Each demo user with a fresh API token, for printing at start-up."""
+    logins = []
+    for grant in RoleGrant.objects.select_related("user").filter(
+        user__username__in=["komandan", "polsek-banyuwangi", "petugas", "pemantau", "admin"]
+    ).order_by("id"):
+        _, token = ApiToken.issue(grant.user)
+        logins.append(DemoLogin(grant.user.username, grant.role, grant.region_id, DEMO_PASSWORD, token))
+    return logins

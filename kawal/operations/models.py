@@ -1,0 +1,65 @@
+"""An operation, its stages and time windows, and the election's contests."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kawal.territory.models import Region
+
+
+class Operation(models.Model):
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="operations")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    timezone = models.CharField(max_length=40, default="Asia/Jakarta")
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    class Kind(models.TextChoices):
+        DISTRIBUTION = "distribution", _("distribusi logistik")
+        QUIET = "quiet", _("masa tenang")
+        VOTING = "voting", _("pemungutan dan penghitungan suara")
+        RETURN = "return", _("pengembalian kotak suara")
+        RECAP_PPK = "recap_ppk", _("rekapitulasi kecamatan (PPK)")
+        RECAP_KPU = "recap_kpu", _("rekapitulasi kabupaten (KPU)")
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["operation", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "kind"], name="one_stage_of_a_kind"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="stage_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Contest(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="contests")
+    code = models.CharField(max_length=3)  # BUP, GUB
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["operation", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "code"], name="contest_code_per_operation")
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,44 @@
+from ninja import Query, Router, Schema
+
+from kawal.accounts.scope import require_personnel, require_region
+from kawal.personnel.models import Member
+from kawal.territory.codes import within
+
+router = Router(tags=["personnel"])
+
+
+class MemberOut(Schema):
+    nrp: str
+    name: str
+    rank: str
+    force: str
+    unit: str
+    region: str
+    phone: str
+
+
+class PersonnelQuery(Schema):
+    region: str
+    force: str | None = None
+
+
+@router.get("/personnel", response=list[MemberOut])
+def personnel(request, q: Query[PersonnelQuery]):
+    """Members based in a region. An observer is denied: personnel data never reaches them."""
+    require_personnel(request.user)
+    scope = require_region(request.user, q.region)
+    members = Member.objects.filter(within("region__code", q.region), scope.filter("region__code"))
+    if q.force:
+        members = members.filter(force=q.force)
+    return [
+        {
+            "nrp": m["nrp"],
+            "name": m["name"],
+            "rank": m["rank"],
+            "force": m["force"],
+            "unit": m["unit__name"],
+            "region": m["region_id"],
+            "phone": m["phone"],
+        }
+        for m in members.values("nrp", "name", "rank", "force", "unit__name", "region_id", "phone")
+    ]

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from kawal.territory.models import TPS, Region, Sector
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "kind", "parent")
+    list_filter = ("level", "kind")
+    search_fields = ("code", "name")
+    exclude = ("boundary",)
+
+
+@admin.register(TPS)
+class TPSAdmin(admin.ModelAdmin):
+    list_display = ("code", "village", "voters", "risk", "address")
+    list_filter = ("risk",)
+    search_fields = ("code", "address", "village__name")
+    raw_id_fields = ("village",)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "district")
+    list_filter = ("kind",)

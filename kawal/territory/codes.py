@@ -1,0 +1,29 @@
+"""Kemendagri region codes and TPS/box codes: parsing and prefix scoping."""
+
+import re
+
+from django.db.models import Q
+
+REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+TPS_CODE = re.compile(r"^(?P<village>\d{2}\.\d{2}\.\d{2}\.\d{4})-(?P<number>\d{3})$")
+
+
+def is_region_code(code: str) -> bool:
+    return bool(REGION_CODE.match(code))
+
+
+def tps_code(village_code: str, number: int) -> str:
+    return f"{village_code}-{number:03d}"
+
+
+def within(field: str, region_code: str) -> Q:
+    """Rows whose hierarchical code `field` lies in `region_code` (itself included).
+
+    Region, TPS and box codes all extend their parent's code, so scope is a prefix match
+    that stops at a separator: `35.10.01` must not match `35.10.010`.
+    """
+    return (
+        Q(**{field: region_code})
+        | Q(**{f"{field}__startswith": region_code + "."})
+        | Q(**{f"{field}__startswith": region_code + "-"})
+    )
