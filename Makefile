@@ -1,0 +1,34 @@
+# Kawal: `make demo` serves the Banyuwangi operation; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: demo test bench lint messages system-packages
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# Debian packages: chromium for the browser tests, pango for WeasyPrint's PDFs.
+system-packages:
+	@scripts/system-packages.sh
+
+demo: $(STAMP) system-packages
+	$(BIN)/kawal demo
+
+test: $(STAMP) system-packages
+	scripts/test.sh
+
+bench: $(STAMP) system-packages
+	$(BIN)/python -m benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check kawal tests benchmarks
+
+# Needs gettext's msgfmt; the compiled .mo files are committed so nothing else does.
+messages: $(STAMP)
+	cd kawal && ../$(BIN)/kawal makemessages -l id -l en --no-obsolete && ../$(BIN)/kawal compilemessages

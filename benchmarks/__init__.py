@@ -1,0 +1,19 @@
+"""Kawal's benchmarks: one module per figure; `make bench` runs them all into BENCHMARKS.md.
+
+Each module `benchmarks/bench_<name>.py` has `run() -> list[Figure]`. Every figure carries
+its floor, measured in the same run (for ingest: the same rows written by the bare
+database driver), so a reader can judge the figure against this machine, not a guess.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # what was measured
+    value: float
+    unit: str
+    floor: float | None  # the same work done the most direct way, in the same run
+    floor_label: str
+    aim: str = ""  # the figure the issue asks for, if any
+    note: str = ""

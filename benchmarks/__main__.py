@@ -1,0 +1,69 @@
+"""Run every benchmark module and write BENCHMARKS.md.
+
+`python -m benchmarks` runs them all; `python -m benchmarks planner` runs the named ones.
+Benchmarks use their own data directory (var/bench), never the demo's.
+"""
+
+import importlib
+import os
+import platform
+import pkgutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules(selected: list[str]) -> list[str]:
+    names = sorted(
+        m.name[len("bench_"):]
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if m.name.startswith("bench_")
+    )
+    return [n for n in names if not selected or n in selected]
+
+
+def _cell(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+
+
+def main(selected: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.settings")
+    os.environ.setdefault("KAWAL_DATA_DIR", str(ROOT / "var" / "bench"))
+    import django
+
+    django.setup()
+    from benchmarks import Figure
+
+    figures: list[tuple[str, Figure]] = []
+    for name in _modules(selected):
+        print(f"== benchmark {name}", flush=True)
+        module = importlib.import_module(f"benchmarks.bench_{name}")
+        for figure in module.run():
+            print(f"   {figure.name}: {_cell(figure.value, figure.unit)} (floor {_cell(figure.floor, figure.unit)})")
+            figures.append((name, figure))
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Each figure sits beside its floor, measured in the same run.",
+        "",
+        "| benchmark | figure | value | floor | floor is | aim | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, f in figures:
+        lines.append(
+            f"| {name} | {f.name} | {_cell(f.value, f.unit)} | {_cell(f.floor, f.unit)} | "
+            f"{f.floor_label} | {f.aim} | {f.note} |"
+        )
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
+    print(f"wrote {ROOT / 'BENCHMARKS.md'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole suite: every test on SQLite, then every database test again on PostgreSQL.
+# Under CI (CI=true) an unreachable PostgreSQL fails the run; elsewhere it is skipped, loudly.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_URL="${KAWAL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/kawal}"
+
+echo "== Kawal tests on SQLite"
+env -u KAWAL_DATABASE_URL $BIN/pytest "$@"
+sqlite_rc=$?
+
+if $BIN/python - "$PG_URL" <<'PY'
+import sys, psycopg
+from urllib.parse import urlparse
+u = urlparse(sys.argv[1])
+try:
+    psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username, dbname="postgres", connect_timeout=3).close()
+except Exception as exc:
+    print(f"PostgreSQL unreachable: {exc}", file=sys.stderr)
+    sys.exit(1)
+PY
+then
+  echo "== Kawal database tests on PostgreSQL ($PG_URL)"
+  KAWAL_DATABASE_URL="$PG_URL" $BIN/pytest "$@"
+  pg_rc=$?
+elif [ "${CI:-}" = "true" ]; then
+  echo "FAIL: PostgreSQL at $PG_URL can't be reached, and CI needs it." >&2
+  pg_rc=1
+else
+  echo "SKIPPED: the PostgreSQL half of the suite ($PG_URL can't be reached)."
+  pg_rc=0
+fi
+[ $sqlite_rc -eq 0 ] && [ $pg_rc -eq 0 ]
