@@ -1,0 +1,81 @@
+"""Region scope and roles, enforced in both the pages and the API."""
+
+from django.test import Client
+
+from tests.conftest import bearer, logged_in
+
+
+def test_the_api_refuses_a_caller_without_a_token(demo):
+    assert Client().get("/api/v1/status?region=35.10").status_code == 401
+    bad = {"HTTP_AUTHORIZATION": "Bearer kwl_not-a-real-token"}
+    assert Client().get("/api/v1/status?region=35.10", **bad).status_code == 401
+
+
+def test_komandan_sees_the_whole_regency_in_the_status_api(demo):
+    body = Client().get("/api/v1/status?region=35.10", **bearer("komandan")).json()
+    assert body["region"]["totals"]["tps"] == 2_732
+    assert body["region"]["totals"]["voters"] == 1_348_925
+    assert body["region"]["totals"]["boxes"] == 5_464
+    assert len(body["children"]) == 25
+    assert sum(c["totals"]["tps"] for c in body["children"]) == 2_732
+
+
+def test_a_sector_user_sees_only_their_district_in_the_api(demo):
+    headers = bearer("polsek-pesanggaran")
+    assert Client().get("/api/v1/status?region=35.10", **headers).status_code == 403
+    assert Client().get("/api/v1/status?region=35.10.02", **headers).status_code == 403
+    own = Client().get("/api/v1/status?region=35.10.01", **headers)
+    assert own.status_code == 200
+    assert {c["code"][:8] for c in own.json()["children"]} == {"35.10.01"}
+    village = Client().get("/api/v1/status?region=35.10.01.2001", **headers).json()
+    assert all(c["code"].startswith("35.10.01.2001-") for c in village["children"])
+
+
+def test_a_sector_user_gets_only_their_districts_personnel(demo):
+    headers = bearer("polsek-pesanggaran")
+    members = Client().get("/api/v1/personnel?region=35.10.01", **headers).json()
+    assert members
+    assert all(m["region"].startswith("35.10.01") for m in members)
+    assert Client().get("/api/v1/personnel?region=35.10", **headers).status_code == 403
+
+
+def test_an_observer_is_denied_personnel(demo):
+    headers = bearer("pemantau")
+    response = Client().get("/api/v1/personnel?region=35.10", **headers)
+    assert response.status_code == 403
+    assert "nrp" not in response.content.decode()
+
+
+def test_an_observer_gets_status_without_personnel_counts(demo):
+    body = Client().get("/api/v1/status?region=35.10", **bearer("pemantau")).json()
+    assert body["region"]["totals"]["tps"] == 2_732
+    assert "personnel" not in body["region"]["totals"]
+
+
+def test_a_sector_user_lands_on_their_district_page_and_cannot_open_another(demo):
+    client = logged_in("polsek-pesanggaran")
+    home = client.get("/")
+    assert home.status_code == 302 and home.url == "/region/35.10.01/"
+    page = client.get("/region/35.10.01/").content.decode()
+    assert 'data-region="35.10.01.2001"' in page
+    assert 'data-region="35.10.02' not in page
+    assert client.get("/region/35.10/").status_code == 403
+    assert client.get("/region/35.10.02/").status_code == 403
+
+
+def test_the_overview_shows_the_25_districts_with_their_figures(demo):
+    page = logged_in("komandan").get("/region/35.10/").content.decode()
+    assert page.count('<path data-region="35.10.') == 25
+    assert page.count('<tr data-region="35.10.') == 25
+    assert "1.348.925" in page  # voters, in Indonesian number format
+
+
+def test_an_observer_page_shows_no_personnel_figures(demo):
+    page = logged_in("pemantau").get("/region/35.10/").content.decode()
+    assert 'data-total="tps"' in page
+    assert 'data-total="polri"' not in page
+
+
+def test_pages_need_a_login(demo):
+    response = Client().get("/region/35.10/")
+    assert response.status_code == 302 and response.url.startswith("/login/")
