@@ -64,7 +64,7 @@ def _svg_map_cached(child_codes: tuple[str, ...]) -> SvgMap:
     bounds = (min(xs0), min(ys0), max(xs1), max(ys1))
     scale = WIDTH / (bounds[2] - bounds[0])
     # Simplify to about a pixel: a wall screen doesn't need survey precision.
-    tolerance = 0.8 / scale
+    tolerance = 0.4 / scale
     shapes = tuple(
         MapShape(
             r.code,

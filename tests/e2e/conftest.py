@@ -93,7 +93,7 @@ def login(browser, server):
         page.goto(f"{server}/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", "kawal-demo")
-        page.click("button[type=submit]")
+        page.click("section.login button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 
