@@ -63,3 +63,44 @@ class Contest(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+def default_leg_hours() -> dict[str, float]:
+    """How long each leg may take, in hours, before a box in transit is overdue (inferred)."""
+    return {
+        "kpu_ppk": 8, "ppk_pps": 6, "pps_tps": 4,
+        "tps_pps": 4, "pps_ppk": 6, "ppk_kpu": 8,
+    }
+
+
+class CustodyRules(models.Model):
+    """How the custody rules judge an operation's boxes. Every figure is a default to change."""
+
+    operation = models.OneToOneField(Operation, on_delete=models.CASCADE, related_name="custody_rules")
+    require_joint_escort = models.BooleanField(
+        default=False, help_text=_("A departure needs a TNI escort besides the Polri one.")
+    )
+    max_distance_km = models.FloatField(
+        default=2.0, help_text=_("How far from its TPS or village an event may be recorded.")
+    )
+    leg_hours = models.JSONField(default=default_leg_hours)
+    # {region code: {leg: hours}} for remote villages or districts; the longest code wins.
+    region_leg_hours = models.JSONField(default=dict, blank=True)
+    seal_by = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("Boxes not sealed by then raise an alert; empty means the end of the voting stage."),
+    )
+
+    class Meta:
+        verbose_name_plural = "custody rules"
+
+    def __str__(self) -> str:
+        return f"custody rules of {self.operation}"
+
+    def legs_for(self, code: str) -> dict[str, float]:
+        """Leg durations for a box or region code, with the most specific override applied."""
+        legs = {**default_leg_hours(), **self.leg_hours}
+        for region in sorted(self.region_leg_hours, key=len):
+            if code == region or code.startswith((region + ".", region + "-")):
+                legs.update(self.region_leg_hours[region])
+        return legs

@@ -1,0 +1,466 @@
+"""The custody ledger: appending device batches to each box's hash chain.
+
+A batch costs the same few queries however many events it holds: lock the boxes, read the
+known ids, read the escorts, places and rules it names, (only when events arrived out of
+order) read those boxes' history, then one bulk insert of events, one bulk update of boxes,
+one bulk insert of alerts and one audit entry. Parsing, hashing, the fold and the rules run
+in memory between them.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from kawal.accounts import audit
+from kawal.accounts.models import Role, RoleGrant
+from kawal.accounts.scope import Scope
+from kawal.custody import chain, rules, states
+from kawal.custody.models import Alert, Box, CustodyEvent
+from kawal.operations.models import CustodyRules, Operation
+from kawal.personnel.models import Member
+from kawal.territory.codes import REGION_CODE, TPS_CODE
+from kawal.territory.models import TPS, Region
+
+MAX_BATCH = 1000
+WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
+FIELDS = {
+    "id", "box", "kind", "occurred_at", "place", "lat", "lng", "from_party", "to_party",
+    "escorts", "seals", "document", "note", "corrects",
+}
+TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
+# A device clock may run a little fast; further ahead than this is a wrong clock.
+CLOCK_SKEW = timedelta(minutes=15)
+ATTEMPTS = 3
+
+ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+
+
+class BatchError(ValueError):
+    """The body as a whole is unusable; nothing of it is stored."""
+
+
+class Rejected(ValueError):
+    """One event is unusable; the rest of its batch goes on."""
+
+
+@dataclass
+class Incoming:
+    id: uuid.UUID
+    box: str
+    kind: str
+    occurred_at: datetime
+    place: str
+    lat: float | None = None
+    lng: float | None = None
+    from_party: str = ""
+    to_party: str = ""
+    escorts: list[str] = field(default_factory=list)
+    seals: list[str] = field(default_factory=list)
+    document: str = ""
+    note: str = ""
+    corrects: uuid.UUID | None = None
+
+    def content(self) -> dict:
+        """What the device said, normalised: two sends of one event compare equal."""
+        return {
+            "id": str(self.id), "box": self.box, "kind": self.kind,
+            "occurred_at": chain._instant(self.occurred_at), "place": self.place,
+            "lat": self.lat, "lng": self.lng, "from_party": self.from_party,
+            "to_party": self.to_party, "escorts": list(self.escorts), "seals": list(self.seals),
+            "document": self.document, "note": self.note,
+            "corrects": str(self.corrects) if self.corrects else None,
+        }
+
+
+def check_batch(items) -> list:
+    """A batch is a JSON array of at most MAX_BATCH objects."""
+    if not isinstance(items, list):
+        raise BatchError("the body must be a JSON array of events")
+    if len(items) > MAX_BATCH:
+        raise BatchError(f"a batch holds at most {MAX_BATCH} events, not {len(items)}")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BatchError(f"event [{i}] must be a JSON object")
+    return items
+
+
+def _uuid(value, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Rejected(f"{name} must be a UUID") from None
+
+
+def _text(item: dict, name: str) -> str:
+    value = item.get(name) or ""
+    if not isinstance(value, str):
+        raise Rejected(f"{name} must be a string")
+    if len(value) > TEXT_LIMITS[name]:
+        raise Rejected(f"{name} is longer than {TEXT_LIMITS[name]} characters")
+    return value
+
+
+def _strings(item: dict, name: str) -> list[str]:
+    value = item.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 40 for v in value):
+        raise Rejected(f"{name} must be a list of strings")
+    if len(set(value)) != len(value):
+        raise Rejected(f"{name} lists the same value twice")
+    return value
+
+
+def _coordinate(item: dict, name: str, limit: float) -> float | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
+        raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
+    return float(value)
+
+
+def parse(item: dict, now: datetime) -> Incoming:
+    """One event of a batch, checked field by field; Rejected names the first problem."""
+    unknown = sorted(set(item) - FIELDS)
+    if unknown:
+        raise Rejected(f"unknown field {unknown[0]}")
+    for name in ("id", "box", "kind", "occurred_at", "place"):
+        if item.get(name) in (None, ""):
+            raise Rejected(f"{name} is required")
+    event_id = _uuid(item["id"], "id")
+    if not isinstance(item["box"], str):
+        raise Rejected("box must be a box code")
+    if item["kind"] not in CustodyEvent.Kind.values:
+        raise Rejected(f"kind {item['kind']!r} is not one of {', '.join(CustodyEvent.Kind.values)}")
+    raw_time = item["occurred_at"]
+    occurred_at = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+    if occurred_at is None:
+        raise Rejected("occurred_at must be an ISO-8601 time")
+    if occurred_at.tzinfo is None:
+        raise Rejected("occurred_at has no UTC offset: send e.g. 2024-11-27T13:05:00+07:00")
+    if occurred_at > now + CLOCK_SKEW:
+        raise Rejected("occurred_at is in the future: check the device clock")
+    place = item["place"]
+    if not isinstance(place, str) or not (REGION_CODE.match(place) or TPS_CODE.match(place)):
+        raise Rejected("place must be a region or TPS code")
+    lat, lng = _coordinate(item, "lat", 90), _coordinate(item, "lng", 180)
+    if (lat is None) != (lng is None):
+        raise Rejected("lat and lng come together")
+    kind = item["kind"]
+    corrects = _uuid(item["corrects"], "corrects") if item.get("corrects") else None
+    if (kind == CustodyEvent.Kind.CORRECTION) != (corrects is not None):
+        raise Rejected("a correction, and only a correction, names the event it corrects")
+    return Incoming(
+        id=event_id, box=item["box"], kind=kind, occurred_at=occurred_at, place=place,
+        lat=lat, lng=lng, from_party=_text(item, "from_party"), to_party=_text(item, "to_party"),
+        escorts=_strings(item, "escorts"), seals=_strings(item, "seals"),
+        document=_text(item, "document"), note=_text(item, "note"), corrects=corrects,
+    )
+
+
+def stored_content(row: dict) -> dict:
+    """The device's part of a stored event (a `.values()` row), as Incoming.content() has it."""
+    return {
+        "id": str(row["id"]), "box": row["box__code"], "kind": row["kind"],
+        "occurred_at": chain._instant(row["occurred_at"]), "place": row["place"],
+        "lat": row["lat"], "lng": row["lng"], "from_party": row["from_party"],
+        "to_party": row["to_party"], "escorts": row["escorts"], "seals": row["seals"],
+        "document": row["document"], "note": row["note"],
+        "corrects": str(row["corrects_id"]) if row["corrects_id"] else None,
+    }
+
+
+def write_scope(user) -> Scope:
+    """The regions where `user` may record custody: observers never may."""
+    grants = list(
+        RoleGrant.objects.filter(user=user, role__in=WRITE_ROLES).values_list("role", "region_id")
+    )
+    if not grants:
+        raise PermissionDenied("your role may not record custody events")
+    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
+
+
+def folded_of(box: Box) -> states.Folded:
+    return states.Folded(
+        state=box.state, stop=box.stop, seals=tuple(box.seals), expected_by=box.expected_by,
+        last_occurred_at=box.last_occurred_at,
+    )
+
+
+def rules_for(codes) -> dict[str, tuple[rules.Config, CustodyRules]]:
+    """Each regency's custody rules, by regency code: the latest operation's, else defaults."""
+    found: dict[str, tuple[rules.Config, CustodyRules]] = {}
+    regencies = {c[:5] for c in codes}
+    for operation in (
+        Operation.objects.filter(region_id__in=regencies)
+        .select_related("custody_rules")
+        .order_by("starts_at")
+    ):
+        config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
+        found[operation.region_id] = (
+            rules.Config(config.require_joint_escort, config.max_distance_km),
+            config,
+        )
+    return found
+
+
+DEFAULT_RULES = (rules.Config(), CustodyRules())
+
+
+def ingest(user, items: list[dict], *, now: datetime | None = None) -> list[dict]:
+    """Append a device's batch; answer accepted, duplicate or rejected per event, in order."""
+    items = check_batch(items)
+    scope = write_scope(user)
+    now = now or timezone.now()
+    parsed: list[Incoming | tuple[str | None, str]] = []
+    for item in items:
+        try:
+            parsed.append(parse(item, now))
+        except Rejected as exc:
+            sent_id = item.get("id") if isinstance(item.get("id"), str) else None
+            parsed.append((sent_id, str(exc)))
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _append(user, scope, parsed, now)
+        except (IntegrityError, OperationalError):
+            # Another writer took a chain position or an id first; read again and redo.
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class _Batch:
+    boxes: dict[str, Box]
+    known: dict[str, dict]
+    forces: dict[str, str]
+    points: dict[str, tuple[float, float]]
+    places: set[str]
+
+
+def _read(parsed: list) -> _Batch:
+    events = [p for p in parsed if isinstance(p, Incoming)]
+    codes = {e.box for e in events}
+    boxes = {
+        b.code: b
+        for b in Box.objects.select_for_update().filter(code__in=codes).order_by("code")
+    }
+    ids = {e.id for e in events} | {e.corrects for e in events if e.corrects}
+    known = {
+        str(row["id"]): row
+        for row in CustodyEvent.objects.filter(id__in=ids).values(
+            "id", "box__code", "kind", "occurred_at", "place", "lat", "lng", "from_party",
+            "to_party", "escorts", "seals", "document", "note", "corrects_id",
+        )
+    }
+    nrps = {n for e in events for n in e.escorts}
+    forces = dict(Member.objects.filter(nrp__in=nrps).values_list("nrp", "force")) if nrps else {}
+    place_codes = {e.place for e in events}
+    points = {
+        code: (lat, lng)
+        for code, lat, lng in TPS.objects.filter(
+            code__in=[p for p in place_codes if "-" in p]
+        ).values_list("code", "lat", "lng")
+    }
+    points.update(
+        (code, (lat, lng))
+        for code, lat, lng in Region.objects.filter(
+            code__in=[p for p in place_codes if "-" not in p]
+        ).values_list("code", "lat", "lng")
+    )
+    return _Batch(boxes, known, forces, points, set(points))
+
+
+def _append(user, scope: Scope, parsed: list, now: datetime) -> list[dict]:
+    batch = _read(parsed)
+    results: list[dict] = []
+    accepted: dict[str, Incoming] = {}
+    rows: list[CustodyEvent] = []
+    touched: dict[str, list[Incoming]] = defaultdict(list)
+    for item in parsed:
+        if isinstance(item, tuple):
+            results.append({"id": item[0], "status": REJECTED, "error": item[1]})
+            continue
+        key = str(item.id)
+        earlier = batch.known.get(key)
+        seen = stored_content(earlier) if earlier else (
+            accepted[key].content() if key in accepted else None
+        )
+        if seen is not None:
+            if seen == item.content():
+                results.append({"id": key, "status": DUPLICATE})
+            else:
+                results.append({"id": key, "status": REJECTED,
+                                "error": "conflict: this id is stored with other content"})
+            continue
+        try:
+            box = _admissible(item, batch, accepted, scope)
+        except Rejected as exc:
+            results.append({"id": key, "status": REJECTED, "error": str(exc)})
+            continue
+        rows.append(_chained(item, box, user, now))
+        accepted[key] = item
+        touched[box.code].append(item)
+        results.append({"id": key, "status": ACCEPTED})
+    if rows:
+        alerts = _refold(batch, touched, now)
+        _insert(CustodyEvent, rows)
+        _update(
+            [batch.boxes[c] for c in touched],
+            ["state", "stop", "seals", "expected_by", "last_occurred_at", "head_seq", "head_hash"],
+        )
+        _insert(Alert, alerts)
+    counts = {s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)}
+    audit.record("custody.ingest", actor=user, boxes=len(touched), **counts)
+    return results
+
+
+def _insert(model, objs: list) -> None:
+    """One INSERT statement run for every row (executemany).
+
+    bulk_create would split a batch into many statements on SQLite (999 parameters each).
+    """
+    if not objs:
+        return
+    fields = [
+        f for f in model._meta.concrete_fields
+        if not (f.primary_key and getattr(f, "db_returning", False))
+    ]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})",
+            [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in objs],
+        )
+
+
+def _update(boxes: list[Box], names: list[str]) -> None:
+    """One UPDATE statement run for every box (executemany)."""
+    fields = [Box._meta.get_field(n) for n in names]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Box._meta.db_table} SET {assignments} WHERE id = %s",
+            [[*(f.get_db_prep_save(getattr(b, f.attname), connection) for f in fields), b.pk]
+             for b in boxes],
+        )
+
+
+def _admissible(item: Incoming, batch: _Batch, accepted: dict, scope: Scope) -> Box:
+    box = batch.boxes.get(item.box)
+    if box is None:
+        raise Rejected(f"unknown box {item.box}")
+    if not scope.covers(box.code):
+        raise Rejected(f"box {box.code} is outside your scope")
+    unknown = [n for n in item.escorts if n not in batch.forces]
+    if unknown:
+        raise Rejected(f"unknown escort NRP {unknown[0]}")
+    if item.place not in batch.places:
+        raise Rejected(f"unknown place {item.place}")
+    if item.corrects:
+        target = batch.known.get(str(item.corrects))
+        target_box, target_kind = (
+            (target["box__code"], target["kind"]) if target
+            else (accepted[str(item.corrects)].box, accepted[str(item.corrects)].kind)
+            if str(item.corrects) in accepted else (None, None)
+        )
+        if target_box is None:
+            raise Rejected(f"corrects {item.corrects}: no such event")
+        if target_box != box.code:
+            raise Rejected(f"corrects {item.corrects}: that event belongs to another box")
+        if target_kind == CustodyEvent.Kind.CORRECTION:
+            raise Rejected("a correction cannot correct a correction")
+    return box
+
+
+def _chained(item: Incoming, box: Box, user, now: datetime) -> CustodyEvent:
+    """The next link of the box's chain, in server append order."""
+    box.head_seq += 1
+    row = CustodyEvent(
+        id=item.id, box=box, seq=box.head_seq, kind=item.kind, occurred_at=item.occurred_at,
+        received_at=now, place=item.place, lat=item.lat, lng=item.lng,
+        from_party=item.from_party, to_party=item.to_party, escorts=item.escorts,
+        seals=item.seals, document=item.document, note=item.note, corrects_id=item.corrects,
+        recorded_by=user, prev_hash=box.head_hash or chain.GENESIS,
+    )
+    row.hash = chain.link(row.prev_hash, hashed_view(row, box.code))
+    box.head_hash = row.hash
+    return row
+
+
+def hashed_view(row: CustodyEvent, box_code: str) -> dict:
+    return {
+        "id": row.id, "box": box_code, "seq": row.seq, "kind": row.kind,
+        "occurred_at": row.occurred_at, "received_at": row.received_at, "place": row.place,
+        "lat": row.lat, "lng": row.lng, "from_party": row.from_party, "to_party": row.to_party,
+        "escorts": row.escorts, "seals": row.seals, "document": row.document, "note": row.note,
+        "corrects": row.corrects_id, "recorded_by": row.recorded_by_id,
+    }
+
+
+def _fact(item) -> states.Fact:
+    return states.Fact(
+        id=str(item.id), kind=item.kind, occurred_at=item.occurred_at, place=item.place,
+        seals=tuple(item.seals), corrects=str(item.corrects) if item.corrects else None,
+    )
+
+
+def _refold(batch: _Batch, touched: dict[str, list[Incoming]], now: datetime) -> list[Alert]:
+    """Move each touched box's state on, and judge its new events against the rules."""
+    replay = [
+        code for code, new in touched.items()
+        if any(i.corrects for i in new)
+        or (
+            batch.boxes[code].last_occurred_at is not None
+            and min(i.occurred_at for i in new) <= batch.boxes[code].last_occurred_at
+        )
+    ]
+    history: dict[str, list[states.Fact]] = defaultdict(list)
+    if replay:
+        for row in CustodyEvent.objects.filter(box__code__in=replay).values(
+            "id", "box__code", "kind", "occurred_at", "place", "seals", "corrects_id"
+        ):
+            history[row["box__code"]].append(
+                states.Fact(
+                    id=str(row["id"]), kind=row["kind"], occurred_at=row["occurred_at"],
+                    place=row["place"], seals=tuple(row["seals"]),
+                    corrects=str(row["corrects_id"]) if row["corrects_id"] else None,
+                )
+            )
+    configs = rules_for(touched)
+    alerts = []
+    for code, new in touched.items():
+        box = batch.boxes[code]
+        config, custody_rules = configs.get(code[:5], DEFAULT_RULES)
+        legs = custody_rules.legs_for(code)
+        new_facts = {str(i.id): i for i in new}
+        if code in replay:
+            steps = states.fold([*history[code], *map(_fact, new)], legs)
+            result = states.final(steps)
+        else:
+            start = folded_of(box)
+            steps = states.fold(map(_fact, new), legs, start)
+            result = states.final(steps, start)
+        box.state, box.stop, box.seals = result.state, result.stop, list(result.seals)
+        box.expected_by, box.last_occurred_at = result.expected_by, result.last_occurred_at
+        for s in steps:
+            item = new_facts.get(s.fact.id)
+            if item is None:
+                continue
+            position = (item.lat, item.lng) if item.lat is not None else None
+            for finding in rules.judge(
+                s, code, [batch.forces[n] for n in item.escorts], position,
+                batch.points.get(item.place), config,
+            ):
+                alerts.append(
+                    Alert(box=box, event_id=item.id, rule=finding.rule, severity=finding.severity,
+                          message=finding.message, raised_at=now)
+                )
+    return alerts

@@ -1,0 +1,147 @@
+"""Rules that raise custody alerts. Pure: plain data in, findings out; no database.
+
+The ledger calls `judge()` for every event it appends (custody/ledger.py). The two rules
+that depend on the clock, overdue legs and unsealed boxes, are judged when alerts are read
+(custody/alerts.py), from the `expected_by` and state the fold keeps on each box.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kawal.custody.models import Alert, CustodyEvent
+from kawal.custody.states import MOVING_STATES, PPS, TPS, UNSEALED_STATES, Step, level_of
+
+K = CustodyEvent.Kind
+SEV = Alert.Severity
+
+ESCORT, SEALS, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED = (
+    "escort", "seal_mismatch", "skipped_leg", "place", "overdue", "not_sealed",
+)
+RULES = (ESCORT, SEALS, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED)
+
+
+@dataclass(frozen=True)
+class Config:
+    require_joint_escort: bool = False
+    max_distance_km: float = 2.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+
+
+def escort(kind: str, forces: Sequence[str], config: Config) -> list[Finding]:
+    """A departure needs at least one Polri escort, and a TNI one where the operation says so."""
+    if kind != K.DEPARTED:
+        return []
+    found = []
+    if "polri" not in forces:
+        found.append(Finding(ESCORT, SEV.CRITICAL, "departure without a Polri escort"))
+    if config.require_joint_escort and "tni" not in forces:
+        found.append(Finding(ESCORT, SEV.WARNING, "departure without the required TNI escort"))
+    return found
+
+
+def seals(kind: str, recorded: Sequence[str], at_sealing: Sequence[str]) -> list[Finding]:
+    """Seals seen on arrival or at a check must be those recorded when the box was sealed."""
+    if kind not in (K.ARRIVED, K.SEAL_CHECKED) or not at_sealing:
+        return []
+    if set(recorded) == set(at_sealing):
+        return []
+    missing = sorted(set(at_sealing) - set(recorded))
+    unknown = sorted(set(recorded) - set(at_sealing))
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if unknown:
+        parts.append("unknown " + ", ".join(unknown))
+    return [Finding(SEALS, SEV.CRITICAL, "seals differ from sealing: " + "; ".join(parts))]
+
+
+def sequence(step: Step) -> list[Finding]:
+    """A leg of the chain skipped: a stop never reached, or a move the state table forbids."""
+    if not step.allowed:
+        return [
+            Finding(
+                SKIPPED_LEG, SEV.WARNING,
+                f"{step.fact.kind} at {level_of(step.fact.place).upper()} while the box is "
+                f"{step.before.state}: a step before it was not recorded",
+            )
+        ]
+    if step.skipped:
+        return [
+            Finding(
+                SKIPPED_LEG, SEV.WARNING,
+                f"arrived at {level_of(step.fact.place).upper()} without passing the "
+                f"{step.skipped.upper()}",
+            )
+        ]
+    return []
+
+
+def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km (haversine)."""
+    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lng2 - lng1) / 2
+    ) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def place(
+    box_code: str,
+    place_code: str,
+    position: tuple[float, float] | None,
+    expected: tuple[float, float] | None,
+    config: Config,
+) -> list[Finding]:
+    """An event belongs on its box's route, and near the TPS or village it names.
+
+    Districts and the regency are too large for a centre point to mean anything, so only
+    TPS and village places are held to the distance.
+    """
+    on_route = box_code.startswith((place_code + ".", place_code + "-"))
+    if not on_route:
+        return [Finding(PLACE, SEV.WARNING, f"place {place_code} is not on the box's route")]
+    if position is None or expected is None or level_of(place_code) not in (TPS, PPS):
+        return []
+    km = km_between(position, expected)
+    if km > config.max_distance_km:
+        return [
+            Finding(
+                PLACE, SEV.WARNING,
+                f"recorded {km:.1f} km from {place_code} (allowed {config.max_distance_km:g} km)",
+            )
+        ]
+    return []
+
+
+def judge(
+    step: Step,
+    box_code: str,
+    forces: Sequence[str],
+    position: tuple[float, float] | None,
+    expected: tuple[float, float] | None,
+    config: Config,
+) -> list[Finding]:
+    """Every finding for one appended event, given the box's state just before it."""
+    fact = step.fact
+    return [
+        *escort(fact.kind, forces, config),
+        *seals(fact.kind, fact.seals, step.before.seals),
+        *sequence(step),
+        *place(box_code, fact.place, position, expected, config),
+    ]
+
+
+def overdue(state: str, expected_by: datetime | None, now: datetime) -> bool:
+    return state in MOVING_STATES and expected_by is not None and expected_by < now
+
+
+def not_sealed(state: str, seal_by: datetime | None, now: datetime) -> bool:
+    return state in UNSEALED_STATES and seal_by is not None and seal_by < now

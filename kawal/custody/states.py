@@ -1,0 +1,168 @@
+"""A box's state: one table of allowed moves, and the fold of its events over that table.
+
+The state is a fold over the box's events sorted by the time they happened on the device
+(late offline events arrive out of order), never by the order the server got them.
+Pure: plain data in, plain data out. The table is what the code, the tests and
+docs/custody.md all point at.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from kawal.custody.models import Box, CustodyEvent
+
+S = Box.State
+K = CustodyEvent.Kind
+
+# Place levels, from the KPU regency office down to the polling station.
+KPU, PPK, PPS, TPS = "kpu", "ppk", "pps", "tps"
+DOWN = {KPU: PPK, PPK: PPS, PPS: TPS}  # distribution of logistics
+UP = {TPS: PPS, PPS: PPK, PPK: KPU}  # return of the results
+DEPTH = {KPU: 0, PPK: 1, PPS: 2, TPS: 3}
+ANY = "*"
+
+# (state, event kind, level of the event's place) -> next state. ANY matches every level.
+TRANSITIONS: dict[tuple[str, str, str], str] = {
+    # Distribution: KPU warehouse -> PPK -> PPS -> TPS.
+    (S.AT_KPU_WAREHOUSE, K.DEPARTED, ANY): S.IN_TRANSIT,
+    (S.AT_PPK, K.DEPARTED, ANY): S.IN_TRANSIT,
+    (S.AT_PPS, K.DEPARTED, ANY): S.IN_TRANSIT,
+    (S.AT_TPS, K.DEPARTED, ANY): S.IN_TRANSIT,
+    (S.IN_TRANSIT, K.ARRIVED, KPU): S.AT_KPU_WAREHOUSE,
+    (S.IN_TRANSIT, K.ARRIVED, PPK): S.AT_PPK,
+    (S.IN_TRANSIT, K.ARRIVED, PPS): S.AT_PPS,
+    (S.IN_TRANSIT, K.ARRIVED, TPS): S.AT_TPS,
+    # Voting day: shown empty, then sealed after counting.
+    (S.AT_TPS, K.OPENED, ANY): S.OPEN,
+    (S.OPEN, K.SEALED, ANY): S.SEALED,
+    # Return of results: TPS -> PPS -> PPK (recap) -> KPU.
+    (S.SEALED, K.DEPARTED, ANY): S.RETURNING,
+    (S.RETURNING, K.ARRIVED, PPS): S.RETURNING,
+    (S.RETURNING, K.DEPARTED, ANY): S.RETURNING,
+    (S.RETURNING, K.ARRIVED, PPK): S.AT_PPK_RECAP,
+    (S.AT_PPK_RECAP, K.OPENED, ANY): S.AT_PPK_RECAP,
+    (S.AT_PPK_RECAP, K.SEALED, ANY): S.AT_PPK_RECAP,
+    (S.AT_PPK_RECAP, K.DEPARTED, ANY): S.RETURNING,
+    (S.RETURNING, K.ARRIVED, KPU): S.AT_KPU,
+    # Re-votes and recounts, when recorded: the box goes back down the chain.
+    (S.SEALED, K.OPENED, ANY): S.OPEN,
+    (S.RETURNING, K.ARRIVED, TPS): S.AT_TPS,
+    (S.AT_KPU, K.DEPARTED, ANY): S.RETURNING,
+}
+# These record what happened to a box without moving it.
+STILL = frozenset({K.HANDED_OVER, K.SEAL_CHECKED, K.NOTE})
+
+MOVING_STATES = frozenset({S.IN_TRANSIT, S.RETURNING})
+# A box in one of these states has not been sealed after counting yet.
+UNSEALED_STATES = frozenset({S.AT_KPU_WAREHOUSE, S.IN_TRANSIT, S.AT_PPK, S.AT_PPS, S.AT_TPS, S.OPEN})
+# After sealing the box travels up the chain; a departure from these goes back up.
+INBOUND_STATES = frozenset({S.SEALED, S.RETURNING, S.AT_PPK_RECAP, S.AT_KPU})
+
+
+def level_of(place: str) -> str:
+    """The level of a region or TPS code: 35.10 KPU, 35.10.01 PPK, 35.10.01.2001 PPS, …-001 TPS."""
+    if "-" in place:
+        return TPS
+    return {0: KPU, 1: KPU, 2: PPK, 3: PPS}.get(place.count("."), TPS)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """The parts of a custody event the fold and the rules read."""
+
+    id: str
+    kind: str
+    occurred_at: datetime
+    place: str
+    seals: tuple[str, ...] = ()
+    corrects: str | None = None
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        return (self.occurred_at, self.id)
+
+
+@dataclass(frozen=True)
+class Folded:
+    state: str = S.AT_KPU_WAREHOUSE
+    stop: str = KPU  # the last level the box reached
+    seals: tuple[str, ...] = ()  # as recorded at the last sealing
+    expected_by: datetime | None = None  # set while a leg is under way
+    last_occurred_at: datetime | None = None
+
+
+START = Folded()
+
+
+@dataclass(frozen=True)
+class Step:
+    fact: Fact
+    before: Folded
+    after: Folded
+    allowed: bool  # the move is in TRANSITIONS (or is one that never moves a box)
+    skipped: str | None = None  # the level whose stop was skipped, for an allowed arrival
+    leg: str | None = None  # the leg a departure started, e.g. "pps_tps"
+
+
+def leg_of(stop: str, inbound: bool) -> str:
+    """The leg a departure from `stop` starts: up the chain after sealing, else down."""
+    ahead = UP if inbound else DOWN
+    nxt = ahead.get(stop) or (DOWN if inbound else UP)[stop]
+    return f"{stop}_{nxt}"
+
+
+def _skipped(before: Folded, level: str) -> str | None:
+    if before.state == S.RETURNING:
+        expected = UP.get(before.stop)
+        moved_on = DEPTH[level] < DEPTH[before.stop]
+    else:
+        expected = DOWN.get(before.stop)
+        moved_on = DEPTH[level] > DEPTH[before.stop]
+    if expected and moved_on and level != expected:
+        return expected
+    return None
+
+
+def step(before: Folded, fact: Fact, legs: Mapping[str, float]) -> Step:
+    """Apply one event. A move the table doesn't allow leaves the state as it was."""
+    after = replace(before, last_occurred_at=fact.occurred_at)
+    if fact.kind in STILL:
+        return Step(fact, before, after, allowed=True)
+    level = level_of(fact.place)
+    target = TRANSITIONS.get((before.state, fact.kind, level)) or TRANSITIONS.get(
+        (before.state, fact.kind, ANY)
+    )
+    # A departure while a leg is still under way means its arrival was never recorded.
+    if target is None or (fact.kind == K.DEPARTED and before.expected_by is not None):
+        return Step(fact, before, after, allowed=False)
+    after = replace(after, state=target)
+    if fact.kind == K.DEPARTED:
+        leg = leg_of(before.stop, before.state in INBOUND_STATES)
+        due = fact.occurred_at + timedelta(hours=legs[leg])
+        return Step(fact, before, replace(after, expected_by=due), allowed=True, leg=leg)
+    if fact.kind == K.ARRIVED:
+        after = replace(after, stop=level, expected_by=None)
+        return Step(fact, before, after, allowed=True, skipped=_skipped(before, level))
+    if fact.kind == K.SEALED:
+        after = replace(after, seals=tuple(sorted(fact.seals)))
+    return Step(fact, before, after, allowed=True)
+
+
+def fold(facts: Iterable[Fact], legs: Mapping[str, float], start: Folded = START) -> list[Step]:
+    """Fold events in the order they happened. Corrections retract the event they point at."""
+    facts = list(facts)
+    retracted = {f.corrects for f in facts if f.kind == K.CORRECTION}
+    steps = []
+    state = start
+    for fact in sorted(facts, key=lambda f: f.order):
+        if fact.kind == K.CORRECTION or fact.id in retracted:
+            continue
+        s = step(state, fact, legs)
+        steps.append(s)
+        state = s.after
+    return steps
+
+
+def final(steps: list[Step], start: Folded = START) -> Folded:
+    return steps[-1].after if steps else start

@@ -1,0 +1,82 @@
+"""Custody fixtures: a box in petugas's district, real escorts, and a box's whole valid journey."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kawal.custody.models import Box
+from kawal.personnel.models import Member
+
+WIB = ZoneInfo("Asia/Jakarta")
+START = datetime(2024, 11, 23, 8, 0, tzinfo=WIB)
+
+
+@dataclass(frozen=True)
+class Route:
+    box: str
+    tps: str
+    village: str
+    district: str
+    regency: str
+    tps_point: tuple[float, float]
+    village_point: tuple[float, float]
+    polri: str
+    tni: str
+
+
+def route_of(box: Box, polri: str, tni: str) -> Route:
+    village = box.tps.village
+    return Route(
+        box=box.code, tps=box.tps.code, village=village.code, district=village.parent_id,
+        regency=village.parent_id[:5], tps_point=(box.tps.lat, box.tps.lng),
+        village_point=(village.lat, village.lng), polri=polri, tni=tni,
+    )
+
+
+@pytest.fixture
+def route(demo) -> Route:
+    """A box in Banyuwangi town (35.10.16), where petugas serves, with a Polri and a TNI escort."""
+    box = Box.objects.select_related("tps__village").filter(code__startswith="35.10.16.").first()
+    polri = Member.objects.filter(force="polri").values_list("nrp", flat=True).first()
+    tni = Member.objects.filter(force="tni").values_list("nrp", flat=True).first()
+    return route_of(box, polri, tni)
+
+
+def event(route: Route, kind: str, at: datetime, place: str, **fields) -> dict:
+    body = {
+        "id": str(uuid.uuid4()), "box": route.box, "kind": kind,
+        "occurred_at": at.isoformat(), "place": place, "escorts": [], "seals": [],
+    }
+    body.update(fields)
+    return body
+
+
+def journey(route: Route, seals=("KPU-0001", "KPU-0002")) -> list[dict]:
+    """A box's whole custody, KPU warehouse to TPS and back to KPU, every leg escorted."""
+    escort = {"escorts": [route.polri, route.tni]}
+    tps = {"lat": route.tps_point[0], "lng": route.tps_point[1]}
+    pps = {"lat": route.village_point[0], "lng": route.village_point[1]}
+    steps = [
+        ("departed", route.regency, escort),
+        ("arrived", route.district, {}),
+        ("departed", route.district, escort),
+        ("arrived", route.village, pps),
+        ("handed_over", route.village, {"from_party": "PPK", "to_party": "PPS", "document": "BA-1"}),
+        ("departed", route.village, escort),
+        ("arrived", route.tps, tps),
+        ("opened", route.tps, tps),
+        ("sealed", route.tps, {**tps, "seals": list(seals)}),
+        ("departed", route.tps, escort),
+        ("arrived", route.village, {**pps, "seals": list(seals)}),
+        ("departed", route.village, escort),
+        ("arrived", route.district, {"seals": list(seals)}),
+        ("departed", route.district, escort),
+        ("arrived", route.regency, {"seals": list(seals)}),
+    ]
+    return [
+        event(route, kind, START + timedelta(hours=2 * i), place, **extra)
+        for i, (kind, place, extra) in enumerate(steps)
+    ]
