@@ -6,8 +6,8 @@ Benchmarks use their own data directory (var/bench), never the demo's.
 
 import importlib
 import os
-import platform
 import pkgutil
+import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _modules(selected: list[str]) -> list[str]:
     names = sorted(
-        m.name[len("bench_"):]
+        m.name[len("bench_") :]
         for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_")
     )
@@ -43,15 +43,20 @@ def main(selected: list[str]) -> None:
         print(f"== benchmark {name}", flush=True)
         module = importlib.import_module(f"benchmarks.bench_{name}")
         for figure in module.run():
-            print(f"   {figure.name}: {_cell(figure.value, figure.unit)} (floor {_cell(figure.floor, figure.unit)})")
+            print(
+                f"   {figure.name}: {_cell(figure.value, figure.unit)} (floor {_cell(figure.floor, figure.unit)})"
+            )
             figures.append((name, figure))
 
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}. Each figure sits beside its floor, measured in the same run.",
+        (
+            f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+            f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}. "
+            "Each figure sits beside its floor, measured in the same run."
+        ),
         "",
         "| benchmark | figure | value | floor | floor is | aim | note |",
         "|---|---|---|---|---|---|---|",

@@ -43,7 +43,9 @@ class Table:
     def require(self, *required: str) -> None:
         missing = sorted(set(required) - self.columns)
         if missing:
-            raise ImportRejected([CellError(1, name, "required column is missing") for name in missing])
+            raise ImportRejected(
+                [CellError(1, name, "required column is missing") for name in missing]
+            )
 
 
 def read_table(path: Path, aliases: dict[str, str]) -> Table:
@@ -51,22 +53,28 @@ def read_table(path: Path, aliases: dict[str, str]) -> Table:
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         workbook = load_workbook(path, read_only=True, data_only=True)
-        raw = [["" if v is None else v for v in r] for r in workbook.active.iter_rows(values_only=True)]
+        raw = [
+            ["" if v is None else v for v in r] for r in workbook.active.iter_rows(values_only=True)
+        ]
         workbook.close()
     elif suffix == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as handle:
             sample = handle.read(4096)
             handle.seek(0)
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+            dialect = (
+                csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+            )
             raw = list(csv.reader(handle, dialect))
     else:
-        raise ImportRejected([CellError(0, "(file)", f"{path.name}: expected a .csv or .xlsx file")])
+        raise ImportRejected(
+            [CellError(0, "(file)", f"{path.name}: expected a .csv or .xlsx file")]
+        )
     if not raw:
         raise ImportRejected([CellError(1, "(header)", "the file is empty")])
     names = [aliases.get(_normalise(h), _normalise(h)) for h in raw[0]]
     rows = []
     for number, values in enumerate(raw[1:], start=2):
-        cells = {name: _text(value) for name, value in zip(names, values)}
+        cells = {name: _text(value) for name, value in zip(names, values, strict=False)}
         if any(cells.values()):
             rows.append((number, cells))
     return Table(frozenset(names), rows)

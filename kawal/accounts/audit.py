@@ -31,7 +31,6 @@ def _audited(sender) -> bool:
     return sender.__module__.startswith("kawal.") or sender._meta.app_label == "auth"
 
 
-
 def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw or not _audited(sender):
         return

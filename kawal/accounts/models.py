@@ -21,13 +21,17 @@ class Role(models.TextChoices):
 class RoleGrant(models.Model):
     """A user holds a role over a region code and everything below it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+    )
     role = models.CharField(max_length=10, choices=Role.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="grants")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "region"], name="one_grant_per_role_region")
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], name="one_grant_per_role_region"
+            )
         ]
 
     def __str__(self) -> str:
@@ -37,7 +41,9 @@ class RoleGrant(models.Model):
 class ApiToken(models.Model):
     """A device's bearer token. Only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+    )
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

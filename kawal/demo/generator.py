@@ -13,6 +13,8 @@ villages of Alas Purwo and Ijen from taking hundreds of TPS.
 `build()` is pure: the same seed gives the same DemoData. `write()` stores it.
 """
 
+import csv
+import json
 import math
 import random
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from django.utils.text import slugify
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
+from kawal.custody.models import box_code
 from kawal.demo import names
 
 DATA_DIR = Path(__file__).parent / "data" / "banyuwangi"
@@ -114,12 +117,10 @@ class DemoData:
 
     @property
     def box_codes(self) -> list[tuple[str, str, str]]:
-        return [(f"{t.code}-{c}", t.code, c) for t in self.tps for c in CONTESTS]
+        return [(box_code(t.code, c), t.code, c) for t in self.tps for c in CONTESTS]
 
 
 def read_regions(folder: Path = DATA_DIR) -> list[RegionRow]:
-    import csv
-
     with (folder / "regions.csv").open(newline="") as f:
         return [
             RegionRow(r["code"], r["name"], r["level"], r["kind"], float(r["lat"]), float(r["lng"]))
@@ -128,8 +129,6 @@ def read_regions(folder: Path = DATA_DIR) -> list[RegionRow]:
 
 
 def _village_shapes(folder: Path) -> dict[str, object]:
-    import json
-
     features = json.loads((folder / "desa.geojson").read_text())["features"]
     return {f["properties"]["code"]: shape(f["geometry"]) for f in features}
 
@@ -196,7 +195,7 @@ def _person(rng: random.Random) -> str:
 
 
 def _rank(rng: random.Random, table) -> str:
-    ranks, weights = zip(*table)
+    ranks, weights = zip(*table, strict=True)
     return rng.choices(ranks, weights=weights)[0]
 
 
@@ -251,9 +250,7 @@ def build(seed: int = SEED, folder: Path = DATA_DIR) -> DemoData:
     warehouse = by_code[KPU_WAREHOUSE_DISTRICT]
     remote = sorted(data.tps, key=lambda t: -_km(t.lat, t.lng, warehouse.lat, warehouse.lng))
     rawan = {t.code for t in remote[:RAWAN_TPS]}
-    data.tps = [
-        TPSRow(**{**vars(t), "risk": "rawan"}) if t.code in rawan else t for t in data.tps
-    ]
+    data.tps = [TPSRow(**{**vars(t), "risk": "rawan"}) if t.code in rawan else t for t in data.tps]
 
     for d in districts:
         slug = slugify(d.name)
@@ -275,7 +272,9 @@ def build(seed: int = SEED, folder: Path = DATA_DIR) -> DemoData:
     for v in villages:
         label = "Kelurahan" if v.kind == "kelurahan" else "Desa"
         data.units.append(
-            UnitRow(f"linmas-{v.code}", f"Satlinmas {label} {v.name}", "linmas", "linmas", v.code, None)
+            UnitRow(
+                f"linmas-{v.code}", f"Satlinmas {label} {v.name}", "linmas", "linmas", v.code, None
+            )
         )
 
     tps_per_district: dict[str, int] = {}
@@ -303,10 +302,27 @@ def build(seed: int = SEED, folder: Path = DATA_DIR) -> DemoData:
     def add(n: int, unit: str, force: str, ranks, sector: str | None, region: str, make_nrp):
         for _ in range(n):
             data.members.append(
-                MemberRow(make_nrp(), _person(rng), _rank(rng, ranks), force, unit, sector, region, _phone(rng))
+                MemberRow(
+                    make_nrp(),
+                    _person(rng),
+                    _rank(rng, ranks),
+                    force,
+                    unit,
+                    sector,
+                    region,
+                    _phone(rng),
+                )
             )
 
-    add(POLRESTA_TOTAL - POLSEK_TOTAL, "polresta-banyuwangi", "polri", names.POLRI_RANKS, None, REGENCY, police_nrp)
+    add(
+        POLRESTA_TOTAL - POLSEK_TOTAL,
+        "polresta-banyuwangi",
+        "polri",
+        names.POLRI_RANKS,
+        None,
+        REGENCY,
+        police_nrp,
+    )
     for code, size in polsek_sizes.items():
         add(size, code, "polri", names.POLRI_RANKS, code, sectors[code].district, police_nrp)
     add(BRIMOB_TOTAL, "brimob-sst", "polri", names.POLRI_RANKS, None, REGENCY, police_nrp)
@@ -314,11 +330,27 @@ def build(seed: int = SEED, folder: Path = DATA_DIR) -> DemoData:
     def army_nrp() -> str:
         return nrp("3" + f"{rng.randint(10, 24):02d}", 5)
 
-    add(KODIM_TOTAL - KORAMIL_EACH * len(districts), "kodim-0825", "tni", names.ARMY_RANKS, None, REGENCY, army_nrp)
+    add(
+        KODIM_TOTAL - KORAMIL_EACH * len(districts),
+        "kodim-0825",
+        "tni",
+        names.ARMY_RANKS,
+        None,
+        REGENCY,
+        army_nrp,
+    )
     for s in data.sectors:
         if s.kind == "koramil":
             add(KORAMIL_EACH, s.code, "tni", names.ARMY_RANKS, s.code, s.district, army_nrp)
-    add(LANAL_TOTAL, "lanal-banyuwangi", "tni", names.NAVY_RANKS, None, REGENCY, lambda: nrp("1", 5) + "/P")
+    add(
+        LANAL_TOTAL,
+        "lanal-banyuwangi",
+        "tni",
+        names.NAVY_RANKS,
+        None,
+        REGENCY,
+        lambda: nrp("1", 5) + "/P",
+    )
 
     def linmas_nip() -> str:
         return nrp("3510", 12)
@@ -326,8 +358,13 @@ def build(seed: int = SEED, folder: Path = DATA_DIR) -> DemoData:
     for t in data.tps:
         district_polsek = f"polsek-{slugify(by_code[t.code[:8]].name)}"
         add(
-            LINMAS_PER_TPS, f"linmas-{t.village}", "linmas", (("Anggota Linmas", 1),),
-            district_polsek, t.village, linmas_nip,
+            LINMAS_PER_TPS,
+            f"linmas-{t.village}",
+            "linmas",
+            (("Anggota Linmas", 1),),
+            district_polsek,
+            t.village,
+            linmas_nip,
         )
     return data
 
@@ -340,29 +377,51 @@ def write(data: DemoData) -> None:
     from kawal.territory.models import TPS, Sector
 
     TPS.objects.bulk_create(
-        TPS(code=t.code, village_id=t.village, number=t.number, voters=t.voters,
-            address=t.address, lat=t.lat, lng=t.lng, risk=t.risk)
+        TPS(
+            code=t.code,
+            village_id=t.village,
+            number=t.number,
+            voters=t.voters,
+            address=t.address,
+            lat=t.lat,
+            lng=t.lng,
+            risk=t.risk,
+        )
         for t in data.tps
     )
     tps_ids = dict(TPS.objects.values_list("code", "id"))
     Box.objects.bulk_create(
-        Box(code=code, tps_id=tps_ids[tps], contest=contest) for code, tps, contest in data.box_codes
+        Box(code=code, tps_id=tps_ids[tps], contest=contest)
+        for code, tps, contest in data.box_codes
     )
     Sector.objects.bulk_create(
         Sector(code=s.code, name=s.name, kind=s.kind, district_id=s.district) for s in data.sectors
     )
     sector_ids = dict(Sector.objects.values_list("code", "id"))
     Unit.objects.bulk_create(
-        Unit(code=u.code, name=u.name, force=u.force, kind=u.kind, region_id=u.region,
-             sector_id=sector_ids[u.sector] if u.sector else None)
+        Unit(
+            code=u.code,
+            name=u.name,
+            force=u.force,
+            kind=u.kind,
+            region_id=u.region,
+            sector_id=sector_ids[u.sector] if u.sector else None,
+        )
         for u in data.units
     )
     unit_ids = dict(Unit.objects.values_list("code", "id"))
     Member.objects.bulk_create(
         (
-            Member(nrp=m.nrp, name=m.name, rank=m.rank, force=m.force, unit_id=unit_ids[m.unit],
-                   home_sector_id=sector_ids[m.home_sector] if m.home_sector else None,
-                   region_id=m.region, phone=m.phone)
+            Member(
+                nrp=m.nrp,
+                name=m.name,
+                rank=m.rank,
+                force=m.force,
+                unit_id=unit_ids[m.unit],
+                home_sector_id=sector_ids[m.home_sector] if m.home_sector else None,
+                region_id=m.region,
+                phone=m.phone,
+            )
             for m in data.members
         ),
         batch_size=1000,

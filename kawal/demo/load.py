@@ -22,6 +22,10 @@ def load_demo(seed: int = generator.SEED) -> generator.DemoData:
     create_operation(generator.REGENCY)
     create_demo_users(generator.REGENCY)
     audit.record(
-        "demo.load", seed=seed, tps=len(data.tps), members=len(data.members), boxes=len(data.box_codes)
+        "demo.load",
+        seed=seed,
+        tps=len(data.tps),
+        members=len(data.members),
+        boxes=len(data.box_codes),
     )
     return data

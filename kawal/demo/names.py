@@ -23,14 +23,39 @@ DUSUN = (
 ).split()
 
 POLRI_RANKS = (
-    ("Bripda", 22), ("Briptu", 20), ("Brigpol", 18), ("Bripka", 14), ("Aipda", 9),
-    ("Aiptu", 8), ("Ipda", 4), ("Iptu", 3), ("AKP", 2),
+    ("Bripda", 22),
+    ("Briptu", 20),
+    ("Brigpol", 18),
+    ("Bripka", 14),
+    ("Aipda", 9),
+    ("Aiptu", 8),
+    ("Ipda", 4),
+    ("Iptu", 3),
+    ("AKP", 2),
 )
 ARMY_RANKS = (
-    ("Prada", 18), ("Pratu", 18), ("Praka", 12), ("Kopda", 10), ("Koptu", 8), ("Serda", 10),
-    ("Sertu", 8), ("Serka", 6), ("Serma", 4), ("Pelda", 3), ("Letda", 2), ("Lettu", 1),
+    ("Prada", 18),
+    ("Pratu", 18),
+    ("Praka", 12),
+    ("Kopda", 10),
+    ("Koptu", 8),
+    ("Serda", 10),
+    ("Sertu", 8),
+    ("Serka", 6),
+    ("Serma", 4),
+    ("Pelda", 3),
+    ("Letda", 2),
+    ("Lettu", 1),
 )
 NAVY_RANKS = (
-    ("Kelasi Dua", 15), ("Kelasi Satu", 15), ("Kelasi Kepala", 12), ("Kopda", 12), ("Serda", 14),
-    ("Sertu", 10), ("Serka", 8), ("Pelda", 5), ("Letda", 5), ("Lettu", 4),
+    ("Kelasi Dua", 15),
+    ("Kelasi Satu", 15),
+    ("Kelasi Kepala", 12),
+    ("Kopda", 12),
+    ("Serda", 14),
+    ("Sertu", 10),
+    ("Serka", 8),
+    ("Pelda", 5),
+    ("Letda", 5),
+    ("Lettu", 4),
 )

@@ -40,9 +40,15 @@ def create_demo_users(regency: str) -> None:
 def demo_logins() -> list[DemoLogin]:
     """Each demo user with a fresh API token, for printing at start-up."""
     logins = []
-    for grant in RoleGrant.objects.select_related("user").filter(
-        user__username__in=["komandan", "polsek-banyuwangi", "petugas", "pemantau", "admin"]
-    ).order_by("id"):
+    for grant in (
+        RoleGrant.objects.select_related("user")
+        .filter(
+            user__username__in=["komandan", "polsek-banyuwangi", "petugas", "pemantau", "admin"]
+        )
+        .order_by("id")
+    ):
         _, token = ApiToken.issue(grant.user)
-        logins.append(DemoLogin(grant.user.username, grant.role, grant.region_id, DEMO_PASSWORD, token))
+        logins.append(
+            DemoLogin(grant.user.username, grant.role, grant.region_id, DEMO_PASSWORD, token)
+        )
     return logins

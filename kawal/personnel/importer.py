@@ -14,11 +14,28 @@ from kawal.tabular import CellError, ImportRejected, read_table
 from kawal.territory.models import Region, Sector
 
 ALIASES = {
-    "nip": "nrp", "nrp/nip": "nrp", "nrp_nip": "nrp", "nama": "name", "pangkat": "rank",
-    "matra": "force", "kesatuan": "unit", "satuan": "unit", "sektor": "home_sector",
-    "wilayah": "region", "kode_wilayah": "region", "telepon": "phone", "hp": "phone", "no_hp": "phone",
+    "nip": "nrp",
+    "nrp/nip": "nrp",
+    "nrp_nip": "nrp",
+    "nama": "name",
+    "pangkat": "rank",
+    "matra": "force",
+    "kesatuan": "unit",
+    "satuan": "unit",
+    "sektor": "home_sector",
+    "wilayah": "region",
+    "kode_wilayah": "region",
+    "telepon": "phone",
+    "hp": "phone",
+    "no_hp": "phone",
 }
-FORCE_WORDS = {"polri": "polri", "polisi": "polri", "tni": "tni", "linmas": "linmas", "satlinmas": "linmas"}
+FORCE_WORDS = {
+    "polri": "polri",
+    "polisi": "polri",
+    "tni": "tni",
+    "linmas": "linmas",
+    "satlinmas": "linmas",
+}
 
 
 def import_personnel(path: Path, *, actor=None) -> int:
@@ -34,7 +51,7 @@ def import_personnel(path: Path, *, actor=None) -> int:
     for row, cells in table.rows:
         before = len(errors)
 
-        def bad(column: str, message: str) -> None:
+        def bad(column: str, message: str, row: int = row) -> None:
             errors.append(CellError(row, column, message))
 
         nrp = cells.get("nrp", "")
@@ -63,9 +80,16 @@ def import_personnel(path: Path, *, actor=None) -> int:
         if len(errors) > before:
             continue
         parsed.append(
-            Member(nrp=nrp, name=cells["name"], rank=cells["rank"], force=force, unit=unit,
-                   home_sector_id=sectors.get(sector_code) if sector_code else unit.sector_id,
-                   region_id=region, phone=cells.get("phone", ""))
+            Member(
+                nrp=nrp,
+                name=cells["name"],
+                rank=cells["rank"],
+                force=force,
+                unit=unit,
+                home_sector_id=sectors.get(sector_code) if sector_code else unit.sector_id,
+                region_id=region,
+                phone=cells.get("phone", ""),
+            )
         )
     if errors:
         raise ImportRejected(errors)

@@ -41,13 +41,16 @@ class Unit(models.Model):
     @property
     def is_reinforcement(self) -> bool:
         """HQ, Brimob, Kodim and Lanal members are BKO: placed where shortfall is largest."""
-        return self.kind in {self.Kind.POLRES_HQ, self.Kind.BRIMOB, self.Kind.KODIM, self.Kind.LANAL}
+        return self.kind in {
+            self.Kind.POLRES_HQ,
+            self.Kind.BRIMOB,
+            self.Kind.KODIM,
+            self.Kind.LANAL,
+        }
 
 
 class Member(models.Model):
-    nrp = models.CharField(
-        max_length=20, unique=True, help_text=_("NRP, or NIP/NIK for Linmas")
-    )
+    nrp = models.CharField(max_length=20, unique=True, help_text=_("NRP, or NIP/NIK for Linmas"))
     name = models.CharField(max_length=100)
     rank = models.CharField(max_length=40)
     force = models.CharField(max_length=6, choices=Force.choices)

@@ -60,7 +60,7 @@ def _svg_map_cached(child_codes: tuple[str, ...]) -> SvgMap:
     geoms = {r.code: boundary_shape(r) for r in regions if r.boundary}
     if not geoms:
         return SvgMap(shapes=(), bounds=(0.0, 0.0, 1.0, 1.0), scale=1.0)
-    xs0, ys0, xs1, ys1 = zip(*(g.bounds for g in geoms.values()))
+    xs0, ys0, xs1, ys1 = zip(*(g.bounds for g in geoms.values()), strict=True)
     bounds = (min(xs0), min(ys0), max(xs1), max(ys1))
     scale = WIDTH / (bounds[2] - bounds[0])
     # Simplify to about a pixel: a wall screen doesn't need survey precision.
@@ -70,7 +70,10 @@ def _svg_map_cached(child_codes: tuple[str, ...]) -> SvgMap:
             r.code,
             r.name,
             _shape_path(
-                geoms[r.code].simplify(tolerance, preserve_topology=True), bounds[0], bounds[3], scale
+                geoms[r.code].simplify(tolerance, preserve_topology=True),
+                bounds[0],
+                bounds[3],
+                scale,
             ),
         )
         for r in regions

@@ -19,11 +19,21 @@ from kawal.territory.geometry import boundary_shape
 from kawal.territory.models import TPS, Region
 
 ALIASES = {
-    "kode_tps": "code", "kode": "code", "tps": "code",
-    "dpt": "voters", "jumlah_pemilih": "voters", "pemilih": "voters",
-    "alamat": "address", "lokasi": "address",
-    "latitude": "lat", "lintang": "lat", "longitude": "lng", "lon": "lng", "bujur": "lng",
-    "kerawanan": "risk", "kategori": "risk",
+    "kode_tps": "code",
+    "kode": "code",
+    "tps": "code",
+    "dpt": "voters",
+    "jumlah_pemilih": "voters",
+    "pemilih": "voters",
+    "alamat": "address",
+    "lokasi": "address",
+    "latitude": "lat",
+    "lintang": "lat",
+    "longitude": "lng",
+    "lon": "lng",
+    "bujur": "lng",
+    "kerawanan": "risk",
+    "kategori": "risk",
 }
 RISKS = {"kurang rawan": "kurang_rawan", "sangat rawan": "sangat_rawan"}
 MAX_VOTERS = 600
@@ -43,7 +53,7 @@ def import_tps(path: Path, *, actor=None) -> int:
     for row, cells in table.rows:
         before = len(errors)
 
-        def bad(column: str, message: str) -> None:
+        def bad(column: str, message: str, row: int = row) -> None:
             errors.append(CellError(row, column, message))
 
         match = TPS_CODE.match(cells.get("code", ""))
@@ -65,7 +75,9 @@ def import_tps(path: Path, *, actor=None) -> int:
         risk = cells.get("risk", "").strip().lower() or "kurang_rawan"
         risk = RISKS.get(risk, risk)
         if risk not in TPS.Risk.values:
-            bad("risk", f"{cells['risk']!r} is not one of kurang rawan, rawan, sangat rawan, khusus")
+            bad(
+                "risk", f"{cells['risk']!r} is not one of kurang rawan, rawan, sangat rawan, khusus"
+            )
         lat, lng = _float(cells.get("lat", "")), _float(cells.get("lng", ""))
         has_point = bool(cells.get("lat") or cells.get("lng"))
         if has_point and (lat is None or not -90 <= lat <= 90):
@@ -86,8 +98,16 @@ def import_tps(path: Path, *, actor=None) -> int:
             inside = shape.representative_point()
             lat, lng = round(inside.y, 6), round(inside.x, 6)
         parsed.append(
-            TPS(code=code, village=village, number=int(code[-3:]), voters=voters,
-                address=cells["address"], lat=lat, lng=lng, risk=risk)
+            TPS(
+                code=code,
+                village=village,
+                number=int(code[-3:]),
+                voters=voters,
+                address=cells["address"],
+                lat=lat,
+                lng=lng,
+                risk=risk,
+            )
         )
     if errors:
         raise ImportRejected(errors)
@@ -107,7 +127,11 @@ def _create_boxes(tps_codes: list[str]) -> None:
     contests = sorted(set(Contest.objects.values_list("code", flat=True)))
     ids = dict(TPS.objects.filter(code__in=tps_codes).values_list("code", "id"))
     Box.objects.bulk_create(
-        [Box(code=box_code(code, c), tps_id=ids[code], contest=c) for code in tps_codes for c in contests],
+        [
+            Box(code=box_code(code, c), tps_id=ids[code], contest=c)
+            for code in tps_codes
+            for c in contests
+        ],
         ignore_conflicts=True,
     )
 

@@ -13,7 +13,9 @@ from tests.conftest import logged_in
 def test_kawal_runs_django_commands_with_its_settings_preset():
     result = subprocess.run(
         [sys.executable, "-m", "kawal.cli", "diffsettings", "--output", "unified"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "ROOT_URLCONF = 'kawal.urls'" in result.stdout
 

@@ -38,7 +38,9 @@ def test_it_gives_every_village_a_tps(built):
 def test_the_five_rawan_tps_are_the_most_remote(built):
     risk = Counter(t.risk for t in built.tps)
     assert risk == {"kurang_rawan": 2_727, "rawan": 5}
-    warehouse = next(r for r in generator.read_regions() if r.code == generator.KPU_WAREHOUSE_DISTRICT)
+    warehouse = next(
+        r for r in generator.read_regions() if r.code == generator.KPU_WAREHOUSE_DISTRICT
+    )
 
     def distance(t):
         return generator._km(t.lat, t.lng, warehouse.lat, warehouse.lng)
@@ -84,7 +86,9 @@ def test_the_database_holds_what_was_built(demo, built):
     assert totals["largest"] <= 600
     assert Box.objects.count() == 5_464
     assert dict(Member.objects.values_list("force").annotate(n=Count("id"))) == {
-        "polri": 880, "tni": 416, "linmas": 5_464,
+        "polri": 880,
+        "tni": 416,
+        "linmas": 5_464,
     }
     stored = list(TPS.objects.order_by("code").values_list("code", "voters", "lat", "lng", "risk"))
     expected = sorted((t.code, t.voters, t.lat, t.lng, t.risk) for t in built.tps)

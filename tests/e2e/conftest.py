@@ -20,8 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -39,8 +44,13 @@ def _server_env(data_dir: Path) -> dict:
 
         parts = urlparse(url)
         database = parts.path.lstrip("/") + "_e2e"
-        with psycopg.connect(host=parts.hostname, port=parts.port or 5432, user=parts.username,
-                             dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username,
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{database}"')
         env["KAWAL_DATABASE_URL"] = urlunparse(parts._replace(path="/" + database))
@@ -53,12 +63,18 @@ def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("kawal-e2e")
     env = _server_env(data_dir)
     kawal = [sys.executable, "-m", "kawal.cli"]
-    subprocess.run([*kawal, "demo", "--no-serve"], env=env, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*kawal, "demo", "--no-serve"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
+    )
     port = _free_port()
     log = (data_dir / "server.log").open("w")
-    process = subprocess.Popen([*kawal, "demo", "--port", str(port)], env=env, cwd=ROOT,
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [*kawal, "demo", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -66,7 +82,8 @@ def server(tmp_path_factory):
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"kawal demo did not start: {(data_dir / 'server.log').read_text()}")
+                log_text = (data_dir / "server.log").read_text()
+                raise RuntimeError(f"kawal demo did not start: {log_text}") from None
             time.sleep(0.3)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
@@ -76,7 +93,9 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 

@@ -35,6 +35,9 @@ def test_a_stage_cannot_end_before_it_starts(demo):
 
     with pytest.raises(IntegrityError):
         Stage.objects.create(
-            operation=demo, kind="recap_kpu_late", order=9,
-            starts_at=datetime(2024, 12, 2, tzinfo=WIB), ends_at=datetime(2024, 12, 1, tzinfo=WIB),
+            operation=demo,
+            kind="recap_kpu_late",
+            order=9,
+            starts_at=datetime(2024, 12, 2, tzinfo=WIB),
+            ends_at=datetime(2024, 12, 1, tzinfo=WIB),
         )

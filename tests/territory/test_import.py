@@ -35,9 +35,17 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
 
 def snapshot():
     return (
-        list(TPS.objects.order_by("code").values_list("code", "voters", "address", "lat", "lng", "risk")),
+        list(
+            TPS.objects.order_by("code").values_list(
+                "code", "voters", "address", "lat", "lng", "risk"
+            )
+        ),
         Box.objects.count(),
-        list(Member.objects.order_by("nrp").values_list("nrp", "name", "rank", "unit_id", "region_id")),
+        list(
+            Member.objects.order_by("nrp").values_list(
+                "nrp", "name", "rank", "unit_id", "region_id"
+            )
+        ),
     )
 
 
@@ -99,14 +107,23 @@ def test_a_missing_column_is_named(demo, tmp_path):
 
 
 def test_a_repeated_tps_code_is_named_with_its_first_row(demo, tmp_path):
-    rows = [TPS_HEADER, ["35.10.01.2001-050", 100, "A", "", "", ""], ["35.10.01.2001-050", 100, "B", "", "", ""]]
-    with pytest.raises(ImportRejected, match=r"row 3, column code: 35.10.01.2001-050 appears again \(first on row 2\)"):
+    rows = [
+        TPS_HEADER,
+        ["35.10.01.2001-050", 100, "A", "", "", ""],
+        ["35.10.01.2001-050", 100, "B", "", "", ""],
+    ]
+    with pytest.raises(
+        ImportRejected,
+        match=r"row 3, column code: 35.10.01.2001-050 appears again \(first on row 2\)",
+    ):
         import_tps(write_csv(tmp_path / "tps.csv", rows))
 
 
 def test_the_import_command_reports_errors_and_leaves_the_database_unchanged(demo, tmp_path):
     before = snapshot()
-    path = write_csv(tmp_path / "tps.csv", [TPS_HEADER, ["35.10.01.2001-001", "banyak", "x", "", "", ""]])
+    path = write_csv(
+        tmp_path / "tps.csv", [TPS_HEADER, ["35.10.01.2001-001", "banyak", "x", "", "", ""]]
+    )
     with pytest.raises(CommandError, match="row 2, column voters"):
         call_command("import", "tps", str(path))
     assert snapshot() == before
@@ -135,6 +152,9 @@ def test_a_bad_personnel_row_names_its_cell_and_nothing_is_imported(demo, tmp_pa
     with pytest.raises(ImportRejected) as caught:
         import_personnel(write_csv(tmp_path / "p.csv", rows))
     assert {(e.row, e.column) for e in caught.value.errors} == {
-        (3, "force"), (4, "name"), (5, "force"), (6, "unit"),
+        (3, "force"),
+        (4, "name"),
+        (5, "force"),
+        (6, "unit"),
     }
     assert snapshot() == before

@@ -54,6 +54,10 @@ def test_every_tps_has_an_address_in_its_village(demo):
 def test_each_district_has_one_polsek_and_one_koramil_and_the_port_has_its_own(demo):
     for district in Region.objects.filter(level="kecamatan"):
         kinds = sorted(Sector.objects.filter(district=district).values_list("kind", flat=True))
-        expected = ["koramil", "polsek", "polsek"] if district.name == "Kalipuro" else ["koramil", "polsek"]
+        expected = (
+            ["koramil", "polsek", "polsek"]
+            if district.name == "Kalipuro"
+            else ["koramil", "polsek"]
+        )
         assert kinds == expected, district
     assert Sector.objects.get(name="Polsek KPT Tanjungwangi").district.name == "Kalipuro"

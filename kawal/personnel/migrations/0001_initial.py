@@ -5,44 +5,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territory', '0001_initial'),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('force', models.CharField(choices=[('polri', 'Polri'), ('tni', 'TNI'), ('linmas', 'Linmas')], max_length=6)),
-                ('kind', models.CharField(choices=[('polres_hq', 'Polres(ta) HQ'), ('polsek', 'Polsek'), ('brimob', 'Brimob'), ('kodim', 'Kodim'), ('koramil', 'Koramil'), ('lanal', 'Lanal'), ('linmas', 'Satlinmas')], max_length=10)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='territory.region')),
-                ('sector', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='unit', to='territory.sector')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "force",
+                    models.CharField(
+                        choices=[("polri", "Polri"), ("tni", "TNI"), ("linmas", "Linmas")],
+                        max_length=6,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("polres_hq", "Polres(ta) HQ"),
+                            ("polsek", "Polsek"),
+                            ("brimob", "Brimob"),
+                            ("kodim", "Kodim"),
+                            ("koramil", "Koramil"),
+                            ("lanal", "Lanal"),
+                            ("linmas", "Satlinmas"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="territory.region",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="unit",
+                        to="territory.sector",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nrp', models.CharField(help_text='NRP, or NIP/NIK for Linmas', max_length=20, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('rank', models.CharField(max_length=40)),
-                ('force', models.CharField(choices=[('polri', 'Polri'), ('tni', 'TNI'), ('linmas', 'Linmas')], max_length=6)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('home_sector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='territory.sector')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='territory.region')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='personnel.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "nrp",
+                    models.CharField(
+                        help_text="NRP, or NIP/NIK for Linmas", max_length=20, unique=True
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("rank", models.CharField(max_length=40)),
+                (
+                    "force",
+                    models.CharField(
+                        choices=[("polri", "Polri"), ("tni", "TNI"), ("linmas", "Linmas")],
+                        max_length=6,
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                (
+                    "home_sector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="territory.sector",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="territory.region",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="personnel.unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['nrp'],
+                "ordering": ["nrp"],
             },
         ),
     ]

@@ -5,60 +5,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('level', models.CharField(choices=[('provinsi', 'provinsi'), ('kabupaten', 'kabupaten'), ('kecamatan', 'kecamatan'), ('desa', 'desa/kelurahan')], max_length=10)),
-                ('kind', models.CharField(blank=True, choices=[('desa', 'desa'), ('kelurahan', 'kelurahan')], max_length=10)),
-                ('lat', models.FloatField()),
-                ('lng', models.FloatField()),
-                ('boundary', models.JSONField(blank=True, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='territory.region')),
+                ("code", models.CharField(max_length=13, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("provinsi", "provinsi"),
+                            ("kabupaten", "kabupaten"),
+                            ("kecamatan", "kecamatan"),
+                            ("desa", "desa/kelurahan"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("desa", "desa"), ("kelurahan", "kelurahan")],
+                        max_length=10,
+                    ),
+                ),
+                ("lat", models.FloatField()),
+                ("lng", models.FloatField()),
+                ("boundary", models.JSONField(blank=True, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="territory.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('polsek', 'Polsek'), ('koramil', 'Koramil')], max_length=10)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sectors', to='territory.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("polsek", "Polsek"), ("koramil", "Koramil")], max_length=10
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sectors",
+                        to="territory.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'code'],
+                "ordering": ["kind", "code"],
             },
         ),
         migrations.CreateModel(
-            name='TPS',
+            name="TPS",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=17, unique=True)),
-                ('number', models.PositiveSmallIntegerField()),
-                ('voters', models.PositiveIntegerField()),
-                ('address', models.CharField(max_length=200)),
-                ('lat', models.FloatField()),
-                ('lng', models.FloatField()),
-                ('risk', models.CharField(choices=[('kurang_rawan', 'kurang rawan'), ('rawan', 'rawan'), ('sangat_rawan', 'sangat rawan'), ('khusus', 'khusus')], default='kurang_rawan', max_length=12)),
-                ('village', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tps', to='territory.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=17, unique=True)),
+                ("number", models.PositiveSmallIntegerField()),
+                ("voters", models.PositiveIntegerField()),
+                ("address", models.CharField(max_length=200)),
+                ("lat", models.FloatField()),
+                ("lng", models.FloatField()),
+                (
+                    "risk",
+                    models.CharField(
+                        choices=[
+                            ("kurang_rawan", "kurang rawan"),
+                            ("rawan", "rawan"),
+                            ("sangat_rawan", "sangat rawan"),
+                            ("khusus", "khusus"),
+                        ],
+                        default="kurang_rawan",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "village",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tps",
+                        to="territory.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'TPS',
-                'verbose_name_plural': 'TPS',
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(fields=('village', 'number'), name='tps_number_per_village'), models.CheckConstraint(condition=models.Q(('voters__lte', 600)), name='tps_max_600_voters')],
+                "verbose_name": "TPS",
+                "verbose_name_plural": "TPS",
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("village", "number"), name="tps_number_per_village"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("voters__lte", 600)), name="tps_max_600_voters"
+                    ),
+                ],
             },
         ),
     ]

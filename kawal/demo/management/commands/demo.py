@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, fresh: bool, no_serve: bool, simulate: bool, **options):
         if simulate:
-            raise SystemExit("kawal demo --simulate needs the election-night simulator, not built yet")
+            raise SystemExit(
+                "kawal demo --simulate needs the election-night simulator, not built yet"
+            )
         console = Console()
         if fresh:
             call_command("flush", interactive=False, verbosity=0)
