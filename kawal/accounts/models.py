@@ -11,10 +11,10 @@ from kawal.territory.models import Region
 
 
 class Role(models.TextChoices):
-    COMMAND = "command", _("komando")
-    SECTOR = "sector", _("sektor")
-    FIELD = "field", _("lapangan")
-    OBSERVER = "observer", _("pemantau")
+    COMMAND = "command", _("command")
+    SECTOR = "sector", _("sector")
+    FIELD = "field", _("field")
+    OBSERVER = "observer", _("observer")
     ADMIN = "admin", _("admin")
 
 

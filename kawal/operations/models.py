@@ -23,12 +23,12 @@ class Operation(models.Model):
 
 class Stage(models.Model):
     class Kind(models.TextChoices):
-        DISTRIBUTION = "distribution", _("distribusi logistik")
-        QUIET = "quiet", _("masa tenang")
-        VOTING = "voting", _("pemungutan dan penghitungan suara")
-        RETURN = "return", _("pengembalian kotak suara")
-        RECAP_PPK = "recap_ppk", _("rekapitulasi kecamatan (PPK)")
-        RECAP_KPU = "recap_kpu", _("rekapitulasi kabupaten (KPU)")
+        DISTRIBUTION = "distribution", _("logistics distribution")
+        QUIET = "quiet", _("quiet period (masa tenang)")
+        VOTING = "voting", _("voting and counting")
+        RETURN = "return", _("return of ballot boxes")
+        RECAP_PPK = "recap_ppk", _("district recapitulation (PPK)")
+        RECAP_KPU = "recap_kpu", _("regency recapitulation (KPU)")
 
     operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="stages")
     kind = models.CharField(max_length=20, choices=Kind.choices)
