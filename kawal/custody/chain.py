@@ -10,8 +10,23 @@ from datetime import UTC, datetime
 
 GENESIS = "0" * 64
 HASHED = (
-    "id", "box", "seq", "kind", "occurred_at", "received_at", "place", "lat", "lng",
-    "from_party", "to_party", "escorts", "seals", "document", "note", "corrects", "recorded_by",
+    "id",
+    "box",
+    "seq",
+    "kind",
+    "occurred_at",
+    "received_at",
+    "place",
+    "lat",
+    "lng",
+    "from_party",
+    "to_party",
+    "escorts",
+    "seals",
+    "document",
+    "note",
+    "corrects",
+    "recorded_by",
 )
 
 

@@ -30,8 +30,20 @@ from kawal.territory.models import TPS, Region
 MAX_BATCH = 1000
 WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
 FIELDS = {
-    "id", "box", "kind", "occurred_at", "place", "lat", "lng", "from_party", "to_party",
-    "escorts", "seals", "document", "note", "corrects",
+    "id",
+    "box",
+    "kind",
+    "occurred_at",
+    "place",
+    "lat",
+    "lng",
+    "from_party",
+    "to_party",
+    "escorts",
+    "seals",
+    "document",
+    "note",
+    "corrects",
 }
 TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
 # A device clock may run a little fast; further ahead than this is a wrong clock.
@@ -69,11 +81,19 @@ class Incoming:
     def content(self) -> dict:
         """What the device said, normalised: two sends of one event compare equal."""
         return {
-            "id": str(self.id), "box": self.box, "kind": self.kind,
-            "occurred_at": chain._instant(self.occurred_at), "place": self.place,
-            "lat": self.lat, "lng": self.lng, "from_party": self.from_party,
-            "to_party": self.to_party, "escorts": list(self.escorts), "seals": list(self.seals),
-            "document": self.document, "note": self.note,
+            "id": str(self.id),
+            "box": self.box,
+            "kind": self.kind,
+            "occurred_at": chain._instant(self.occurred_at),
+            "place": self.place,
+            "lat": self.lat,
+            "lng": self.lng,
+            "from_party": self.from_party,
+            "to_party": self.to_party,
+            "escorts": list(self.escorts),
+            "seals": list(self.seals),
+            "document": self.document,
+            "note": self.note,
             "corrects": str(self.corrects) if self.corrects else None,
         }
 
@@ -108,7 +128,9 @@ def _text(item: dict, name: str) -> str:
 
 def _strings(item: dict, name: str) -> list[str]:
     value = item.get(name) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 40 for v in value):
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and 0 < len(v) <= 40 for v in value
+    ):
         raise Rejected(f"{name} must be a list of strings")
     if len(set(value)) != len(value):
         raise Rejected(f"{name} lists the same value twice")
@@ -156,21 +178,39 @@ def parse(item: dict, now: datetime) -> Incoming:
     if (kind == CustodyEvent.Kind.CORRECTION) != (corrects is not None):
         raise Rejected("a correction, and only a correction, names the event it corrects")
     return Incoming(
-        id=event_id, box=item["box"], kind=kind, occurred_at=occurred_at, place=place,
-        lat=lat, lng=lng, from_party=_text(item, "from_party"), to_party=_text(item, "to_party"),
-        escorts=_strings(item, "escorts"), seals=_strings(item, "seals"),
-        document=_text(item, "document"), note=_text(item, "note"), corrects=corrects,
+        id=event_id,
+        box=item["box"],
+        kind=kind,
+        occurred_at=occurred_at,
+        place=place,
+        lat=lat,
+        lng=lng,
+        from_party=_text(item, "from_party"),
+        to_party=_text(item, "to_party"),
+        escorts=_strings(item, "escorts"),
+        seals=_strings(item, "seals"),
+        document=_text(item, "document"),
+        note=_text(item, "note"),
+        corrects=corrects,
     )
 
 
 def stored_content(row: dict) -> dict:
     """The device's part of a stored event (a `.values()` row), as Incoming.content() has it."""
     return {
-        "id": str(row["id"]), "box": row["box__code"], "kind": row["kind"],
-        "occurred_at": chain._instant(row["occurred_at"]), "place": row["place"],
-        "lat": row["lat"], "lng": row["lng"], "from_party": row["from_party"],
-        "to_party": row["to_party"], "escorts": row["escorts"], "seals": row["seals"],
-        "document": row["document"], "note": row["note"],
+        "id": str(row["id"]),
+        "box": row["box__code"],
+        "kind": row["kind"],
+        "occurred_at": chain._instant(row["occurred_at"]),
+        "place": row["place"],
+        "lat": row["lat"],
+        "lng": row["lng"],
+        "from_party": row["from_party"],
+        "to_party": row["to_party"],
+        "escorts": row["escorts"],
+        "seals": row["seals"],
+        "document": row["document"],
+        "note": row["note"],
         "corrects": str(row["corrects_id"]) if row["corrects_id"] else None,
     }
 
@@ -187,7 +227,10 @@ def write_scope(user) -> Scope:
 
 def folded_of(box: Box) -> states.Folded:
     return states.Folded(
-        state=box.state, stop=box.stop, seals=tuple(box.seals), expected_by=box.expected_by,
+        state=box.state,
+        stop=box.stop,
+        seals=tuple(box.seals),
+        expected_by=box.expected_by,
         last_occurred_at=box.last_occurred_at,
     )
 
@@ -248,15 +291,26 @@ def _read(parsed: list) -> _Batch:
     events = [p for p in parsed if isinstance(p, Incoming)]
     codes = {e.box for e in events}
     boxes = {
-        b.code: b
-        for b in Box.objects.select_for_update().filter(code__in=codes).order_by("code")
+        b.code: b for b in Box.objects.select_for_update().filter(code__in=codes).order_by("code")
     }
     ids = {e.id for e in events} | {e.corrects for e in events if e.corrects}
     known = {
         str(row["id"]): row
         for row in CustodyEvent.objects.filter(id__in=ids).values(
-            "id", "box__code", "kind", "occurred_at", "place", "lat", "lng", "from_party",
-            "to_party", "escorts", "seals", "document", "note", "corrects_id",
+            "id",
+            "box__code",
+            "kind",
+            "occurred_at",
+            "place",
+            "lat",
+            "lng",
+            "from_party",
+            "to_party",
+            "escorts",
+            "seals",
+            "document",
+            "note",
+            "corrects_id",
         )
     }
     nrps = {n for e in events for n in e.escorts}
@@ -289,15 +343,22 @@ def _append(user, scope: Scope, parsed: list, now: datetime) -> list[dict]:
             continue
         key = str(item.id)
         earlier = batch.known.get(key)
-        seen = stored_content(earlier) if earlier else (
-            accepted[key].content() if key in accepted else None
+        seen = (
+            stored_content(earlier)
+            if earlier
+            else (accepted[key].content() if key in accepted else None)
         )
         if seen is not None:
             if seen == item.content():
                 results.append({"id": key, "status": DUPLICATE})
             else:
-                results.append({"id": key, "status": REJECTED,
-                                "error": "conflict: this id is stored with other content"})
+                results.append(
+                    {
+                        "id": key,
+                        "status": REJECTED,
+                        "error": "conflict: this id is stored with other content",
+                    }
+                )
             continue
         try:
             box = _admissible(item, batch, accepted, scope)
@@ -316,7 +377,9 @@ def _append(user, scope: Scope, parsed: list, now: datetime) -> list[dict]:
             ["state", "stop", "seals", "expected_by", "last_occurred_at", "head_seq", "head_hash"],
         )
         _insert(Alert, alerts)
-    counts = {s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)}
+    counts = {
+        s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)
+    }
     audit.record("custody.ingest", actor=user, boxes=len(touched), **counts)
     return results
 
@@ -329,7 +392,8 @@ def _insert(model, objs: list) -> None:
     if not objs:
         return
     fields = [
-        f for f in model._meta.concrete_fields
+        f
+        for f in model._meta.concrete_fields
         if not (f.primary_key and getattr(f, "db_returning", False))
     ]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -348,8 +412,10 @@ def _update(boxes: list[Box], names: list[str]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {Box._meta.db_table} SET {assignments} WHERE id = %s",
-            [[*(f.get_db_prep_save(getattr(b, f.attname), connection) for f in fields), b.pk]
-             for b in boxes],
+            [
+                [*(f.get_db_prep_save(getattr(b, f.attname), connection) for f in fields), b.pk]
+                for b in boxes
+            ],
         )
 
 
@@ -367,9 +433,11 @@ def _admissible(item: Incoming, batch: _Batch, accepted: dict, scope: Scope) -> 
     if item.corrects:
         target = batch.known.get(str(item.corrects))
         target_box, target_kind = (
-            (target["box__code"], target["kind"]) if target
+            (target["box__code"], target["kind"])
+            if target
             else (accepted[str(item.corrects)].box, accepted[str(item.corrects)].kind)
-            if str(item.corrects) in accepted else (None, None)
+            if str(item.corrects) in accepted
+            else (None, None)
         )
         if target_box is None:
             raise Rejected(f"corrects {item.corrects}: no such event")
@@ -384,11 +452,24 @@ def _chained(item: Incoming, box: Box, user, now: datetime) -> CustodyEvent:
     """The next link of the box's chain, in server append order."""
     box.head_seq += 1
     row = CustodyEvent(
-        id=item.id, box=box, seq=box.head_seq, kind=item.kind, occurred_at=item.occurred_at,
-        received_at=now, place=item.place, lat=item.lat, lng=item.lng,
-        from_party=item.from_party, to_party=item.to_party, escorts=item.escorts,
-        seals=item.seals, document=item.document, note=item.note, corrects_id=item.corrects,
-        recorded_by=user, prev_hash=box.head_hash or chain.GENESIS,
+        id=item.id,
+        box=box,
+        seq=box.head_seq,
+        kind=item.kind,
+        occurred_at=item.occurred_at,
+        received_at=now,
+        place=item.place,
+        lat=item.lat,
+        lng=item.lng,
+        from_party=item.from_party,
+        to_party=item.to_party,
+        escorts=item.escorts,
+        seals=item.seals,
+        document=item.document,
+        note=item.note,
+        corrects_id=item.corrects,
+        recorded_by=user,
+        prev_hash=box.head_hash or chain.GENESIS,
     )
     row.hash = chain.link(row.prev_hash, hashed_view(row, box.code))
     box.head_hash = row.hash
@@ -397,25 +478,42 @@ def _chained(item: Incoming, box: Box, user, now: datetime) -> CustodyEvent:
 
 def hashed_view(row: CustodyEvent, box_code: str) -> dict:
     return {
-        "id": row.id, "box": box_code, "seq": row.seq, "kind": row.kind,
-        "occurred_at": row.occurred_at, "received_at": row.received_at, "place": row.place,
-        "lat": row.lat, "lng": row.lng, "from_party": row.from_party, "to_party": row.to_party,
-        "escorts": row.escorts, "seals": row.seals, "document": row.document, "note": row.note,
-        "corrects": row.corrects_id, "recorded_by": row.recorded_by_id,
+        "id": row.id,
+        "box": box_code,
+        "seq": row.seq,
+        "kind": row.kind,
+        "occurred_at": row.occurred_at,
+        "received_at": row.received_at,
+        "place": row.place,
+        "lat": row.lat,
+        "lng": row.lng,
+        "from_party": row.from_party,
+        "to_party": row.to_party,
+        "escorts": row.escorts,
+        "seals": row.seals,
+        "document": row.document,
+        "note": row.note,
+        "corrects": row.corrects_id,
+        "recorded_by": row.recorded_by_id,
     }
 
 
 def _fact(item) -> states.Fact:
     return states.Fact(
-        id=str(item.id), kind=item.kind, occurred_at=item.occurred_at, place=item.place,
-        seals=tuple(item.seals), corrects=str(item.corrects) if item.corrects else None,
+        id=str(item.id),
+        kind=item.kind,
+        occurred_at=item.occurred_at,
+        place=item.place,
+        seals=tuple(item.seals),
+        corrects=str(item.corrects) if item.corrects else None,
     )
 
 
 def _refold(batch: _Batch, touched: dict[str, list[Incoming]], now: datetime) -> list[Alert]:
     """Move each touched box's state on, and judge its new events against the rules."""
     replay = [
-        code for code, new in touched.items()
+        code
+        for code, new in touched.items()
         if any(i.corrects for i in new)
         or (
             batch.boxes[code].last_occurred_at is not None
@@ -429,8 +527,11 @@ def _refold(batch: _Batch, touched: dict[str, list[Incoming]], now: datetime) ->
         ):
             history[row["box__code"]].append(
                 states.Fact(
-                    id=str(row["id"]), kind=row["kind"], occurred_at=row["occurred_at"],
-                    place=row["place"], seals=tuple(row["seals"]),
+                    id=str(row["id"]),
+                    kind=row["kind"],
+                    occurred_at=row["occurred_at"],
+                    place=row["place"],
+                    seals=tuple(row["seals"]),
                     corrects=str(row["corrects_id"]) if row["corrects_id"] else None,
                 )
             )
@@ -456,11 +557,21 @@ def _refold(batch: _Batch, touched: dict[str, list[Incoming]], now: datetime) ->
                 continue
             position = (item.lat, item.lng) if item.lat is not None else None
             for finding in rules.judge(
-                s, code, [batch.forces[n] for n in item.escorts], position,
-                batch.points.get(item.place), config,
+                s,
+                code,
+                [batch.forces[n] for n in item.escorts],
+                position,
+                batch.points.get(item.place),
+                config,
             ):
                 alerts.append(
-                    Alert(box=box, event_id=item.id, rule=finding.rule, severity=finding.severity,
-                          message=finding.message, raised_at=now)
+                    Alert(
+                        box=box,
+                        event_id=item.id,
+                        rule=finding.rule,
+                        severity=finding.severity,
+                        message=finding.message,
+                        raised_at=now,
+                    )
                 )
     return alerts

@@ -28,7 +28,9 @@ class Box(models.Model):
 
     code = models.CharField(max_length=32, unique=True)  # 35.10.01.2001-001-BUP
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX)
-    tps = models.ForeignKey(TPS, null=True, blank=True, on_delete=models.PROTECT, related_name="boxes")
+    tps = models.ForeignKey(
+        TPS, null=True, blank=True, on_delete=models.PROTECT, related_name="boxes"
+    )
     contest = models.CharField(max_length=3, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.AT_KPU_WAREHOUSE)
     # The fold of the box's events (custody/states.py), kept here so an in-order append

@@ -17,7 +17,12 @@ K = CustodyEvent.Kind
 SEV = Alert.Severity
 
 ESCORT, SEALS, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED = (
-    "escort", "seal_mismatch", "skipped_leg", "place", "overdue", "not_sealed",
+    "escort",
+    "seal_mismatch",
+    "skipped_leg",
+    "place",
+    "overdue",
+    "not_sealed",
 )
 RULES = (ESCORT, SEALS, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED)
 
@@ -68,7 +73,8 @@ def sequence(step: Step) -> list[Finding]:
     if not step.allowed:
         return [
             Finding(
-                SKIPPED_LEG, SEV.WARNING,
+                SKIPPED_LEG,
+                SEV.WARNING,
                 f"{step.fact.kind} at {level_of(step.fact.place).upper()} while the box is "
                 f"{step.before.state}: a step before it was not recorded",
             )
@@ -76,7 +82,8 @@ def sequence(step: Step) -> list[Finding]:
     if step.skipped:
         return [
             Finding(
-                SKIPPED_LEG, SEV.WARNING,
+                SKIPPED_LEG,
+                SEV.WARNING,
                 f"arrived at {level_of(step.fact.place).upper()} without passing the "
                 f"{step.skipped.upper()}",
             )
@@ -87,9 +94,10 @@ def sequence(step: Step) -> list[Finding]:
 def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in km (haversine)."""
     lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lng2 - lng1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
@@ -114,7 +122,8 @@ def place(
     if km > config.max_distance_km:
         return [
             Finding(
-                PLACE, SEV.WARNING,
+                PLACE,
+                SEV.WARNING,
                 f"recorded {km:.1f} km from {place_code} (allowed {config.max_distance_km:g} km)",
             )
         ]

@@ -55,7 +55,9 @@ STILL = frozenset({K.HANDED_OVER, K.SEAL_CHECKED, K.NOTE})
 
 MOVING_STATES = frozenset({S.IN_TRANSIT, S.RETURNING})
 # A box in one of these states has not been sealed after counting yet.
-UNSEALED_STATES = frozenset({S.AT_KPU_WAREHOUSE, S.IN_TRANSIT, S.AT_PPK, S.AT_PPS, S.AT_TPS, S.OPEN})
+UNSEALED_STATES = frozenset(
+    {S.AT_KPU_WAREHOUSE, S.IN_TRANSIT, S.AT_PPK, S.AT_PPS, S.AT_TPS, S.OPEN}
+)
 # After sealing the box travels up the chain; a departure from these goes back up.
 INBOUND_STATES = frozenset({S.SEALED, S.RETURNING, S.AT_PPK_RECAP, S.AT_KPU})
 

@@ -17,9 +17,25 @@ from kawal.custody.models import Box, Checkpoint, CustodyEvent
 from kawal.territory.codes import within
 
 COLUMNS = (
-    "id", "box__code", "seq", "kind", "occurred_at", "received_at", "place", "lat", "lng",
-    "from_party", "to_party", "escorts", "seals", "document", "note", "corrects_id",
-    "recorded_by_id", "prev_hash", "hash",
+    "id",
+    "box__code",
+    "seq",
+    "kind",
+    "occurred_at",
+    "received_at",
+    "place",
+    "lat",
+    "lng",
+    "from_party",
+    "to_party",
+    "escorts",
+    "seals",
+    "document",
+    "note",
+    "corrects_id",
+    "recorded_by_id",
+    "prev_hash",
+    "hash",
 )
 
 
@@ -41,7 +57,9 @@ class Report:
 
 def _hashed(row: dict) -> dict:
     return {
-        **row, "box": row["box__code"], "corrects": row["corrects_id"],
+        **row,
+        "box": row["box__code"],
+        "corrects": row["corrects_id"],
         "recorded_by": row["recorded_by_id"],
     }
 
@@ -78,7 +96,9 @@ def verify(region: str | None = None) -> Report:
         if code not in broken and tail.get(code) != head:
             seq, _ = tail.get(code, (0, ""))
             broken[code] = Break(
-                code, seq or None, None,
+                code,
+                seq or None,
+                None,
                 f"the chain ends at seq {seq} but the box's head is seq {head[0]}: events are missing",
             )
     return Report(ok=not broken, events=count, broken=[broken[c] for c in sorted(broken)])
@@ -101,7 +121,8 @@ def checkpoint() -> Checkpoint:
     now_heads = heads()
     digest = chain.heads_digest(now_heads)
     return Checkpoint.objects.create(
-        created_at=timezone.now(), digest=digest,
+        created_at=timezone.now(),
+        digest=digest,
         events=sum(seq for seq, _ in now_heads.values()),
         heads={code: [seq, h] for code, (seq, h) in now_heads.items()},
     )
@@ -125,9 +146,9 @@ def since(digest: str) -> Since:
     problems = [f"{b.box}: {b.problem}" for b in verify().broken]
     now_at = {
         (code, seq): h
-        for code, seq, h in CustodyEvent.objects.filter(
-            box__code__in=list(stored)
-        ).values_list("box__code", "seq", "hash")
+        for code, seq, h in CustodyEvent.objects.filter(box__code__in=list(stored)).values_list(
+            "box__code", "seq", "hash"
+        )
     }
     for code, (seq, h) in sorted(stored.items()):
         if now_at.get((code, seq)) != h:

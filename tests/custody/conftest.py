@@ -30,9 +30,15 @@ class Route:
 def route_of(box: Box, polri: str, tni: str) -> Route:
     village = box.tps.village
     return Route(
-        box=box.code, tps=box.tps.code, village=village.code, district=village.parent_id,
-        regency=village.parent_id[:5], tps_point=(box.tps.lat, box.tps.lng),
-        village_point=(village.lat, village.lng), polri=polri, tni=tni,
+        box=box.code,
+        tps=box.tps.code,
+        village=village.code,
+        district=village.parent_id,
+        regency=village.parent_id[:5],
+        tps_point=(box.tps.lat, box.tps.lng),
+        village_point=(village.lat, village.lng),
+        polri=polri,
+        tni=tni,
     )
 
 
@@ -47,8 +53,13 @@ def route(demo) -> Route:
 
 def event(route: Route, kind: str, at: datetime, place: str, **fields) -> dict:
     body = {
-        "id": str(uuid.uuid4()), "box": route.box, "kind": kind,
-        "occurred_at": at.isoformat(), "place": place, "escorts": [], "seals": [],
+        "id": str(uuid.uuid4()),
+        "box": route.box,
+        "kind": kind,
+        "occurred_at": at.isoformat(),
+        "place": place,
+        "escorts": [],
+        "seals": [],
     }
     body.update(fields)
     return body
@@ -64,7 +75,11 @@ def journey(route: Route, seals=("KPU-0001", "KPU-0002")) -> list[dict]:
         ("arrived", route.district, {}),
         ("departed", route.district, escort),
         ("arrived", route.village, pps),
-        ("handed_over", route.village, {"from_party": "PPK", "to_party": "PPS", "document": "BA-1"}),
+        (
+            "handed_over",
+            route.village,
+            {"from_party": "PPK", "to_party": "PPS", "document": "BA-1"},
+        ),
         ("departed", route.village, escort),
         ("arrived", route.tps, tps),
         ("opened", route.tps, tps),

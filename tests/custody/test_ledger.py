@@ -114,8 +114,11 @@ def test_a_box_outside_the_callers_scope_is_rejected(route):
     outside = Box.objects.exclude(code__startswith="35.10.16.").first()
     bad = {**journey(route)[0], "box": outside.code}
     [result] = ledger.ingest(user("petugas"), [bad])
-    assert result == {"id": bad["id"], "status": "rejected",
-                      "error": f"box {outside.code} is outside your scope"}
+    assert result == {
+        "id": bad["id"],
+        "status": "rejected",
+        "error": f"box {outside.code} is outside your scope",
+    }
 
 
 def test_an_observer_may_not_record_custody(route):
@@ -142,7 +145,9 @@ def test_a_batch_is_audited_once(route):
 
 
 def test_a_batch_costs_the_same_queries_however_many_events_it_holds(route, demo):
-    boxes = list(Box.objects.filter(code__startswith="35.10.16.").select_related("tps__village")[:40])
+    boxes = list(
+        Box.objects.filter(code__startswith="35.10.16.").select_related("tps__village")[:40]
+    )
 
     def batch(n):
         from tests.custody.conftest import route_of
@@ -162,8 +167,14 @@ def test_a_correction_retracts_the_event_it_points_at(route):
     wrong = event(route, "arrived", START + timedelta(hours=3), route.village)
     ledger.ingest(user("petugas"), [*events[:1], wrong])
     assert Box.objects.get(code=route.box).state == Box.State.AT_PPS
-    fix = event(route, "correction", START + timedelta(hours=4), route.district,
-                corrects=wrong["id"], note="arrived at the PPK, not the PPS")
+    fix = event(
+        route,
+        "correction",
+        START + timedelta(hours=4),
+        route.district,
+        corrects=wrong["id"],
+        note="arrived at the PPK, not the PPS",
+    )
     results = ledger.ingest(user("petugas"), [fix, events[1]])
     assert _statuses(results) == ["accepted", "accepted"]
     assert Box.objects.get(code=route.box).state == Box.State.AT_PPK

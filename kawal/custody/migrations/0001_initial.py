@@ -5,27 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territory', '0001_initial'),
+        ("territory", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Box',
+            name="Box",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True)),
-                ('kind', models.CharField(choices=[('box', 'kotak suara'), ('lot', 'lot gudang'), ('package', 'paket logistik')], default='box', max_length=8)),
-                ('contest', models.CharField(blank=True, max_length=3)),
-                ('state', models.CharField(choices=[('at_kpu_warehouse', 'di gudang KPU'), ('in_transit', 'dalam perjalanan'), ('at_ppk', 'di PPK'), ('at_pps', 'di PPS'), ('at_tps', 'di TPS'), ('open', 'dibuka untuk pemungutan'), ('sealed', 'disegel'), ('returning', 'kembali'), ('at_ppk_recap', 'di PPK untuk rekapitulasi'), ('at_kpu', 'di KPU')], default='at_kpu_warehouse', max_length=20)),
-                ('tps', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='boxes', to='territory.tps')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("box", "kotak suara"),
+                            ("lot", "lot gudang"),
+                            ("package", "paket logistik"),
+                        ],
+                        default="box",
+                        max_length=8,
+                    ),
+                ),
+                ("contest", models.CharField(blank=True, max_length=3)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("at_kpu_warehouse", "di gudang KPU"),
+                            ("in_transit", "dalam perjalanan"),
+                            ("at_ppk", "di PPK"),
+                            ("at_pps", "di PPS"),
+                            ("at_tps", "di TPS"),
+                            ("open", "dibuka untuk pemungutan"),
+                            ("sealed", "disegel"),
+                            ("returning", "kembali"),
+                            ("at_ppk_recap", "di PPK untuk rekapitulasi"),
+                            ("at_kpu", "di KPU"),
+                        ],
+                        default="at_kpu_warehouse",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "tps",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="boxes",
+                        to="territory.tps",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'boxes',
-                'ordering': ['code'],
+                "verbose_name_plural": "boxes",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -6,137 +6,210 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('custody', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("custody", "0001_initial"),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=20)),
-                ('severity', models.CharField(choices=[('info', 'info'), ('warning', 'warning'), ('critical', 'critical')], max_length=8)),
-                ('status', models.CharField(choices=[('open', 'open'), ('acknowledged', 'acknowledged'), ('resolved', 'resolved')], default='open', max_length=12)),
-                ('message', models.CharField(max_length=200)),
-                ('note', models.TextField(blank=True)),
-                ('raised_at', models.DateTimeField()),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(max_length=20)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("info", "info"),
+                            ("warning", "warning"),
+                            ("critical", "critical"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("acknowledged", "acknowledged"),
+                            ("resolved", "resolved"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("message", models.CharField(max_length=200)),
+                ("note", models.TextField(blank=True)),
+                ("raised_at", models.DateTimeField()),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-raised_at', '-id'],
+                "ordering": ["-raised_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Checkpoint',
+            name="Checkpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('digest', models.CharField(db_index=True, max_length=64)),
-                ('events', models.PositiveIntegerField()),
-                ('heads', models.JSONField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("digest", models.CharField(db_index=True, max_length=64)),
+                ("events", models.PositiveIntegerField()),
+                ("heads", models.JSONField()),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CustodyEvent',
+            name="CustodyEvent",
             fields=[
-                ('id', models.UUIDField(primary_key=True, serialize=False)),
-                ('seq', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('departed', 'departed'), ('arrived', 'arrived'), ('handed_over', 'handed over'), ('opened', 'opened'), ('sealed', 'sealed'), ('seal_checked', 'seals checked'), ('note', 'note'), ('correction', 'correction')], max_length=12)),
-                ('occurred_at', models.DateTimeField()),
-                ('received_at', models.DateTimeField()),
-                ('place', models.CharField(max_length=32)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lng', models.FloatField(blank=True, null=True)),
-                ('from_party', models.CharField(blank=True, max_length=120)),
-                ('to_party', models.CharField(blank=True, max_length=120)),
-                ('escorts', models.JSONField(blank=True, default=list)),
-                ('seals', models.JSONField(blank=True, default=list)),
-                ('document', models.CharField(blank=True, max_length=80)),
-                ('note', models.TextField(blank=True)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                ("id", models.UUIDField(primary_key=True, serialize=False)),
+                ("seq", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("departed", "departed"),
+                            ("arrived", "arrived"),
+                            ("handed_over", "handed over"),
+                            ("opened", "opened"),
+                            ("sealed", "sealed"),
+                            ("seal_checked", "seals checked"),
+                            ("note", "note"),
+                            ("correction", "correction"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("received_at", models.DateTimeField()),
+                ("place", models.CharField(max_length=32)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lng", models.FloatField(blank=True, null=True)),
+                ("from_party", models.CharField(blank=True, max_length=120)),
+                ("to_party", models.CharField(blank=True, max_length=120)),
+                ("escorts", models.JSONField(blank=True, default=list)),
+                ("seals", models.JSONField(blank=True, default=list)),
+                ("document", models.CharField(blank=True, max_length=80)),
+                ("note", models.TextField(blank=True)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ['box', 'seq'],
+                "ordering": ["box", "seq"],
             },
         ),
         migrations.AddField(
-            model_name='box',
-            name='expected_by',
+            model_name="box",
+            name="expected_by",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='box',
-            name='head_hash',
+            model_name="box",
+            name="head_hash",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='box',
-            name='head_seq',
+            model_name="box",
+            name="head_seq",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='box',
-            name='last_occurred_at',
+            model_name="box",
+            name="last_occurred_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='box',
-            name='seals',
+            model_name="box",
+            name="seals",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='box',
-            name='stop',
-            field=models.CharField(default='kpu', max_length=3),
+            model_name="box",
+            name="stop",
+            field=models.CharField(default="kpu", max_length=3),
         ),
         migrations.AddIndex(
-            model_name='box',
-            index=models.Index(fields=['state', 'expected_by'], name='box_state_due'),
+            model_name="box",
+            index=models.Index(fields=["state", "expected_by"], name="box_state_due"),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='box',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='custody.box'),
+            model_name="alert",
+            name="box",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="alerts", to="custody.box"
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='handled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alert",
+            name="handled_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='custodyevent',
-            name='box',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='custody.box'),
+            model_name="custodyevent",
+            name="box",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="events", to="custody.box"
+            ),
         ),
         migrations.AddField(
-            model_name='custodyevent',
-            name='corrects',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='custody.custodyevent'),
+            model_name="custodyevent",
+            name="corrects",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="corrections",
+                to="custody.custodyevent",
+            ),
         ),
         migrations.AddField(
-            model_name='custodyevent',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='custody_events', to=settings.AUTH_USER_MODEL),
+            model_name="custodyevent",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="custody_events",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='alert',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='custody.custodyevent'),
+            model_name="alert",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="alerts",
+                to="custody.custodyevent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='custodyevent',
-            constraint=models.UniqueConstraint(fields=('box', 'seq'), name='one_event_per_chain_position'),
+            model_name="custodyevent",
+            constraint=models.UniqueConstraint(
+                fields=("box", "seq"), name="one_event_per_chain_position"
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['status', 'box'], name='alert_status_box'),
+            model_name="alert",
+            index=models.Index(fields=["status", "box"], name="alert_status_box"),
         ),
     ]

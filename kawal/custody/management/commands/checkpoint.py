@@ -18,7 +18,9 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stdout.write(f"  {problem}")
             if not result.append_only:
-                raise CommandError(f"history since checkpoint {since} was changed, not only appended to")
+                raise CommandError(
+                    f"history since checkpoint {since} was changed, not only appended to"
+                )
             self.stdout.write(
                 f"APPEND-ONLY: history since the checkpoint of "
                 f"{result.checkpoint.created_at:%Y-%m-%d %H:%M} UTC was only appended to"

@@ -1,0 +1,120 @@
+"""Properties of the ledger over many generated histories (hypothesis, on the database)."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kawal.custody import ledger, verification
+from kawal.custody.models import Box, CustodyEvent
+from tests.conftest import user
+from tests.custody.conftest import journey
+
+PROPERTY = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@st.composite
+def deliveries(draw, size: int):
+    """A device's events sent in any order, split into batches, some sent more than once."""
+    order = draw(st.permutations(range(size)))
+    resent = draw(st.lists(st.integers(0, size - 1), max_size=5))
+    sends = list(order)
+    for i in resent:
+        sends.insert(draw(st.integers(0, len(sends))), i)
+    cuts = sorted(draw(st.sets(st.integers(1, len(sends) - 1), max_size=4)))
+    return [sends[a:b] for a, b in zip([0, *cuts], [*cuts, len(sends)], strict=True)]
+
+
+@PROPERTY
+@given(batches=deliveries(15))
+def test_any_delivery_of_a_journey_ends_in_the_same_state_and_a_verifying_chain(route, batches):
+    events = journey(route)
+    with transaction.atomic():
+        petugas = user("petugas")
+        for batch in batches:
+            ledger.ingest(petugas, [events[i] for i in batch])
+        box = Box.objects.get(code=route.box)
+        assert (box.state, box.seals, box.expected_by, box.head_seq) == (
+            Box.State.AT_KPU,
+            ["KPU-0001", "KPU-0002"],
+            None,
+            15,
+        )
+        assert verification.verify(route.box).ok
+        transaction.set_rollback(True)
+
+
+def _edits(row: CustodyEvent, other_user: int, other_event: str) -> dict:
+    """For each column, a value that differs from the stored one."""
+    return {
+        "kind": "note" if row.kind != "note" else "arrived",
+        "occurred_at": row.occurred_at + timedelta(seconds=1),
+        "received_at": row.received_at - timedelta(microseconds=1),
+        "place": "35.10" if row.place != "35.10" else "35.10.16",
+        "lat": (row.lat or 0) + 0.001,
+        "lng": (row.lng or 0) - 0.001,
+        "from_party": row.from_party + "x",
+        "to_party": row.to_party + "x",
+        "escorts": [*row.escorts[:1]],
+        "seals": [*row.seals, "FAKE-1"],
+        "document": row.document + "1",
+        "note": row.note + ".",
+        "corrects_id": other_event,
+        "recorded_by_id": other_user,
+        "prev_hash": "f" * 64,
+        "hash": "0" * 64,
+        "seq": row.seq + 100,
+    }
+
+
+COLUMNS = [
+    "kind",
+    "occurred_at",
+    "received_at",
+    "place",
+    "lat",
+    "lng",
+    "from_party",
+    "to_party",
+    "escorts",
+    "seals",
+    "document",
+    "note",
+    "corrects_id",
+    "recorded_by_id",
+    "prev_hash",
+    "hash",
+    "seq",
+]
+
+
+@PROPERTY
+@given(seq=st.integers(1, 15), column=st.sampled_from(COLUMNS))
+def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, column):
+    with transaction.atomic():
+        ledger.ingest(user("petugas"), journey(route))
+        row = CustodyEvent.objects.get(box__code=route.box, seq=seq)
+        other = CustodyEvent.objects.filter(box__code=route.box).exclude(pk=row.pk).first()
+        other_user = get_user_model().objects.get(username="komandan").pk
+        value = _edits(row, other_user, other.pk)[column]
+        if column == "escorts" and value == row.escorts:
+            value = ["nobody"]
+        field = CustodyEvent._meta.get_field(column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE custody_custodyevent SET {field.column} = %s WHERE id = %s",
+                [
+                    field.get_db_prep_save(value, connection),
+                    CustodyEvent._meta.pk.get_db_prep_save(row.pk, connection),
+                ],
+            )
+        report = verification.verify(route.box)
+        assert not report.ok
+        [broken] = report.broken
+        assert broken.box == route.box
+        assert str(row.pk) in [broken.event, *broken.tampered]
+        transaction.set_rollback(True)
