@@ -153,6 +153,9 @@ class PostTPS(models.Model):
     class Meta:
         constraints = (models.UniqueConstraint(fields=["post", "tps"], name="tps_once_per_post"),)
 
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.tps_id}"
+
 
 class Assignment(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments")

@@ -9,13 +9,15 @@ at the least total cost. The constraints are encoded in the cost, in strict prio
 2. slots a district can't fill from its own Polsek are its shortfall; when reinforcements
    (BKO: HQ, Brimob, Kodim, Koramil, Lanal) run short, slots where the shortfall is largest
    are filled first (SHORTFALL_WEIGHT per step of shortfall, larger than any travel);
-3. travel: great-circle km from the member's home to the slot.
+3. travel: great-circle km from the member's home to the slot;
+4. in a partial re-plan, a member keeps the post they hold (KEEP_BONUS) unless rule 1 or 2
+   needs them elsewhere.
 
 Linmas are solved per village, against their own village's slots only. One member holds
 at most one slot per stage, because each stage's pool is one assignment.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +27,9 @@ from kawal.planning.distance import km_matrix
 from kawal.planning.posts import PostSpec
 
 SHORTFALL_WEIGHT = 1_000.0  # km; more than any trip within a province
-KEEP_BONUS = 1e-3  # km; in a partial re-plan, ties keep the member who already holds the post
+# In a partial re-plan, staying put is worth more than any trip saved, but less than a
+# step of shortfall: nobody already briefed for a post moves unless a shortfall needs it.
+KEEP_BONUS = SHORTFALL_WEIGHT / 2
 FORCES = ("polri", "tni")
 
 _KIND_PRIORITY = {"tps": 0, "escort": 4, "warehouse": 5, "patrol": 6, "reserve": 7}
@@ -89,18 +93,28 @@ def slots_for(posts: list[PostSpec]) -> list[Slot]:
     return slots
 
 
-def _shortfall_terms(people: list[Person], slots: list[Slot]) -> np.ndarray:
+def _shortfall_terms(
+    people: list[Person], slots: list[Slot], keep: frozenset[tuple[str, int]]
+) -> np.ndarray:
     """Per slot: SHORTFALL_WEIGHT × how far it is from the largest shortfall (0 = fill first)."""
     local = defaultdict(int)
     for p in people:
         if p.local_district:
             local[p.local_district] += 1
+    # In a partial re-plan, a post's held slots rank before its vacant ones, so that when
+    # nobody is free the vacancy stays where it arose instead of moving someone else.
+    present = {p.id for p in people}
+    held = Counter(post for post, pid in keep if pid in present)
+    vacant = np.ones(len(slots), dtype=bool)
     by_district: dict[str, list[int]] = defaultdict(list)
     for j, s in enumerate(slots):
         by_district[s.district].append(j)
+        if held[s.post]:
+            held[s.post] -= 1
+            vacant[j] = False
     marginal = np.zeros(len(slots))
     for district, js in by_district.items():
-        js.sort(key=lambda j: (slots[j].priority, slots[j].post, j))
+        js.sort(key=lambda j: (slots[j].priority, vacant[j], slots[j].post, j))
         short = len(js) - local[district]
         for rank, j in enumerate(js):
             beyond = rank - local[district]
@@ -120,7 +134,7 @@ def cost_matrix(
         [p.lat for p in people], [p.lng for p in people],
         [s.lat for s in slots], [s.lng for s in slots],
     )
-    cost = travel + _shortfall_terms(people, slots)[None, :]
+    cost = travel + _shortfall_terms(people, slots, keep)[None, :]
     local_penalty = SHORTFALL_WEIGHT * (len(slots) + 2) + 2 * float(travel.max(initial=0.0))
     districts = np.array([s.district for s in slots])
     for i, p in enumerate(people):
