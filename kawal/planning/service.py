@@ -236,6 +236,18 @@ def current_plan(operation: Operation) -> Plan | None:
     )
 
 
+def operation_for(region: Region) -> Operation | None:
+    """The newest operation whose region holds `region`."""
+    code = region.code
+    holders = [code[:n] for n in (2, 5, 8) if len(code) > n] + [code]
+    return Operation.objects.filter(region_id__in=holders).order_by("-starts_at").first()
+
+
+def plan_for_region(region: Region) -> Plan | None:
+    operation = operation_for(region)
+    return current_plan(operation) if operation else None
+
+
 @transaction.atomic
 def approve(plan: Plan, *, user) -> Plan:
     require_role(user, plan.operation.region_id, Role.COMMAND)
@@ -442,7 +454,9 @@ def _posts_in(plan: Plan, region: Region):
     return posts
 
 
-def coverage(plan: Plan, region: Region, *, with_personnel: bool, posts: bool = True) -> Coverage:
+def coverage(
+    plan: Plan, region: Region, *, with_personnel: bool, tps_codes: bool = True
+) -> Coverage:
     """Requirement, assignment and shortfall per force for a region, per district and per post."""
     region_posts = _posts_in(plan, region).order_by("code")
     children = {
@@ -495,7 +509,7 @@ def coverage(plan: Plan, region: Region, *, with_personnel: bool, posts: bool = 
         for area in (total, children.get(line.post.district_id)):
             if area is not None:
                 area.forces[force].assigned += n
-    if posts:
+    if tps_codes:
         for post_id, code in PostTPS.objects.filter(post__in=region_posts).values_list(
             "post_id", "tps__code"
         ).order_by("tps__code"):
@@ -505,5 +519,59 @@ def coverage(plan: Plan, region: Region, *, with_personnel: bool, posts: bool = 
         region=region,
         total=total,
         districts=[children[c] for c in sorted(children)],
-        posts=list(lines.values()) if posts else [],
+        posts=list(lines.values()),
     )
+
+
+def _figures(forces: dict[str, Figures]) -> dict:
+    return {
+        f: {"required": n.required, "assigned": n.assigned, "shortfall": n.shortfall}
+        for f, n in forces.items()
+    }
+
+
+def _area_dict(area: Area) -> dict:
+    return {
+        "code": area.code,
+        "name": area.name,
+        "tps": area.tps,
+        "tps_covered": area.tps_covered,
+        "posts": area.posts,
+        "forces": _figures(area.forces),
+    }
+
+
+def as_dict(result: Coverage, *, with_personnel: bool) -> dict:
+    """The plan's coverage for a region as plain JSON data (the API and `kawal plan --json`).
+
+    Without personnel rights, posts carry counts only: no names, no NRP.
+    """
+    plan = result.plan
+    return {
+        "operation": plan.operation.code,
+        "plan": {"id": plan.pk, "version": plan.version, "status": plan.status},
+        "region": _area_dict(result.total),
+        "districts": [_area_dict(d) for d in result.districts],
+        "shortfall": [
+            {"post": line.post.code, "name": line.post.name, "stage": line.post.stage,
+             "missing": line.shortfall}
+            for line in result.shortfall
+        ],
+        "posts": [
+            {
+                "code": line.post.code,
+                "kind": line.post.kind,
+                "stage": line.post.stage,
+                "name": line.post.name,
+                "district": line.post.district_id,
+                "category": line.post.category,
+                "lat": line.post.lat,
+                "lng": line.post.lng,
+                "tps": line.tps,
+                "route": line.post.route,
+                "forces": _figures(line.forces),
+                "members": line.members if with_personnel else None,
+            }
+            for line in result.posts
+        ],
+    }

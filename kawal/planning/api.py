@@ -1,0 +1,86 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+
+from kawal.accounts.scope import require_region
+from kawal.planning import service
+from kawal.territory.models import Region
+
+router = Router(tags=["plan"])
+
+
+class FigureOut(Schema):
+    required: int
+    assigned: int
+    shortfall: int
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    tps: int
+    tps_covered: int
+    posts: int
+    forces: dict[str, FigureOut]
+
+
+class MemberOut(Schema):
+    nrp: str
+    name: str
+    rank: str
+    unit: str
+    travel_km: float
+
+
+class PostOut(Schema):
+    code: str
+    kind: str
+    stage: str
+    name: str
+    district: str
+    category: str
+    lat: float
+    lng: float
+    tps: list[str]
+    route: list[dict]
+    forces: dict[str, FigureOut]
+    members: dict[str, list[MemberOut]] | None = None
+
+
+class ShortOut(Schema):
+    post: str
+    name: str
+    stage: str
+    missing: dict[str, int]
+
+
+class PlanRef(Schema):
+    id: int
+    version: int
+    status: str
+
+
+class PlanOut(Schema):
+    operation: str
+    plan: PlanRef
+    region: AreaOut
+    districts: list[AreaOut]
+    shortfall: list[ShortOut]
+    posts: list[PostOut]
+
+
+class PlanQuery(Schema):
+    region: str
+
+
+@router.get("/plan", response=PlanOut, exclude_none=True)
+def plan(request, q: Query[PlanQuery]):
+    """The current deployment plan for a region: coverage, requirement, assignment and
+    shortfall per force, per district and per post. Observers get counts, never names."""
+    scope = require_region(request.user, q.region)
+    region = get_object_or_404(Region, code=q.region)
+    current = service.plan_for_region(region)
+    if current is None:
+        raise Http404(f"no deployment plan covers {q.region} yet")
+    result = service.coverage(current, region, with_personnel=scope.sees_personnel)
+    return service.as_dict(result, with_personnel=scope.sees_personnel)
