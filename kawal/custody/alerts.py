@@ -1,0 +1,172 @@
+"""Alerts: the stored ones the ledger raised, and the ones the clock raises when they are read.
+
+Overdue legs and unsealed boxes depend on the time of asking, so they are never stored:
+`listing()` computes them from each box's `expected_by` and state (custody/rules.py) while
+their operation runs. Command and sector staff acknowledge and resolve stored alerts.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from kawal.accounts import audit
+from kawal.accounts.models import Role, RoleGrant
+from kawal.accounts.scope import Scope, require_region, scope_of
+from kawal.custody import rules
+from kawal.custody.models import Alert, Box
+from kawal.custody.states import MOVING_STATES, UNSEALED_STATES
+from kawal.operations.models import Operation, Stage
+from kawal.territory.codes import within
+
+HANDLER_ROLES = (Role.COMMAND, Role.SECTOR, Role.ADMIN)
+LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class AlertView:
+    id: int | None  # None for alerts computed at query time
+    box: str
+    rule: str
+    severity: str
+    status: str
+    message: str
+    raised_at: datetime
+    event: str | None = None
+    note: str = ""
+
+
+def _seal_by(operation: Operation) -> datetime | None:
+    config = getattr(operation, "custody_rules", None)
+    if config is not None and config.seal_by:
+        return config.seal_by
+    voting = next((s for s in operation.stages.all() if s.kind == Stage.Kind.VOTING), None)
+    return voting.ends_at if voting else None
+
+
+def _computed(boxes, now: datetime) -> list[AlertView]:
+    """Overdue legs and unsealed boxes among `boxes`, for every operation running now."""
+    found = []
+    running = (
+        Operation.objects.filter(starts_at__lte=now, ends_at__gt=now)
+        .select_related("custody_rules")
+        .prefetch_related("stages")
+    )
+    for operation in running:
+        in_operation = boxes.filter(within("code", operation.region_id))
+        for code, due in in_operation.filter(
+            state__in=MOVING_STATES, expected_by__lt=now
+        ).values_list("code", "expected_by"):
+            found.append(
+                AlertView(
+                    None,
+                    code,
+                    rules.OVERDUE,
+                    Alert.Severity.WARNING,
+                    Alert.Status.OPEN,
+                    f"in transit past its due time {timezone.localtime(due):%d %b %H:%M}",
+                    due,
+                )
+            )
+        seal_by = _seal_by(operation)
+        if seal_by and seal_by < now:
+            for code in in_operation.filter(state__in=UNSEALED_STATES).values_list(
+                "code", flat=True
+            ):
+                found.append(
+                    AlertView(
+                        None,
+                        code,
+                        rules.NOT_SEALED,
+                        Alert.Severity.CRITICAL,
+                        Alert.Status.OPEN,
+                        f"not sealed by {timezone.localtime(seal_by):%d %b %H:%M}",
+                        seal_by,
+                    )
+                )
+    return found
+
+
+def listing(
+    user,
+    *,
+    region: str | None = None,
+    box: str | None = None,
+    status: str | None = None,
+    now: datetime | None = None,
+) -> list[AlertView]:
+    """Alerts the caller's scope allows, newest first, computed ones included while open."""
+    scope = require_region(user, region) if region else scope_of(user)
+    if box and not scope.covers(box):
+        raise PermissionDenied(f"box {box} is outside your scope")
+    if status and status not in Alert.Status.values:
+        raise ValidationError(f"status must be one of {', '.join(Alert.Status.values)}")
+    where = scope.filter("box__code")
+    if region:
+        where &= within("box__code", region)
+    if box:
+        where &= Q(box__code=box)
+    stored = Alert.objects.filter(where).select_related("box")
+    if status:
+        stored = stored.filter(status=status)
+    views = [
+        AlertView(
+            a.pk,
+            a.box.code,
+            a.rule,
+            a.severity,
+            a.status,
+            a.message,
+            a.raised_at,
+            str(a.event_id) if a.event_id else None,
+            a.note,
+        )
+        for a in stored[:LIMIT]
+    ]
+    if status in (None, Alert.Status.OPEN):
+        boxes = Box.objects.filter(scope.filter("code"))
+        if region:
+            boxes = boxes.filter(within("code", region))
+        if box:
+            boxes = boxes.filter(code=box)
+        views.extend(_computed(boxes, now or timezone.now()))
+    return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]
+
+
+def _handler_scope(user) -> Scope:
+    grants = list(
+        RoleGrant.objects.filter(user=user, role__in=HANDLER_ROLES).values_list("role", "region_id")
+    )
+    if not grants:
+        raise PermissionDenied("only command and sector staff acknowledge or resolve alerts")
+    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
+
+
+MOVES = {
+    Alert.Status.ACKNOWLEDGED: {Alert.Status.OPEN},
+    Alert.Status.RESOLVED: {Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED},
+}
+
+
+@transaction.atomic
+def handle(user, alert_id: int, to: str, note: str) -> Alert:
+    """Acknowledge or resolve a stored alert, with a note; recorded in the audit log."""
+    scope = _handler_scope(user)
+    alert = Alert.objects.select_for_update().filter(scope.filter("box__code"), pk=alert_id).first()
+    if alert is None:
+        raise Http404(f"no alert {alert_id} in your scope")
+    if alert.status not in MOVES[to]:
+        raise ValidationError(f"an alert that is {alert.status} cannot become {to}")
+    if not note.strip():
+        raise ValidationError("note is required")
+    now = timezone.now()
+    line = f"[{timezone.localtime(now):%Y-%m-%d %H:%M} {user.username}, {to}] {note.strip()}"
+    alert.status, alert.handled_by, alert.handled_at = to, user, now
+    alert.note = f"{alert.note}\n{line}".strip()
+    alert.save(update_fields=["status", "handled_by", "handled_at", "note"])
+    audit.record(f"alert.{to}", alert, actor=user, note=note.strip())
+    return alert

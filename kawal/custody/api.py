@@ -1,0 +1,220 @@
+"""The custody API: device batches in, box timelines, the ledger check and alerts out."""
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from ninja import Query, Router, Schema, Status
+
+from kawal.accounts.scope import scope_of
+from kawal.custody import alerts, ledger, timeline, verification
+
+router = Router(tags=["custody"])
+
+EVENT_EXAMPLE = {
+    "id": "6f1c2a4e-8f0b-4c51-9d7e-0a1b2c3d4e5f",
+    "box": "35.10.16.1001-001-BUP",
+    "kind": "departed",
+    "occurred_at": "2024-11-27T19:30:00+07:00",
+    "place": "35.10.16.1001-001",
+    "lat": -8.2191,
+    "lng": 114.3691,
+    "escorts": ["75012827"],
+    "seals": ["KPU-3510-000123"],
+}
+
+
+class Error(Schema):
+    detail: str
+
+
+class ResultOut(Schema):
+    id: str | None
+    status: str
+    error: str | None = None
+
+
+class ResultsOut(Schema):
+    results: list[ResultOut]
+
+
+@router.post(
+    "/custody/events",
+    response={200: ResultsOut, 400: Error, 403: Error, 422: Error},
+    exclude_none=True,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "array",
+                        "maxItems": ledger.MAX_BATCH,
+                        "items": {"type": "object"},
+                    },
+                    "example": [EVENT_EXAMPLE],
+                }
+            },
+        }
+    },
+)
+def post_events(request):
+    """Append a batch of up to 1,000 custody events. Each is accepted, a duplicate or rejected.
+
+    Retrying a batch is safe: an id already stored with the same content is a duplicate.
+    A body that isn't a JSON array of objects is refused whole, and nothing is stored.
+    """
+    try:
+        items = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Status(400, {"detail": f"the body is not JSON: {exc}"})
+    try:
+        return Status(200, {"results": ledger.ingest(request.user, items)})
+    except ledger.BatchError as exc:
+        return Status(422, {"detail": str(exc)})
+
+
+class EscortOut(Schema):
+    nrp: str
+    name: str
+    rank: str
+    force: str
+
+
+class EntryOut(Schema):
+    id: str
+    seq: int
+    kind: str
+    occurred_at: datetime
+    received_at: datetime
+    place: str
+    lat: float | None = None
+    lng: float | None = None
+    from_party: str
+    to_party: str
+    seals: list[str]
+    document: str
+    note: str
+    corrects: str | None = None
+    corrected: bool
+    escort_counts: dict[str, int]
+    escorts: list[EscortOut] | None = None
+    recorded_by: str | None = None
+
+
+class AlertOut(Schema):
+    id: int | None = None
+    box: str
+    rule: str
+    severity: str
+    status: str
+    message: str
+    raised_at: datetime
+    event: str | None = None
+    note: str = ""
+
+
+class BoxOut(Schema):
+    code: str
+    kind: str
+    contest: str
+    state: str
+    tps: str | None = None
+    label: str
+    expected_by: datetime | None = None
+    overdue: bool
+    verified: bool
+    problem: str
+    events: list[EntryOut]
+    alerts: list[AlertOut]
+
+
+@router.get(
+    "/custody/boxes/{code}", response={200: BoxOut, 403: Error, 404: Error}, exclude_none=True
+)
+def box(request, code: str):
+    """A box, its state and its timeline. Observers see escorts as counts per force only."""
+    return Status(200, asdict(timeline.box_timeline(request.user, code)))
+
+
+class BreakOut(Schema):
+    box: str
+    seq: int | None = None
+    event: str | None = None
+    problem: str
+    tampered: list[str]
+
+
+class VerifyOut(Schema):
+    ok: bool
+    events: int
+    broken: list[BreakOut]
+
+
+@router.get("/custody/verify", response=VerifyOut)
+def verify(request):
+    """Recompute every chain in the caller's scope; name the first broken link per box."""
+    reports = [verification.verify(code) for code in scope_of(request.user).regions]
+    return {
+        "ok": all(r.ok for r in reports),
+        "events": sum(r.events for r in reports),
+        "broken": [asdict(b) for r in reports for b in r.broken],
+    }
+
+
+class AlertQuery(Schema):
+    region: str | None = None
+    box: str | None = None
+    status: str | None = None
+
+
+@router.get("/alerts", response={200: list[AlertOut], 403: Error, 422: Error})
+def alert_list(request, q: Query[AlertQuery]):
+    """Alerts in scope, newest first: stored ones, and overdue or unsealed boxes right now."""
+    try:
+        found = alerts.listing(request.user, region=q.region, box=q.box, status=q.status)
+    except ValidationError as exc:
+        return Status(422, {"detail": exc.messages[0]})
+    return Status(200, [asdict(a) for a in found])
+
+
+class NoteIn(Schema):
+    note: str
+
+
+def _handle(request, alert_id: int, to: str, body: NoteIn):
+    try:
+        alert = alerts.handle(request.user, alert_id, to, body.note)
+    except ValidationError as exc:
+        return Status(422, {"detail": exc.messages[0]})
+    return Status(
+        200,
+        {
+            "id": alert.pk,
+            "box": alert.box.code,
+            "rule": alert.rule,
+            "severity": alert.severity,
+            "status": alert.status,
+            "message": alert.message,
+            "raised_at": alert.raised_at,
+            "event": str(alert.event_id) if alert.event_id else None,
+            "note": alert.note,
+        },
+    )
+
+
+@router.post(
+    "/alerts/{alert_id}/acknowledge", response={200: AlertOut, 403: Error, 404: Error, 422: Error}
+)
+def acknowledge(request, alert_id: int, body: NoteIn):
+    """Acknowledge an open alert, with a note (command and sector staff)."""
+    return _handle(request, alert_id, "acknowledged", body)
+
+
+@router.post(
+    "/alerts/{alert_id}/resolve", response={200: AlertOut, 403: Error, 404: Error, 422: Error}
+)
+def resolve(request, alert_id: int, body: NoteIn):
+    """Resolve an alert, with a note saying how (command and sector staff)."""
+    return _handle(request, alert_id, "resolved", body)

@@ -1,0 +1,106 @@
+"""Box labels: the box code as a QR code beside the label DOMAIN.md describes, as a PDF sheet.
+
+A label shows TPS number, PPS, PPK, regency and province, like the KPU's own box labels.
+Sheets are per village or district, so a PPS or PPK can print its own boxes' labels.
+"""
+
+from dataclasses import dataclass
+
+import segno
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from kawal.custody.models import Box
+from kawal.territory.codes import within
+from kawal.territory.models import Region
+
+# Kemendagri province codes (Permendagri 2022 numbering for the Papua provinces).
+PROVINCES = {
+    "11": "Aceh",
+    "12": "Sumatera Utara",
+    "13": "Sumatera Barat",
+    "14": "Riau",
+    "15": "Jambi",
+    "16": "Sumatera Selatan",
+    "17": "Bengkulu",
+    "18": "Lampung",
+    "19": "Kepulauan Bangka Belitung",
+    "21": "Kepulauan Riau",
+    "31": "DKI Jakarta",
+    "32": "Jawa Barat",
+    "33": "Jawa Tengah",
+    "34": "DI Yogyakarta",
+    "35": "Jawa Timur",
+    "36": "Banten",
+    "51": "Bali",
+    "52": "Nusa Tenggara Barat",
+    "53": "Nusa Tenggara Timur",
+    "61": "Kalimantan Barat",
+    "62": "Kalimantan Tengah",
+    "63": "Kalimantan Selatan",
+    "64": "Kalimantan Timur",
+    "65": "Kalimantan Utara",
+    "71": "Sulawesi Utara",
+    "72": "Sulawesi Tengah",
+    "73": "Sulawesi Selatan",
+    "74": "Sulawesi Tenggara",
+    "75": "Gorontalo",
+    "76": "Sulawesi Barat",
+    "81": "Maluku",
+    "82": "Maluku Utara",
+    "91": "Papua",
+    "92": "Papua Barat",
+    "93": "Papua Selatan",
+    "94": "Papua Tengah",
+    "95": "Papua Pegunungan",
+    "96": "Papua Barat Daya",
+}
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    contest: str
+    tps: str  # "TPS 001"
+    pps: str
+    ppk: str
+    regency: str
+    province: str
+    qr_svg: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.tps} · PPS {self.pps} · PPK {self.ppk} · {self.regency} · {self.province}"
+
+
+def label_of(box: Box, *, with_qr: bool = False) -> Label:
+    """The label of a box whose `tps__village__parent__parent` are selected."""
+    village = box.tps.village
+    district = village.parent
+    regency = district.parent
+    province = regency.parent.name if regency.parent else PROVINCES.get(regency.code[:2], "")
+    return Label(
+        code=box.code,
+        contest=box.contest,
+        tps=f"TPS {box.tps.number:03d}",
+        pps=village.name,
+        ppk=district.name,
+        regency=regency.name,
+        province=province,
+        qr_svg=segno.make(box.code, error="m").svg_inline(scale=3, border=2) if with_qr else "",
+    )
+
+
+def sheet_boxes(region: Region):
+    """The ballot boxes of a village or district, in label order."""
+    return (
+        Box.objects.filter(within("code", region.code), tps__isnull=False)
+        .select_related("tps__village__parent__parent__parent")
+        .order_by("code")
+    )
+
+
+def sheet_pdf(region: Region) -> bytes:
+    labels = [label_of(b, with_qr=True) for b in sheet_boxes(region)]
+    html = render_to_string("custody/labels.html", {"region": region, "labels": labels})
+    return HTML(string=html).write_pdf()

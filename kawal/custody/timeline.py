@@ -1,0 +1,135 @@
+"""A box's timeline: every event, who, where, escorts and seals, and its chain's mark.
+
+The box page and `GET /api/v1/custody/boxes/{code}` both read `box_timeline()`. An observer
+sees escorts only as counts per force: never a name, an NRP, or who recorded the event.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from kawal.accounts.scope import scope_of
+from kawal.custody import rules, verification
+from kawal.custody.alerts import AlertView, listing
+from kawal.custody.labels import label_of
+from kawal.custody.models import Box, CustodyEvent
+from kawal.personnel.models import Member
+
+
+@dataclass
+class Escort:
+    nrp: str
+    name: str
+    rank: str
+    force: str
+
+
+@dataclass
+class Entry:
+    id: str
+    seq: int
+    kind: str
+    occurred_at: datetime
+    received_at: datetime
+    place: str
+    lat: float | None
+    lng: float | None
+    from_party: str
+    to_party: str
+    seals: list[str]
+    document: str
+    note: str
+    corrects: str | None
+    corrected: bool
+    escort_counts: dict[str, int]
+    escorts: list[Escort] | None = None  # None for observers
+    recorded_by: str | None = None  # None for observers
+
+
+@dataclass
+class Timeline:
+    code: str
+    kind: str
+    contest: str
+    state: str
+    tps: str | None
+    label: str
+    expected_by: datetime | None
+    overdue: bool
+    verified: bool
+    problem: str
+    events: list[Entry] = field(default_factory=list)
+    alerts: list[AlertView] = field(default_factory=list)
+
+
+def box_timeline(user, code: str, *, now: datetime | None = None) -> Timeline:
+    scope = scope_of(user)
+    if not scope.covers(code):
+        raise PermissionDenied(f"box {code} is outside your scope")
+    box = (
+        Box.objects.select_related("tps__village__parent__parent__parent").filter(code=code).first()
+    )
+    if box is None:
+        raise Http404(f"no box {code}")
+    now = now or timezone.now()
+    events = list(
+        CustodyEvent.objects.filter(box=box)
+        .select_related("recorded_by")
+        .order_by("occurred_at", "id")
+    )
+    nrps = {n for e in events for n in e.escorts}
+    members = {
+        m.nrp: m for m in Member.objects.filter(nrp__in=nrps).only("nrp", "name", "rank", "force")
+    }
+    corrected = {str(e.corrects_id) for e in events if e.corrects_id}
+    report = verification.verify(box.code)
+    problem = report.broken[0].problem if report.broken else ""
+    personnel = scope.sees_personnel
+    timeline = Timeline(
+        code=box.code,
+        kind=box.kind,
+        contest=box.contest,
+        state=box.state,
+        tps=box.tps.code if box.tps else None,
+        label=label_of(box).text if box.tps else box.code,
+        expected_by=box.expected_by,
+        overdue=rules.overdue(box.state, box.expected_by, now),
+        verified=report.ok,
+        problem=problem,
+        alerts=listing(user, box=box.code, now=now),
+    )
+    for e in events:
+        forces = Counter(members[n].force for n in e.escorts if n in members)
+        timeline.events.append(
+            Entry(
+                id=str(e.id),
+                seq=e.seq,
+                kind=e.kind,
+                occurred_at=e.occurred_at,
+                received_at=e.received_at,
+                place=e.place,
+                lat=e.lat,
+                lng=e.lng,
+                from_party=e.from_party,
+                to_party=e.to_party,
+                seals=e.seals,
+                document=e.document,
+                note=e.note,
+                corrects=str(e.corrects_id) if e.corrects_id else None,
+                corrected=str(e.id) in corrected,
+                escort_counts=dict(forces),
+                escorts=[
+                    Escort(n, members[n].name, members[n].rank, members[n].force)
+                    for n in e.escorts
+                    if n in members
+                ]
+                if personnel
+                else None,
+                recorded_by=e.recorded_by.username if personnel else None,
+            )
+        )
+    return timeline

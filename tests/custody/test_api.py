@@ -1,0 +1,229 @@
+"""The custody API: every status and error a device or a command-center page relies on."""
+
+import json
+
+from django.test import Client
+
+from kawal.custody import ledger
+from kawal.custody.models import Alert, CustodyEvent
+from tests.conftest import bearer, logged_in, user
+from tests.custody.conftest import journey
+
+EVENTS = "/api/v1/custody/events"
+
+
+def _post(body, username="petugas", raw=False):
+    data = body if raw else json.dumps(body)
+    return Client().post(EVENTS, data, content_type="application/json", **bearer(username))
+
+
+def test_a_device_batch_gets_a_result_per_event_in_input_order(route):
+    events = journey(route)[:3]
+    response = _post(events)
+    assert response.status_code == 200
+    assert response.json() == {"results": [{"id": e["id"], "status": "accepted"} for e in events]}
+
+
+def test_a_retried_batch_is_answered_with_duplicates(route):
+    events = journey(route)[:3]
+    _post(events)
+    response = _post(events)
+    assert [r["status"] for r in response.json()["results"]] == ["duplicate"] * 3
+    assert CustodyEvent.objects.filter(box__code=route.box).count() == 3
+
+
+def test_a_rejected_event_carries_its_error(route):
+    bad = {**journey(route)[0], "occurred_at": "2024-11-23T08:00:00"}
+    [result] = _post([bad]).json()["results"]
+    assert result["status"] == "rejected"
+    assert "occurred_at has no UTC offset" in result["error"]
+
+
+def test_a_body_that_is_not_json_is_a_400_and_stores_nothing(route):
+    response = _post('[{"id": ', raw=True)
+    assert response.status_code == 400
+    assert "not JSON" in response.json()["detail"]
+
+
+def test_a_body_that_is_not_an_array_of_objects_is_a_422_and_stores_nothing(route):
+    first = journey(route)[0]
+    for body, message in (
+        ({"events": [first]}, "must be a JSON array"),
+        ([first, 7], "event [1] must be a JSON object"),
+        ([first] * 1001, "at most 1000 events"),
+    ):
+        response = _post(body)
+        assert response.status_code == 422
+        assert message in response.json()["detail"]
+    assert not CustodyEvent.objects.filter(box__code=route.box).exists()
+
+
+def test_an_observer_may_not_post_events(route):
+    response = _post(journey(route)[:1], username="pemantau")
+    assert response.status_code == 403
+    assert not CustodyEvent.objects.filter(box__code=route.box).exists()
+
+
+def test_posting_without_credentials_is_refused(route):
+    response = Client().post(
+        EVENTS, json.dumps(journey(route)[:1]), content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+def test_the_box_api_gives_state_timeline_and_verification(route):
+    ledger.ingest(user("petugas"), journey(route)[:9])
+    response = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("komandan"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["state"] == "sealed"
+    assert body["verified"] is True
+    assert [e["seq"] for e in body["events"]] == list(range(1, 10))
+    departed = body["events"][0]
+    assert departed["escort_counts"] == {"polri": 1, "tni": 1}
+    assert {e["nrp"] for e in departed["escorts"]} == {route.polri, route.tni}
+    assert departed["recorded_by"] == "petugas"
+    assert "TPS 001" in body["label"]
+
+
+def test_an_observer_sees_escorts_only_as_counts_with_no_nrp_and_no_name(route):
+    ledger.ingest(user("petugas"), journey(route))
+    response = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("pemantau"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["events"][0]["escort_counts"] == {"polri": 1, "tni": 1}
+    assert all("escorts" not in e and "recorded_by" not in e for e in body["events"])
+    from kawal.personnel.models import Member
+
+    text = response.content.decode()
+    for member in Member.objects.filter(nrp__in=[route.polri, route.tni]):
+        assert member.nrp not in text
+        assert member.name not in text
+    assert "petugas" not in text
+
+
+def test_a_box_outside_scope_is_forbidden_and_an_unknown_box_not_found(route):
+    outside = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("polsek-pesanggaran"))
+    assert outside.status_code == 403
+    missing = Client().get("/api/v1/custody/boxes/35.10.16.1001-999-BUP", **bearer("komandan"))
+    assert missing.status_code == 404
+
+
+def test_the_verify_api_reports_a_clean_ledger(route):
+    ledger.ingest(user("petugas"), journey(route))
+    body = Client().get("/api/v1/custody/verify", **bearer("komandan")).json()
+    assert body["ok"] is True
+    assert body["events"] >= 15
+    assert body["broken"] == []
+
+
+def test_the_verify_api_names_a_broken_link(route):
+    from django.db import connection
+
+    ledger.ingest(user("petugas"), journey(route))
+    seq3 = CustodyEvent.objects.get(box__code=route.box, seq=3)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE custody_custodyevent SET document = 'BA-X' WHERE seq = 3 AND box_id = "
+            "(SELECT id FROM custody_box WHERE code = %s)",
+            [route.box],
+        )
+    body = Client().get("/api/v1/custody/verify", **bearer("pemantau")).json()
+    assert body["ok"] is False
+    assert body["broken"] == [
+        {
+            "box": route.box,
+            "seq": 3,
+            "event": str(seq3.id),
+            "problem": "content does not match its hash",
+            "tampered": [str(seq3.id)],
+        }
+    ]
+
+
+def _raise_alert(route):
+    unescorted = {**journey(route)[0], "escorts": []}
+    ledger.ingest(user("petugas"), [unescorted])
+    return Alert.objects.get(box__code=route.box)
+
+
+def test_the_alerts_api_filters_by_region_box_and_status(route):
+    alert = _raise_alert(route)
+    client = Client()
+    for query in (f"region={route.district}", f"box={route.box}", "status=open"):
+        found = client.get(f"/api/v1/alerts?{query}", **bearer("komandan")).json()
+        assert {
+            "id": alert.pk,
+            "box": route.box,
+            "rule": "escort",
+            "severity": "critical",
+            "status": "open",
+        }.items() <= found[0].items()
+    assert client.get("/api/v1/alerts?status=resolved", **bearer("komandan")).json() == []
+    assert client.get("/api/v1/alerts?status=closed", **bearer("komandan")).status_code == 422
+
+
+def test_the_alerts_api_answers_only_within_scope(route):
+    _raise_alert(route)
+    client = Client()
+    assert client.get("/api/v1/alerts", **bearer("polsek-pesanggaran")).json() == []
+    assert (
+        client.get(
+            f"/api/v1/alerts?region={route.district}", **bearer("polsek-pesanggaran")
+        ).status_code
+        == 403
+    )
+
+
+def test_command_staff_acknowledge_then_resolve_an_alert_with_notes_that_are_audited(route):
+    from kawal.accounts.models import AuditEntry
+
+    alert = _raise_alert(route)
+    client = logged_in("komandan")
+    ack = client.post(
+        f"/api/v1/alerts/{alert.pk}/acknowledge",
+        json.dumps({"note": "Kapolsek called"}),
+        content_type="application/json",
+    )
+    assert ack.status_code == 200
+    assert ack.json()["status"] == "acknowledged"
+    done = client.post(
+        f"/api/v1/alerts/{alert.pk}/resolve",
+        json.dumps({"note": "escort joined at the PPK"}),
+        content_type="application/json",
+    )
+    assert done.json()["status"] == "resolved"
+    assert "Kapolsek called" in done.json()["note"] and "escort joined" in done.json()["note"]
+    actions = set(
+        AuditEntry.objects.filter(target_id=str(alert.pk), target_type="custody.Alert").values_list(
+            "action", flat=True
+        )
+    )
+    assert {"alert.acknowledged", "alert.resolved"} <= actions
+    again = client.post(
+        f"/api/v1/alerts/{alert.pk}/acknowledge",
+        json.dumps({"note": "x"}),
+        content_type="application/json",
+    )
+    assert again.status_code == 422
+
+
+def test_observers_and_field_officers_cannot_handle_alerts_and_notes_are_required(route):
+    alert = _raise_alert(route)
+    url = f"/api/v1/alerts/{alert.pk}/acknowledge"
+    for username in ("pemantau", "petugas"):
+        response = Client().post(
+            url, json.dumps({"note": "seen"}), content_type="application/json", **bearer(username)
+        )
+        assert response.status_code == 403
+    blank = Client().post(
+        url, json.dumps({"note": " "}), content_type="application/json", **bearer("komandan")
+    )
+    assert blank.status_code == 422
+    elsewhere = Client().post(
+        url,
+        json.dumps({"note": "x"}),
+        content_type="application/json",
+        **bearer("polsek-pesanggaran"),
+    )
+    assert elsewhere.status_code == 404

@@ -1,0 +1,167 @@
+"""Each custody rule, firing and not firing: through the ledger, and at query time."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from kawal.custody import alerts, ledger, rules
+from kawal.custody.models import Alert
+from kawal.operations.models import CustodyRules
+from tests.conftest import user
+from tests.custody.conftest import START, WIB, event, journey
+
+
+def _raised(route, events) -> list[tuple[str, str]]:
+    ledger.ingest(user("petugas"), events)
+    return list(
+        Alert.objects.filter(box__code=route.box).order_by("id").values_list("rule", "severity")
+    )
+
+
+def test_a_whole_escorted_journey_raises_no_alert(route):
+    assert _raised(route, journey(route)) == []
+
+
+def test_a_departure_without_a_polri_escort_is_critical(route):
+    first = {**journey(route)[0], "escorts": [route.tni]}
+    assert _raised(route, [first]) == [("escort", "critical")]
+
+
+def test_a_polri_escort_is_enough_where_joint_escort_is_not_required(route):
+    first = {**journey(route)[0], "escorts": [route.polri]}
+    assert _raised(route, [first]) == []
+
+
+def test_joint_escort_needs_tni_too_where_the_operation_requires_it(route, demo):
+    CustodyRules.objects.create(operation=demo, require_joint_escort=True)
+    first = {**journey(route)[0], "escorts": [route.polri]}
+    assert _raised(route, [first]) == [("escort", "warning")]
+
+
+def test_a_joint_escort_satisfies_the_joint_rule(route, demo):
+    CustodyRules.objects.create(operation=demo, require_joint_escort=True)
+    assert _raised(route, journey(route)[:1]) == []
+
+
+def test_seals_at_arrival_that_differ_from_sealing_are_critical(route):
+    events = journey(route)[:11]
+    events[10] = {**events[10], "seals": ["KPU-0001", "KPU-9999"]}
+    assert _raised(route, events) == [("seal_mismatch", "critical")]
+    message = Alert.objects.get(box__code=route.box).message
+    assert "missing KPU-0002" in message and "unknown KPU-9999" in message
+
+
+def test_a_seal_check_with_the_sealed_seals_raises_nothing(route):
+    events = journey(route)[:9]
+    check = event(
+        route,
+        "seal_checked",
+        START + timedelta(hours=17),
+        route.tps,
+        seals=["KPU-0002", "KPU-0001"],
+    )
+    assert _raised(route, [*events, check]) == []
+
+
+def test_a_seal_check_with_no_seals_after_sealing_is_critical(route):
+    events = journey(route)[:9]
+    check = event(route, "seal_checked", START + timedelta(hours=17), route.tps)
+    assert _raised(route, [*events, check]) == [("seal_mismatch", "critical")]
+
+
+def test_an_arrival_that_skips_the_ppk_is_a_skipped_leg(route):
+    events = journey(route)
+    skipped = [events[0], {**events[3], "occurred_at": (START + timedelta(hours=3)).isoformat()}]
+    assert _raised(route, skipped) == [("skipped_leg", "warning")]
+    assert "without passing the PPK" in Alert.objects.get(box__code=route.box).message
+
+
+def test_opening_a_box_that_never_reached_the_tps_is_a_skipped_leg(route):
+    opened = event(route, "opened", START, route.tps)
+    assert _raised(route, [opened]) == [("skipped_leg", "warning")]
+
+
+def test_an_event_far_from_its_tps_is_flagged(route):
+    lat, lng = route.tps_point
+    far = event(route, "opened", START, route.tps, lat=lat + 0.1, lng=lng)  # about 11 km
+    ledger.ingest(user("petugas"), journey(route)[:7])
+    found = _raised(route, [{**far, "occurred_at": (START + timedelta(hours=13)).isoformat()}])
+    assert found == [("place", "warning")]
+    assert "km from" in Alert.objects.get(box__code=route.box).message
+
+
+def test_an_event_at_its_tps_is_not_flagged(route):
+    lat, lng = route.tps_point
+    near = event(route, "note", START, route.tps, lat=lat + 0.005, lng=lng)  # about 0.6 km
+    assert _raised(route, [near]) == []
+
+
+def test_an_event_off_the_boxs_route_is_flagged(route):
+    elsewhere = event(route, "note", START, "35.10.01")
+    assert _raised(route, [elsewhere]) == [("place", "warning")]
+
+
+def test_the_distance_limit_is_set_per_operation(route, demo):
+    CustodyRules.objects.create(operation=demo, max_distance_km=20)
+    lat, lng = route.tps_point
+    far = event(route, "note", START, route.tps, lat=lat + 0.1, lng=lng)
+    assert _raised(route, [far]) == []
+
+
+def _computed(route, now):
+    return [
+        (a.rule, a.severity)
+        for a in alerts.listing(user("komandan"), box=route.box, now=now)
+        if a.id is None
+    ]
+
+
+def test_a_box_in_transit_past_its_leg_is_overdue_when_asked(route):
+    ledger.ingest(user("petugas"), journey(route)[:1])  # KPU -> PPK: 8 hours by default
+    assert _computed(route, START + timedelta(hours=7)) == []
+    assert _computed(route, START + timedelta(hours=9)) == [("overdue", "warning")]
+
+
+def test_an_arrived_box_is_not_overdue(route):
+    ledger.ingest(user("petugas"), journey(route)[:2])
+    assert _computed(route, START + timedelta(hours=30)) == []
+
+
+def test_a_remote_village_gets_its_own_leg_time(route, demo):
+    CustodyRules.objects.create(operation=demo, region_leg_hours={route.village: {"kpu_ppk": 24}})
+    ledger.ingest(user("petugas"), journey(route)[:1])
+    assert _computed(route, START + timedelta(hours=9)) == []
+    assert _computed(route, START + timedelta(hours=25)) == [("overdue", "warning")]
+
+
+AFTER_VOTING = datetime(2024, 11, 28, 1, 0, tzinfo=WIB)  # the voting stage ends 28 Nov 00:00
+
+
+def test_a_box_not_sealed_by_the_end_of_the_voting_stage_is_critical(route):
+    ledger.ingest(user("petugas"), journey(route)[:8])  # opened, never sealed
+    assert _computed(route, AFTER_VOTING - timedelta(hours=2)) == []
+    assert _computed(route, AFTER_VOTING) == [("not_sealed", "critical")]
+
+
+def test_a_sealed_box_is_not_flagged_after_the_deadline(route):
+    ledger.ingest(user("petugas"), journey(route)[:9])
+    assert ("not_sealed", "critical") not in _computed(route, AFTER_VOTING)
+
+
+def test_the_sealing_deadline_can_be_set_per_operation(route, demo):
+    CustodyRules.objects.create(operation=demo, seal_by=AFTER_VOTING + timedelta(days=1))
+    ledger.ingest(user("petugas"), journey(route)[:8])
+    assert _computed(route, AFTER_VOTING) == []
+
+
+def test_clock_rules_stay_quiet_once_the_operation_is_over(route):
+    ledger.ingest(user("petugas"), journey(route)[:1])
+    assert _computed(route, datetime(2025, 6, 1, tzinfo=WIB)) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "km"),
+    [((-8.2, 114.3), (-8.2, 114.3), 0.0), ((-8.0, 114.0), (-9.0, 114.0), 111.2)],
+)
+def test_distances_are_great_circle_km(a, b, km):
+    assert rules.km_between(a, b) == pytest.approx(km, abs=0.1)
