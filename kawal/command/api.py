@@ -13,6 +13,10 @@ class TotalsOut(Schema):
     voters: int
     boxes: int
     boxes_by_state: dict[str, int]
+    reached: dict[str, int]
+    overdue: int
+    open_alerts: int
+    critical_alerts: int
     personnel: dict[str, int] | None = None
 
 
@@ -41,7 +45,8 @@ def _area(area: AreaStatus, with_personnel: bool) -> dict:
 
 @router.get("/status", response=StatusOut, exclude_none=True)
 def status(request, q: Query[RegionQuery]):
-    """A region's totals (TPS, voters, boxes by state) and the same for each child region."""
+    """A region's totals (TPS, voters, boxes by state and milestone, overdue legs, open alerts)
+    and the same for each child region."""
     scope = require_region(request.user, q.region)
     region = get_object_or_404(Region, code=q.region)
     result = region_status(region, with_personnel=scope.sees_personnel)

@@ -1,4 +1,5 @@
-"""The picture of one region and its children: TPS, voters, boxes by state, personnel.
+"""The picture of one region and its children: TPS, voters, boxes by state and milestone,
+overdue legs, open alerts, personnel.
 
 Every figure is one grouped query over hierarchical codes, so the number of queries
 stays the same however many TPS or boxes the region holds.
@@ -6,11 +7,15 @@ stays the same however many TPS or boxes the region holds.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
+from django.utils import timezone
 
-from kawal.custody.models import Box
+from kawal.command import progress
+from kawal.custody.models import Alert, Box
+from kawal.custody.states import MOVING_STATES
 from kawal.personnel.models import Force, Member
 from kawal.territory.codes import within
 from kawal.territory.models import TPS, Region
@@ -24,7 +29,16 @@ class Totals:
     voters: int = 0
     boxes: int = 0
     boxes_by_state: dict[str, int] = field(default_factory=dict)
+    # Boxes past each milestone (progress.MILESTONES): delivered, opened, sealed, ...
+    reached: dict[str, int] = field(default_factory=lambda: dict.fromkeys(progress.MILESTONES, 0))
+    overdue: int = 0  # boxes in transit past the time their leg allows
+    open_alerts: int = 0
+    critical_alerts: int = 0  # open ones of severity critical
     personnel: dict[str, int] = field(default_factory=lambda: {f: 0 for f in Force.values})
+
+    @property
+    def in_transit(self) -> int:
+        return sum(self.boxes_by_state.get(s, 0) for s in MOVING_STATES)
 
 
 @dataclass
@@ -52,7 +66,9 @@ def _children(region: Region) -> list[tuple[str, str, str]]:
     return list(region.children.order_by("code").values_list("code", "name", "level"))
 
 
-def region_status(region: Region, *, with_personnel: bool) -> RegionStatus:
+def region_status(
+    region: Region, *, with_personnel: bool, now: datetime | None = None
+) -> RegionStatus:
     children = _children(region)
     child_len = len(children[0][0]) if children else TPS_CODE_LENGTH
     by_child: dict[str, Totals] = defaultdict(Totals)
@@ -70,13 +86,40 @@ def region_status(region: Region, *, with_personnel: bool) -> RegionStatus:
     box_rows = (
         Box.objects.filter(within("code", region.code))
         .annotate(child=Substr("code", 1, child_len))
-        .values("child", "state")
+        .values("child", "state", "stop")
         .annotate(n=Count("id"))
     )
     for row in box_rows:
         totals = by_child[row["child"]]
         totals.boxes += row["n"]
         totals.boxes_by_state[row["state"]] = totals.boxes_by_state.get(row["state"], 0) + row["n"]
+        for milestone in progress.reached(row["state"], row["stop"]):
+            totals.reached[milestone] += row["n"]
+
+    overdue_rows = (
+        Box.objects.filter(
+            within("code", region.code),
+            state__in=MOVING_STATES,
+            expected_by__lt=now or timezone.now(),
+        )
+        .annotate(child=Substr("code", 1, child_len))
+        .values("child")
+        .annotate(n=Count("id"))
+    )
+    for row in overdue_rows:
+        by_child[row["child"]].overdue = row["n"]
+
+    alert_rows = (
+        Alert.objects.filter(within("box__code", region.code), status=Alert.Status.OPEN)
+        .annotate(child=Substr("box__code", 1, child_len))
+        .values("child", "severity")
+        .annotate(n=Count("id"))
+    )
+    for row in alert_rows:
+        totals = by_child[row["child"]]
+        totals.open_alerts += row["n"]
+        if row["severity"] == Alert.Severity.CRITICAL:
+            totals.critical_alerts += row["n"]
 
     unassigned = {f: 0 for f in Force.values}
     if with_personnel:
@@ -113,5 +156,10 @@ def _add(into: Totals, other: Totals) -> None:
     into.boxes += other.boxes
     for state, n in other.boxes_by_state.items():
         into.boxes_by_state[state] = into.boxes_by_state.get(state, 0) + n
+    for milestone, n in other.reached.items():
+        into.reached[milestone] += n
+    into.overdue += other.overdue
+    into.open_alerts += other.open_alerts
+    into.critical_alerts += other.critical_alerts
     for force, n in other.personnel.items():
         into.personnel[force] += n

@@ -1,49 +1,171 @@
+import hashlib
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from kawal.accounts.scope import require_region, scope_of
-from kawal.command.status import region_status
-from kawal.operations.models import Operation
-from kawal.territory.geometry import svg_map
+from kawal.command import board as boards
+from kawal.command import search as finder
+from kawal.command.sites import tps_detail
+from kawal.custody import alerts
+from kawal.custody.models import Alert
 from kawal.territory.models import Region
+
+
+def _home_code(request: HttpRequest) -> str:
+    home_region = scope_of(request.user).home
+    if home_region is None:
+        raise PermissionDenied("your account holds no role over any region")
+    return home_region
+
+
+def _breadcrumbs(scope, area: Region) -> list[Region]:
+    crumbs = []
+    parent = area.parent
+    while parent is not None and scope.covers(parent.code):
+        crumbs.insert(0, parent)
+        parent = parent.parent
+    return crumbs
+
+
+def _fresh(request: HttpRequest, body: str) -> HttpResponse:
+    """A live part: 304 when the browser already holds exactly this content."""
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache, private"
+    return response
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    home_region = scope_of(request.user).home
-    if home_region is None:
-        raise PermissionDenied("your account holds no role over any region")
-    return redirect("region", code=home_region)
+    return redirect("region", code=_home_code(request))
+
+
+def _board(request: HttpRequest, code: str):
+    scope = require_region(request.user, code)
+    area = get_object_or_404(Region.objects.select_related("parent"), code=code)
+    board = boards.region_board(
+        area,
+        with_personnel=scope.sees_personnel,
+        sort=request.GET.get("sort", "code"),
+        only=request.GET.get("only", "all"),
+    )
+    return scope, board
+
+
+def _board_context(request: HttpRequest, scope, board) -> dict:
+    return {
+        "b": board,
+        "area": board.area,
+        "status": board.status,
+        "sees_personnel": scope.sees_personnel,
+        "handles_alerts": scope.sees_personnel,
+        "live_url": reverse("region_live", args=[board.area.code]),
+    }
 
 
 @login_required
 def region(request: HttpRequest, code: str) -> HttpResponse:
+    scope, board = _board(request, code)
+    context = _board_context(request, scope, board)
+    context["breadcrumbs"] = _breadcrumbs(scope, board.area)
+    return render(request, "command/region.html", context)
+
+
+@login_required
+def region_live(request: HttpRequest, code: str) -> HttpResponse:
+    scope, board = _board(request, code)
+    body = render_to_string(
+        "command/_live.html", _board_context(request, scope, board), request=request
+    )
+    return _fresh(request, body)
+
+
+@login_required
+def tps(request: HttpRequest, code: str) -> HttpResponse:
+    scope = require_region(request.user, code)
+    detail = tps_detail(code, with_personnel=scope.sees_personnel)
+    context = {
+        "d": detail,
+        "breadcrumbs": _breadcrumbs(scope, detail.tps.village) + [detail.tps.village],
+        "sees_personnel": scope.sees_personnel,
+        "handles_alerts": scope.sees_personnel,
+        "live_url": reverse("tps_live", args=[code]),
+    }
+    return render(request, "command/tps.html", context)
+
+
+@login_required
+def tps_live(request: HttpRequest, code: str) -> HttpResponse:
+    scope = require_region(request.user, code)
+    detail = tps_detail(code, with_personnel=scope.sees_personnel)
+    context = {"d": detail, "sees_personnel": scope.sees_personnel,
+               "handles_alerts": scope.sees_personnel}
+    return _fresh(request, render_to_string("command/_tps_live.html", context, request=request))
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    query = request.GET.get("q", "")
+    found = finder.search(scope, query)
+    if found.exact is not None:
+        return redirect(found.exact)
+    return render(request, "command/search.html", {"q": query, "found": found})
+
+
+@login_required
+def wall_home(request: HttpRequest) -> HttpResponse:
+    return redirect("wall", code=_home_code(request))
+
+
+def _wall(request: HttpRequest, code: str):
     scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
-    status = region_status(area, with_personnel=scope.sees_personnel)
-    operation = Operation.objects.filter(region_id=code[:5]).prefetch_related("stages").first()
-    now = timezone.now()
-    current_stages = (
-        [s for s in operation.stages.all() if s.starts_at <= now < s.ends_at] if operation else []
+    wall = boards.wall_board(
+        area, with_personnel=scope.sees_personnel, after=request.GET.get("after")
     )
-    breadcrumbs = []
-    parent = area.parent
-    while parent is not None and scope.covers(parent.code):
-        breadcrumbs.insert(0, parent)
-        parent = parent.parent
+    return {"w": wall, "b": wall.board, "area": area,
+            "live_url": reverse("wall_live", args=[code])}
+
+
+@login_required
+def wall(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "command/wall.html", _wall(request, code))
+
+
+@login_required
+def wall_live(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "command/_wall_live.html", _wall(request, code))
+
+
+@login_required
+@require_POST
+def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
+    """Acknowledge or resolve an alert in place; answers the alert's new row."""
+    to = {"acknowledge": Alert.Status.ACKNOWLEDGED, "resolve": Alert.Status.RESOLVED}.get(action)
+    if to is None:
+        raise PermissionDenied(f"unknown action {action}")
+    error = ""
+    try:
+        alert = alerts.handle(request.user, alert_id, to, request.POST.get("note", ""))
+    except ValidationError as exc:
+        error = exc.messages[0]
+        alert = get_object_or_404(
+            Alert.objects.filter(scope_of(request.user).filter("box__code")), pk=alert_id
+        )
     return render(
         request,
-        "command/region.html",
-        {
-            "area": area,
-            "status": status,
-            "map": svg_map(area) if area.level != Region.Level.DESA else None,
-            "operation": operation,
-            "current_stages": current_stages,
-            "sees_personnel": scope.sees_personnel,
-            "breadcrumbs": breadcrumbs,
-        },
+        "command/_alert.html",
+        {"a": alert, "handles_alerts": True, "error": error},
+        status=422 if error else 200,
     )

@@ -1,0 +1,76 @@
+"""One TPS as the command center sees it: its boxes, post, guards, events, alerts, incidents."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.http import Http404
+from django.utils import timezone
+
+from kawal.command import progress
+from kawal.command.board import operation_of
+from kawal.custody.models import Alert, Box, CustodyEvent
+from kawal.custody.states import MOVING_STATES
+from kawal.incidents.models import Incident
+from kawal.planning.models import Assignment, Post
+from kawal.planning.service import current_plan
+from kawal.territory.models import TPS
+
+EVENTS_SHOWN = 40
+
+
+@dataclass
+class BoxLine:
+    box: Box
+    overdue: bool
+    reached: tuple[str, ...]
+
+
+@dataclass
+class TpsDetail:
+    tps: TPS
+    boxes: list[BoxLine]
+    alerts: list[Alert]
+    events: list[CustodyEvent]
+    posts: list[Post]
+    guards: list[Assignment]  # empty for callers who may not see personnel
+    incidents: list[Incident]
+
+
+def tps_detail(code: str, *, with_personnel: bool, now: datetime | None = None) -> TpsDetail:
+    now = now or timezone.now()
+    tps = TPS.objects.select_related("village__parent").filter(code=code).first()
+    if tps is None:
+        raise Http404(f"no TPS {code}")
+    boxes = [
+        BoxLine(
+            b,
+            b.state in MOVING_STATES and b.expected_by is not None and b.expected_by < now,
+            progress.reached(b.state, b.stop),
+        )
+        for b in Box.objects.filter(tps=tps).order_by("code")
+    ]
+    alerts = list(
+        Alert.objects.filter(box__tps=tps)
+        .exclude(status=Alert.Status.RESOLVED)
+        .select_related("box", "handled_by")
+        .order_by("-raised_at", "-id")
+    )
+    events = list(
+        CustodyEvent.objects.filter(box__tps=tps)
+        .select_related("box")
+        .order_by("-occurred_at", "-seq")[:EVENTS_SHOWN]
+    )
+    operation = operation_of(tps.village)
+    plan = current_plan(operation) if operation else None
+    posts: list[Post] = []
+    guards: list[Assignment] = []
+    if plan is not None:
+        posts = list(Post.objects.filter(plan=plan, post_tps__tps=tps).order_by("stage", "code"))
+        if with_personnel and posts:
+            guards = list(
+                Assignment.objects.filter(post__in=posts)
+                .select_related("member", "member__unit", "post")
+                .order_by("post__stage", "force", "member__name")
+            )
+    incidents = list(Incident.objects.filter(tps=tps).order_by("-occurred_at"))
+    return TpsDetail(tps, boxes, alerts, events, posts, guards, incidents)
