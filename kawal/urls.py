@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kawal.accounts.urls")),
     path("", include("kawal.command.urls")),
+    path("", include("kawal.planning.urls")),
 ]

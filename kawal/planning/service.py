@@ -4,8 +4,10 @@ This module owns the queries and transactions. posts.py groups the TPS and lays 
 other posts, solver.py assigns the members; both take plain data.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -46,17 +48,22 @@ HQ_DISTRICTS = {"35.10": "35.10.16"}  # Polresta Banyuwangi, Banyuwangi town
 KPU_WAREHOUSES = {"35.10": "35.10.14"}  # KPU Banyuwangi's warehouse at Kabat
 FORCES = ("polri", "tni", "linmas")
 STAGE_ORDER = [k for k, _ in Stage.Kind.choices]
+QR_SALT = "kawal.planning.assignment"
 
 
 # --- roles ---------------------------------------------------------------------------------
 
 
-def require_role(user, region_code: str, *roles: str) -> None:
-    """The user holds one of `roles` over `region_code` (or a region above it)."""
+def has_role(user, region_code: str, *roles: str) -> bool:
+    """Whether the user holds one of `roles` over `region_code` (or a region above it)."""
+    if not user or not user.is_authenticated:
+        return False
     grants = RoleGrant.objects.filter(user=user, role__in=roles).values_list("region_id", flat=True)
-    if not any(
-        region_code == code or region_code.startswith(code + ".") for code in grants
-    ):
+    return any(region_code == code or region_code.startswith(code + ".") for code in grants)
+
+
+def require_role(user, region_code: str, *roles: str) -> None:
+    if not has_role(user, region_code, *roles):
         raise PermissionDenied(f"needs the role {' or '.join(roles)} over {region_code}")
 
 
@@ -430,6 +437,10 @@ class PostLine:
     def shortfall(self) -> dict[str, int]:
         return {f: n.shortfall for f, n in self.forces.items() if n.shortfall}
 
+    @property
+    def columns(self) -> list[tuple[str, Figures, list[dict]]]:
+        return [(f, self.forces[f], self.members.get(f, [])) for f in FORCES]
+
 
 @dataclass
 class Coverage:
@@ -575,3 +586,72 @@ def as_dict(result: Coverage, *, with_personnel: bool) -> dict:
             for line in result.posts
         ],
     }
+
+
+# --- the deployment list (daftar ploting personel) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class DeploymentRow:
+    assignment_id: int
+    stage: str
+    post_code: str
+    post_name: str
+    tps: str
+    force: str
+    nrp: str
+    name: str
+    rank: str
+    unit: str
+    travel_km: float
+
+
+def polsek_name(district: Region) -> str:
+    sector = district.sectors.filter(kind="polsek").order_by("code").first()
+    return sector.name if sector else f"Polsek {district.name}"
+
+
+def deployment_list(plan: Plan, district: Region) -> list[DeploymentRow]:
+    """Every assignment at the district's posts, in stage, post and force order."""
+    if district.level != Region.Level.KECAMATAN:
+        raise ValueError(f"region {district.code}: the deployment list is per Polsek (district)")
+    tps_of: dict[int, list[str]] = defaultdict(list)
+    for post_id, code in (
+        PostTPS.objects.filter(post__plan=plan, post__district=district)
+        .order_by("tps__code")
+        .values_list("post_id", "tps__code")
+    ):
+        tps_of[post_id].append(code[-3:])
+    rows = Assignment.objects.filter(plan=plan, post__district=district).values_list(
+        "id", "stage", "post_id", "post__code", "post__name", "force", "member__nrp",
+        "member__name", "member__rank", "member__unit__name", "travel_km",
+    )
+    force_order = {f: i for i, f in enumerate(FORCES)}
+    result = [
+        DeploymentRow(pk, stage, code, name, ", ".join(tps_of.get(post_id, [])), force, nrp,
+                      person, rank, unit, km_)
+        for pk, stage, post_id, code, name, force, nrp, person, rank, unit, km_ in rows
+    ]
+    result.sort(
+        key=lambda r: (STAGE_ORDER.index(r.stage), r.post_code, force_order[r.force], r.name)
+    )
+    return result
+
+
+def assignment_token(assignment: Assignment) -> str:
+    """What a member's QR code carries: their post and stage, signed so the field app can trust it."""
+    return signing.dumps(
+        {
+            "plan": assignment.plan_id,
+            "post": assignment.post.code,
+            "stage": assignment.stage,
+            "nrp": assignment.member.nrp,
+        },
+        salt=QR_SALT,
+        compress=True,
+    )
+
+
+def read_assignment_token(token: str) -> dict:
+    """The assignment a scanned QR code names; raises signing.BadSignature if it was altered."""
+    return signing.loads(token, salt=QR_SALT)

@@ -1,0 +1,107 @@
+"""The deployment list per Polsek (daftar ploting personel) as XLSX and PDF, and QR codes.
+
+Both documents carry the same rows (service.deployment_list) and end in a signature block,
+ready to print and sign.
+"""
+
+from io import BytesIO
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from weasyprint import HTML
+
+from kawal.operations.models import Stage
+from kawal.planning.models import Plan
+from kawal.planning.service import DeploymentRow
+from kawal.territory.models import Region
+
+# The document is printed for Indonesian signatories, so it is in Indonesian only.
+STATUS_LABEL = {"draft": "draf", "approved": "disetujui", "superseded": "diganti"}
+FORCE_LABEL = {"polri": "Polri", "tni": "TNI", "linmas": "Linmas"}
+COLUMNS = (
+    ("No", 5), ("Tahap", 22), ("Pos", 26), ("Nama pos", 40), ("TPS", 16), ("Matra", 8),
+    ("Nama", 26), ("Pangkat", 14), ("NRP/NIP", 18), ("Kesatuan", 28), ("Paraf", 10),
+)
+
+
+def _stage_label(stage: str) -> str:
+    return str(Stage.Kind(stage).label)
+
+
+def _title(plan: Plan, district: Region, polsek: str) -> list[str]:
+    now = timezone.localtime()
+    return [
+        plan.operation.name.upper(),
+        f"DAFTAR PLOTING PERSONEL {polsek.upper()}",
+        (
+            f"Kecamatan {district.name} ({district.code}) · rencana v{plan.version} "
+            f"({STATUS_LABEL[plan.status]}) · dicetak {now:%d-%m-%Y %H:%M} WIB"
+        ),
+    ]
+
+
+def _cells(i: int, r: DeploymentRow) -> list:
+    return [
+        i, _stage_label(r.stage), r.post_code, r.post_name, r.tps, FORCE_LABEL[r.force],
+        r.name, r.rank, r.nrp, r.unit, "",
+    ]
+
+
+def xlsx(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ploting"
+    for line, text in enumerate(_title(plan, district, polsek), start=1):
+        ws.cell(row=line, column=1, value=text).font = Font(bold=line < 3)
+    header = 5
+    thin = Side(style="thin")
+    for col, (label, width) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=header, column=col, value=label)
+        cell.font = Font(bold=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for i, r in enumerate(rows, start=1):
+        for col, value in enumerate(_cells(i, r), start=1):
+            cell = ws.cell(row=header + i, column=col, value=value)
+            cell.border = Border(bottom=thin, left=thin, right=thin)
+            cell.alignment = Alignment(vertical="top", wrap_text=col in (4, 5))
+    sign = header + len(rows) + 3
+    ws.cell(row=sign, column=2, value="Mengetahui,")
+    ws.cell(row=sign + 1, column=2, value=f"KAPOLSEK {district.name.upper()}")
+    ws.cell(row=sign + 1, column=8, value="KABAG OPS")
+    ws.cell(row=sign + 5, column=2, value="(....................................)")
+    ws.cell(row=sign + 5, column=8, value="(....................................)")
+    ws.print_title_rows = f"{header}:{header}"
+    ws.freeze_panes = ws.cell(row=header + 1, column=1)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def pdf(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> bytes:
+    html = render_to_string(
+        "planning/daftar.html",
+        {
+            "title": _title(plan, district, polsek),
+            "columns": [label for label, _ in COLUMNS],
+            "rows": [_cells(i, r) for i, r in enumerate(rows, start=1)],
+            "district": district,
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def qr_svg(token: str) -> str:
+    """The QR code of an assignment token, as an SVG document."""
+    out = BytesIO()
+    segno.make(token, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False)
+    return out.getvalue().decode()

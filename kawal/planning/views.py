@@ -1,0 +1,278 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kawal.accounts.models import Role
+from kawal.accounts.scope import require_personnel, require_region, scope_of
+from kawal.incidents.models import Incident
+from kawal.personnel.models import Member
+from kawal.planning import assessment, exports, service
+from kawal.planning.models import Absence, Assignment, Indicator, Plan
+from kawal.planning.posts import Pattern
+from kawal.territory.codes import within
+from kawal.territory.geometry import svg_map
+from kawal.territory.models import TPS, Region
+
+EDITORS = (Role.COMMAND, Role.SECTOR)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    home_region = scope_of(request.user).home
+    if home_region is None:
+        raise PermissionDenied("your account holds no role over any region")
+    return redirect("plan", code=home_region)
+
+
+def _map(area: Region, result: service.Coverage) -> dict | None:
+    if area.level == Region.Level.DESA:
+        return None
+    drawing = svg_map(area)
+    if area.level == Region.Level.KECAMATAN:
+        status = {}
+        for line in result.posts:
+            colour = "red" if line.shortfall else "green"
+            for code in line.tps:
+                status[code] = colour
+        dots = []
+        for code, lat, lng in TPS.objects.filter(within("code", area.code)).values_list(
+            "code", "lat", "lng"
+        ):
+            x, y = drawing.project(lat, lng)
+            dots.append({"code": code, "x": f"{x:.1f}", "y": f"{y:.1f}",
+                         "colour": status.get(code, "red")})
+        return {"drawing": drawing, "shapes": [(s, "") for s in drawing.shapes], "dots": dots}
+    areas = {d.code: d for d in result.districts}
+    return {
+        "drawing": drawing,
+        "shapes": [(s, areas[s.code].colour if s.code in areas else "") for s in drawing.shapes],
+        "dots": [],
+    }
+
+
+@login_required
+def region_plan(request: HttpRequest, code: str) -> HttpResponse:
+    scope = require_region(request.user, code)
+    area = get_object_or_404(Region, code=code)
+    operation = service.operation_for(area)
+    plan = service.current_plan(operation) if operation else None
+    context = {
+        "area": area,
+        "operation": operation,
+        "plan": plan,
+        "sees_personnel": scope.sees_personnel,
+        "is_command": service.has_role(request.user, code, Role.COMMAND),
+        "parent": area.parent if area.parent and scope.covers(area.parent.code) else None,
+    }
+    if plan is not None:
+        result = service.coverage(plan, area, with_personnel=scope.sees_personnel)
+        context.update(
+            result=result,
+            map=_map(area, result),
+            show_posts=area.level in (Region.Level.KECAMATAN, Region.Level.DESA),
+            changes=[
+                c for c in plan.changes.all()[:50]
+                if any(scope.covers(part) and (part + ".").startswith(code + ".")
+                       or part.startswith(code + ".") for part in c.scope.split(","))
+            ][:10],
+        )
+    return render(request, "planning/plan.html", context)
+
+
+@login_required
+@require_POST
+def new_plan(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Region, code=code)
+    operation = service.operation_for(area)
+    if operation is None:
+        raise Http404(f"no operation covers {code}")
+    service.require_role(request.user, operation.region_id, Role.COMMAND)
+    plan = service.make_plan(operation, user=request.user)
+    messages.success(request, _("Plan v%(version)s drafted.") % {"version": plan.version})
+    return redirect("plan", code=code)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.select_related("operation"), pk=plan_id)
+    try:
+        service.approve(plan, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Plan v%(version)s approved.") % {"version": plan.version})
+    return redirect("plan", code=plan.operation.region_id)
+
+
+@login_required
+def patterns(request: HttpRequest, code: str) -> HttpResponse:
+    area = get_object_or_404(Region, code=code)
+    operation = service.operation_for(area)
+    if operation is None:
+        raise Http404(f"no operation covers {code}")
+    service.require_role(request.user, operation.region_id, Role.COMMAND)
+    current = service.patterns_of(operation)
+    errors: dict[str, str] = {}
+    values = {c: {"text": str(p), "tni": p.tni} for c, p in current.items()}
+    if request.method == "POST":
+        parsed = {}
+        for category in TPS.Risk.values:
+            text = request.POST.get(f"pattern_{category}", "")
+            tni = request.POST.get(f"tni_{category}", "0")
+            values[category] = {"text": text, "tni": tni}
+            try:
+                parsed[category] = Pattern.parse(text, int(tni) if tni.strip().isdigit() else -1)
+            except ValueError as exc:
+                errors[category] = str(exc)
+        if not errors:
+            plan = service.set_patterns(operation, parsed, user=request.user)
+            messages.success(
+                request, _("Patterns saved; plan v%(version)s drafted.") % {"version": plan.version}
+            )
+            return redirect("plan", code=operation.region_id)
+    rows = [
+        {"category": c, "label": label, **values[c], "error": errors.get(c)}
+        for c, label in TPS.Risk.choices
+    ]
+    return render(
+        request, "planning/patterns.html",
+        {"operation": operation, "area": area, "rows": rows},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def tps_risk(request: HttpRequest, code: str) -> HttpResponse:
+    require_region(request.user, code)
+    service.require_role(request.user, code, *EDITORS)
+    tps = get_object_or_404(TPS.objects.select_related("village"), code=code)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "indicators":
+                assessment.set_indicators(
+                    tps, set(request.POST.getlist("indicator")), user=request.user
+                )
+            elif action == "override":
+                assessment.override(
+                    tps, request.POST.get("category", ""), request.POST.get("reason", ""),
+                    user=request.user,
+                )
+            elif action == "clear":
+                assessment.clear_override(tps, user=request.user)
+            else:
+                raise ValueError(f"action: unknown {action!r}")
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Risk saved."))
+            return redirect("plan-tps-risk", code=code)
+    result = assessment.assess(tps)
+    incidents = Incident.objects.filter(within("region__code", code[:8])).order_by("-occurred_at")[:20]
+    return render(
+        request, "planning/risk.html",
+        {
+            "tps": tps,
+            "result": result,
+            "indicators": [(v, label, v in result.indicators) for v, label in Indicator.choices],
+            "categories": TPS.Risk.choices,
+            "incidents": incidents,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def member(request: HttpRequest, nrp: str) -> HttpResponse:
+    require_personnel(request.user)
+    person = get_object_or_404(Member.objects.select_related("unit", "region"), nrp=nrp)
+    require_region(request.user, person.region_id)
+    operation = service.operation_for(person.region)
+    if operation is None:
+        raise Http404(f"no operation covers {person.region_id}")
+    can_edit = service.has_role(request.user, person.region_id, *EDITORS)
+    changes, error = [], None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("needs the role command or sector")
+        try:
+            if request.POST.get("action") == "available":
+                service.mark_available(operation, person, user=request.user)
+            else:
+                changes = service.mark_absent(
+                    operation, person, request.POST.get("reason", ""),
+                    note=request.POST.get("note", ""), user=request.user,
+                )
+        except ValueError as exc:
+            error = str(exc)
+    plan = service.current_plan(operation)
+    held = (
+        Assignment.objects.filter(plan=plan, member=person).select_related("post").order_by("id")
+        if plan else []
+    )
+    return render(
+        request, "planning/member.html",
+        {
+            "person": person,
+            "plan": plan,
+            "held": held,
+            "absence": Absence.objects.filter(operation=operation, member=person).first(),
+            "reasons": Absence.Reason.choices,
+            "can_edit": can_edit,
+            "changes": changes,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _deployment(request: HttpRequest, code: str):
+    require_personnel(request.user)
+    require_region(request.user, code)
+    district = get_object_or_404(Region, code=code, level=Region.Level.KECAMATAN)
+    plan = service.plan_for_region(district)
+    if plan is None:
+        raise Http404(f"no deployment plan covers {code} yet")
+    return plan, district, service.polsek_name(district), service.deployment_list(plan, district)
+
+
+def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def deployment_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    plan, district, polsek, rows = _deployment(request, code)
+    return _download(
+        exports.xlsx(plan, district, polsek, rows),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"ploting-{code}-v{plan.version}.xlsx",
+    )
+
+
+@login_required
+def deployment_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    plan, district, polsek, rows = _deployment(request, code)
+    return _download(
+        exports.pdf(plan, district, polsek, rows), "application/pdf",
+        f"ploting-{code}-v{plan.version}.pdf",
+    )
+
+
+@login_required
+def assignment_qr(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    require_personnel(request.user)
+    held = get_object_or_404(Assignment.objects.select_related("post", "member"), pk=assignment_id)
+    require_region(request.user, held.post.district_id)
+    return HttpResponse(
+        exports.qr_svg(service.assignment_token(held)), content_type="image/svg+xml"
+    )
