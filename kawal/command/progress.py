@@ -77,7 +77,8 @@ class StageWindow:
 
 
 def current_stage(stages: Sequence[StageWindow], now: datetime) -> StageWindow | None:
-    """The stage running now; where stages overlap, the one that started last.
+    """The stage running now; where stages overlap, the one that started last (of two that
+    started together, the one that ends first: voting leads on voting day, then the return).
 
     Before the first stage that is the first; after the last, the last: the picture of a
     finished operation is how it ended.
@@ -86,7 +87,7 @@ def current_stage(stages: Sequence[StageWindow], now: datetime) -> StageWindow |
         return None
     running = [s for s in stages if s.starts_at <= now < s.ends_at]
     if running:
-        return max(running, key=lambda s: s.starts_at)
+        return max(running, key=lambda s: (s.starts_at, -s.ends_at.timestamp()))
     if now < min(s.starts_at for s in stages):
         return min(stages, key=lambda s: s.starts_at)
     return max(stages, key=lambda s: s.ends_at)
