@@ -1,0 +1,88 @@
+"""Search, the TPS page and the wall screen."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kawal.command.board import next_in_rotation
+from kawal.personnel.models import Member
+from tests.command.conftest import TO_SEALED, depart_unescorted, move
+from tests.conftest import logged_in
+
+NIGHT = datetime(2024, 11, 27, 21, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def test_pasted_qr_text_with_a_box_code_opens_the_box_timeline(demo):
+    qr = "KAWAL|KOTAK 35.10.01.2001-001-BUP|TPS 001 SARONGAN|PESANGGARAN"
+    response = logged_in("komandan").get("/search/", {"q": qr})
+    assert response.status_code == 302 and response.url == "/boxes/35.10.01.2001-001-BUP/"
+
+
+def test_a_tps_code_opens_the_tps_page_and_a_region_code_its_region(demo):
+    client = logged_in("komandan")
+    assert client.get("/search/", {"q": " 35.10.01.2001-003 "}).url == "/tps/35.10.01.2001-003/"
+    assert client.get("/search/", {"q": "35.10.02"}).url == "/region/35.10.02/"
+
+
+def test_a_village_name_finds_the_village(demo):
+    response = logged_in("komandan").get("/search/", {"q": "sarongan"})
+    assert response.status_code == 302 and response.url == "/region/35.10.01.2001/"
+
+
+def test_a_sector_user_finds_nothing_outside_their_district(demo):
+    client = logged_in("polsek-pesanggaran")
+    response = client.get("/search/", {"q": "35.10.02.2001-001-BUP"})
+    assert response.status_code == 200  # no redirect to a box outside their scope
+    assert "data-result=" not in response.content.decode()
+
+
+def test_command_finds_a_member_by_nrp_or_name_but_an_observer_never_does(demo):
+    member = Member.objects.select_related("region").filter(force="polri").first()
+    by_nrp = logged_in("komandan").get("/search/", {"q": member.nrp}).content.decode()
+    assert f'data-member="{member.nrp}"' in by_nrp
+    by_name = logged_in("komandan").get("/search/", {"q": member.name}).content.decode()
+    assert f'data-member="{member.nrp}"' in by_name
+    observer = logged_in("pemantau").get("/search/", {"q": member.name}).content.decode()
+    assert "data-member=" not in observer and member.nrp not in observer
+
+
+def test_the_tps_page_shows_its_boxes_events_and_alerts(routes):
+    route = routes("35.10.01")[0]
+    move(route, TO_SEALED)
+    page = logged_in("komandan").get(f"/tps/{route.tps}/").content.decode()
+    assert f'data-box="{route.box}"' in page
+    assert page.count("data-event=") == TO_SEALED
+    assert f'href="/boxes/{route.box}/"' in page
+    assert "/region/35.10.01.2001/" in page  # the breadcrumb back to the village
+
+
+def test_the_tps_page_is_scoped_and_live(routes):
+    route = routes("35.10.01")[0]
+    assert logged_in("polsek-bangorejo").get(f"/tps/{route.tps}/").status_code == 403
+    client = logged_in("polsek-pesanggaran")
+    etag = client.get(f"/tps/{route.tps}/live/")["ETag"]
+    depart_unescorted(route, NIGHT)
+    changed = client.get(f"/tps/{route.tps}/live/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and "escort" in changed.content.decode()
+
+
+def test_the_wall_cycles_through_districts_with_open_alerts(routes):
+    for prefix in ("35.10.03", "35.10.12"):
+        depart_unescorted(routes(prefix)[0], NIGHT)
+    client = logged_in("komandan")
+    first = client.get("/wall/35.10/").content.decode()
+    assert 'data-wall-focus="35.10.03"' in first
+    second = client.get("/wall/35.10/live/", {"after": "35.10.03"}).content.decode()
+    assert 'data-wall-focus="35.10.12"' in second
+    assert 'hx-get="/wall/35.10/live/?after=35.10.12"' in second
+    again = client.get("/wall/35.10/live/", {"after": "35.10.12"}).content.decode()
+    assert 'data-wall-focus="35.10.03"' in again
+
+
+def test_a_calm_wall_says_so(demo):
+    assert "data-wall-focus" not in logged_in("komandan").get("/wall/35.10/").content.decode()
+
+
+def test_rotation_wraps_and_starts_over_when_the_district_left_it():
+    assert next_in_rotation(["a", "b"], "b") == "a"
+    assert next_in_rotation(["a", "b"], "gone") == "a"
+    assert next_in_rotation([], "a") is None
