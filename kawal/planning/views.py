@@ -54,6 +54,21 @@ def _map(area: Region, result: service.Coverage) -> dict | None:
     }
 
 
+def _by_stage(result: service.Coverage) -> list[dict]:
+    """Posts and people per stage: the summary beside a district's map."""
+    rows: dict[str, dict] = {}
+    for line in result.posts:
+        row = rows.setdefault(line.post.stage, {
+            "stage": line.post.get_stage_display(), "posts": 0,
+            "forces": {f: service.Figures() for f in service.FORCES},
+        })
+        row["posts"] += 1
+        for f, n in line.forces.items():
+            row["forces"][f].required += n.required
+            row["forces"][f].assigned += n.assigned
+    return [rows[s] for s in service.STAGE_ORDER if s in rows]
+
+
 @login_required
 def region_plan(request: HttpRequest, code: str) -> HttpResponse:
     scope = require_region(request.user, code)
@@ -72,6 +87,8 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
         result = service.coverage(plan, area, with_personnel=scope.sees_personnel)
         context.update(
             result=result,
+            stages=_by_stage(result),
+            patterns=[(label, plan.patterns.get(c, "")) for c, label in TPS.Risk.choices],
             map=_map(area, result),
             show_posts=area.level in (Region.Level.KECAMATAN, Region.Level.DESA),
             changes=[
@@ -213,9 +230,9 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
         except ValueError as exc:
             error = str(exc)
     plan = service.current_plan(operation)
-    held = (
-        Assignment.objects.filter(plan=plan, member=person).select_related("post").order_by("id")
-        if plan else []
+    held = sorted(
+        Assignment.objects.filter(plan=plan, member=person).select_related("post") if plan else [],
+        key=lambda a: service.STAGE_ORDER.index(a.stage),
     )
     return render(
         request, "planning/member.html",
