@@ -155,10 +155,10 @@ def _map(area: Region, status: RegionStatus, milestone: str) -> MapView | None:
         drawn = svg_map(area)
         if not drawn.shapes:
             return None
-        return MapView(
-            drawn.view_box,
-            [MapArea(s.code, s.name, s.path, band(s.code), alarm(s.code)) for s in drawn.shapes],
-        )
+        areas = [MapArea(s.code, s.name, s.path, band(s.code), alarm(s.code)) for s in drawn.shapes]
+        # Drawn last, a red edge is never hidden under a neighbour's.
+        areas.sort(key=lambda a: a.alarm)
+        return MapView(drawn.view_box, areas)
     # A village: its own outline among its neighbours, cropped to it, with its TPS as points.
     if area.parent is None or not area.boundary:
         return None

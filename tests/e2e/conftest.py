@@ -58,10 +58,16 @@ def _server_env(data_dir: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server_env(tmp_path_factory) -> dict:
+    """The live server's environment: `kawal` commands run with it reach the server's database."""
+    return _server_env(tmp_path_factory.mktemp("kawal-e2e"))
+
+
+@pytest.fixture(scope="session")
+def server(server_env):
     """Base URL of a live `kawal demo` server with the Banyuwangi operation loaded."""
-    data_dir = tmp_path_factory.mktemp("kawal-e2e")
-    env = _server_env(data_dir)
+    env = server_env
+    data_dir = Path(env["KAWAL_DATA_DIR"])
     kawal = [sys.executable, "-m", "kawal.cli"]
     subprocess.run(
         [*kawal, "demo", "--no-serve"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
