@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("kawal.accounts.urls")),
     path("", include("kawal.command.urls")),
     path("", include("kawal.planning.urls")),
+    path("", include("kawal.custody.urls")),
 ]

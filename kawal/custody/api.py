@@ -86,6 +86,7 @@ class EntryOut(Schema):
     id: str
     seq: int
     kind: str
+    kind_label: str
     occurred_at: datetime
     received_at: datetime
     place: str
@@ -120,6 +121,7 @@ class BoxOut(Schema):
     kind: str
     contest: str
     state: str
+    state_label: str
     tps: str | None = None
     label: str
     expected_by: datetime | None = None

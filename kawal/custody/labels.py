@@ -66,7 +66,7 @@ class Label:
     ppk: str
     regency: str
     province: str
-    qr_svg: str
+    qr: str  # the QR code as a PNG data URI: WeasyPrint draws it faster than SVG
 
     @property
     def text(self) -> str:
@@ -87,7 +87,7 @@ def label_of(box: Box, *, with_qr: bool = False) -> Label:
         ppk=district.name,
         regency=regency.name,
         province=province,
-        qr_svg=segno.make(box.code, error="m").svg_inline(scale=3, border=2) if with_qr else "",
+        qr=segno.make(box.code, error="m").png_data_uri(scale=8, border=2) if with_qr else "",
     )
 
 
@@ -100,7 +100,14 @@ def sheet_boxes(region: Region):
     )
 
 
+PER_ROW, ROWS_PER_PAGE = 3, 6  # 18 labels of 62 x 38 mm on an A4 page
+
+
 def sheet_pdf(region: Region) -> bytes:
     labels = [label_of(b, with_qr=True) for b in sheet_boxes(region)]
-    html = render_to_string("custody/labels.html", {"region": region, "labels": labels})
+    rows = [labels[i : i + PER_ROW] for i in range(0, len(labels), PER_ROW)]
+    # One small table per page: WeasyPrint's time grows faster than linearly with the
+    # length of one table (or of a flex-wrap box), and a district has hundreds of boxes.
+    pages = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)]
+    html = render_to_string("custody/labels.html", {"region": region, "pages": pages})
     return HTML(string=html).write_pdf()

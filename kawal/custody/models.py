@@ -10,21 +10,21 @@ from kawal.territory.models import TPS
 
 class Box(models.Model):
     class Kind(models.TextChoices):
-        BALLOT_BOX = "box", _("kotak suara")
-        LOT = "lot", _("lot gudang")
-        PACKAGE = "package", _("paket logistik")
+        BALLOT_BOX = "box", _("ballot box")
+        LOT = "lot", _("warehouse lot")
+        PACKAGE = "package", _("logistics package")
 
     class State(models.TextChoices):
-        AT_KPU_WAREHOUSE = "at_kpu_warehouse", _("di gudang KPU")
-        IN_TRANSIT = "in_transit", _("dalam perjalanan")
-        AT_PPK = "at_ppk", _("di PPK")
-        AT_PPS = "at_pps", _("di PPS")
-        AT_TPS = "at_tps", _("di TPS")
-        OPEN = "open", _("dibuka untuk pemungutan")
-        SEALED = "sealed", _("disegel")
-        RETURNING = "returning", _("kembali")
-        AT_PPK_RECAP = "at_ppk_recap", _("di PPK untuk rekapitulasi")
-        AT_KPU = "at_kpu", _("di KPU")
+        AT_KPU_WAREHOUSE = "at_kpu_warehouse", _("at the KPU warehouse")
+        IN_TRANSIT = "in_transit", _("in transit")
+        AT_PPK = "at_ppk", _("at the PPK")
+        AT_PPS = "at_pps", _("at the PPS")
+        AT_TPS = "at_tps", _("at the TPS")
+        OPEN = "open", _("open for voting")
+        SEALED = "sealed", _("sealed")
+        RETURNING = "returning", _("returning")
+        AT_PPK_RECAP = "at_ppk_recap", _("at the PPK for recap")
+        AT_KPU = "at_kpu", _("at the KPU")
 
     code = models.CharField(max_length=32, unique=True)  # 35.10.01.2001-001-BUP
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX)

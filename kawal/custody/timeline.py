@@ -33,6 +33,7 @@ class Entry:
     id: str
     seq: int
     kind: str
+    kind_label: str
     occurred_at: datetime
     received_at: datetime
     place: str
@@ -56,6 +57,7 @@ class Timeline:
     kind: str
     contest: str
     state: str
+    state_label: str
     tps: str | None
     label: str
     expected_by: datetime | None
@@ -94,6 +96,7 @@ def box_timeline(user, code: str, *, now: datetime | None = None) -> Timeline:
         kind=box.kind,
         contest=box.contest,
         state=box.state,
+        state_label=str(Box.State(box.state).label),
         tps=box.tps.code if box.tps else None,
         label=label_of(box).text if box.tps else box.code,
         expected_by=box.expected_by,
@@ -109,6 +112,7 @@ def box_timeline(user, code: str, *, now: datetime | None = None) -> Timeline:
                 id=str(e.id),
                 seq=e.seq,
                 kind=e.kind,
+                kind_label=str(CustodyEvent.Kind(e.kind).label),
                 occurred_at=e.occurred_at,
                 received_at=e.received_at,
                 place=e.place,
