@@ -6,7 +6,7 @@ from kawal.accounts import audit
 from kawal.demo import generator
 from kawal.demo.operation import create_operation
 from kawal.demo.users import create_demo_users
-from kawal.operations.models import Operation
+from kawal.operations.models import CustodyRules, Operation
 from kawal.territory.loader import load_regions
 
 
@@ -19,7 +19,7 @@ def load_demo(seed: int = generator.SEED) -> generator.DemoData:
     load_regions(generator.DATA_DIR)
     data = generator.build(seed)
     generator.write(data)
-    create_operation(generator.REGENCY)
+    CustodyRules.objects.create(operation=create_operation(generator.REGENCY))
     create_demo_users(generator.REGENCY)
     audit.record(
         "demo.load",

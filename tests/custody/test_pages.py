@@ -3,7 +3,7 @@
 from django.test import Client
 
 from kawal.custody import labels, ledger
-from kawal.custody.models import Box
+from kawal.custody.models import Box, CustodyEvent
 from kawal.personnel.models import Member
 from kawal.territory.models import TPS, Region
 from tests.conftest import logged_in, user
@@ -76,3 +76,14 @@ def test_the_label_sheet_is_a_pdf_for_a_village_in_scope(route):
 def test_label_sheets_are_scoped_and_only_per_village_or_district(route):
     assert logged_in("polsek-pesanggaran").get(f"/labels/{route.village}.pdf").status_code == 403
     assert logged_in("komandan").get("/labels/35.10.pdf").status_code == 404
+
+
+def test_admin_shows_custody_events_but_cannot_change_or_delete_them(route):
+    ledger.ingest(user("petugas"), journey(route)[:1])
+    stored = CustodyEvent.objects.get(box__code=route.box)
+    admin = logged_in("admin")
+    url = f"/admin/custody/custodyevent/{stored.pk}/change/"
+    assert admin.get(url).status_code == 200
+    assert admin.post(url, {"note": "rewritten"}).status_code == 403
+    assert admin.get(f"/admin/custody/custodyevent/{stored.pk}/delete/").status_code == 403
+    assert CustodyEvent.objects.get(pk=stored.pk).note == ""

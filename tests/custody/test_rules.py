@@ -18,6 +18,12 @@ def _raised(route, events) -> list[tuple[str, str]]:
     )
 
 
+def test_the_demo_operation_has_default_custody_rules(demo):
+    rules_of_demo = CustodyRules.objects.get(operation=demo)
+    assert (rules_of_demo.require_joint_escort, rules_of_demo.max_distance_km) == (False, 2.0)
+    assert rules_of_demo.legs_for("35.10.16.1001-001-BUP")["kpu_ppk"] == 8
+
+
 def test_a_whole_escorted_journey_raises_no_alert(route):
     assert _raised(route, journey(route)) == []
 
@@ -33,13 +39,13 @@ def test_a_polri_escort_is_enough_where_joint_escort_is_not_required(route):
 
 
 def test_joint_escort_needs_tni_too_where_the_operation_requires_it(route, demo):
-    CustodyRules.objects.create(operation=demo, require_joint_escort=True)
+    CustodyRules.objects.filter(operation=demo).update(require_joint_escort=True)
     first = {**journey(route)[0], "escorts": [route.polri]}
     assert _raised(route, [first]) == [("escort", "warning")]
 
 
 def test_a_joint_escort_satisfies_the_joint_rule(route, demo):
-    CustodyRules.objects.create(operation=demo, require_joint_escort=True)
+    CustodyRules.objects.filter(operation=demo).update(require_joint_escort=True)
     assert _raised(route, journey(route)[:1]) == []
 
 
@@ -102,7 +108,7 @@ def test_an_event_off_the_boxs_route_is_flagged(route):
 
 
 def test_the_distance_limit_is_set_per_operation(route, demo):
-    CustodyRules.objects.create(operation=demo, max_distance_km=20)
+    CustodyRules.objects.filter(operation=demo).update(max_distance_km=20)
     lat, lng = route.tps_point
     far = event(route, "note", START, route.tps, lat=lat + 0.1, lng=lng)
     assert _raised(route, [far]) == []
@@ -128,7 +134,9 @@ def test_an_arrived_box_is_not_overdue(route):
 
 
 def test_a_remote_village_gets_its_own_leg_time(route, demo):
-    CustodyRules.objects.create(operation=demo, region_leg_hours={route.village: {"kpu_ppk": 24}})
+    CustodyRules.objects.filter(operation=demo).update(
+        region_leg_hours={route.village: {"kpu_ppk": 24}}
+    )
     ledger.ingest(user("petugas"), journey(route)[:1])
     assert _computed(route, START + timedelta(hours=9)) == []
     assert _computed(route, START + timedelta(hours=25)) == [("overdue", "warning")]
@@ -149,7 +157,7 @@ def test_a_sealed_box_is_not_flagged_after_the_deadline(route):
 
 
 def test_the_sealing_deadline_can_be_set_per_operation(route, demo):
-    CustodyRules.objects.create(operation=demo, seal_by=AFTER_VOTING + timedelta(days=1))
+    CustodyRules.objects.filter(operation=demo).update(seal_by=AFTER_VOTING + timedelta(days=1))
     ledger.ingest(user("petugas"), journey(route)[:8])
     assert _computed(route, AFTER_VOTING) == []
 
