@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from kawal.accounts.scope import require_region
 from kawal.planning import service
@@ -73,6 +73,19 @@ class PlanQuery(Schema):
     region: str
 
 
+class ScanIn(Schema):
+    token: str
+
+
+class ScanOut(Schema):
+    plan: PlanRef
+    post: str
+    post_name: str
+    stage: str
+    nrp: str
+    current: bool
+
+
 @router.get("/plan", response=PlanOut, exclude_none=True)
 def plan(request, q: Query[PlanQuery]):
     """The current deployment plan for a region: coverage, requirement, assignment and
@@ -84,3 +97,23 @@ def plan(request, q: Query[PlanQuery]):
         raise Http404(f"no deployment plan covers {q.region} yet")
     result = service.coverage(current, region, with_personnel=scope.sees_personnel)
     return service.as_dict(result, with_personnel=scope.sees_personnel)
+
+
+@router.post("/plan/scan", response={200: ScanOut, 422: dict})
+def scan(request, body: ScanIn):
+    """Check a scanned assignment QR code: which post and stage it names, and whether that
+    assignment still stands in a plan in force. The caller's scope must cover the post."""
+    try:
+        result = service.scan(body.token)
+    except ValueError as exc:
+        return Status(422, {"detail": str(exc)})
+    require_region(request.user, result.post.district_id)
+    plan = result.plan
+    return {
+        "plan": {"id": plan.pk, "version": plan.version, "status": plan.status},
+        "post": result.post.code,
+        "post_name": result.post.name,
+        "stage": result.stage,
+        "nrp": result.nrp,
+        "current": result.current,
+    }

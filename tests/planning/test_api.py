@@ -1,4 +1,4 @@
-from tests.conftest import bearer, logged_in
+from tests.conftest import bearer, logged_in, user
 
 
 def test_a_commander_gets_coverage_requirement_assignment_and_shortfall_per_force(plan):
@@ -45,3 +45,38 @@ def test_a_device_token_works_and_a_stranger_is_refused(plan):
 def test_before_any_plan_the_api_says_so(demo):
     response = logged_in("komandan").get("/api/v1/plan", {"region": "35.10"})
     assert response.status_code == 404 and "no deployment plan" in response.json()["detail"]
+
+
+def _scan(client, token, **headers):
+    return client.post(
+        "/api/v1/plan/scan", {"token": token}, content_type="application/json", **headers
+    )
+
+
+def test_the_field_app_checks_a_scanned_assignment_code(plan, demo):
+    from kawal.planning import service
+    from kawal.planning.models import Assignment
+
+    held = Assignment.objects.filter(plan=plan, post__district_id="35.10.16", force="polri").select_related(
+        "post", "member"
+    ).first()
+    token = service.assignment_token(held)
+    client = logged_in("petugas")
+    body = _scan(client, token).json()
+    assert body["post"] == held.post.code and body["nrp"] == held.member.nrp and body["current"]
+    # A newer approved plan makes the old code stale, and the scan says so.
+    newer = service.make_plan(demo, user=user("komandan"))
+    service.approve(newer, user=user("komandan"))
+    assert _scan(client, token).json()["current"] is False
+    altered = _scan(client, token[:-2] + "xx")
+    assert altered.status_code == 422 and "token" in altered.json()["detail"]
+
+
+def test_a_scan_outside_the_callers_district_is_refused(plan):
+    from kawal.planning import service
+    from kawal.planning.models import Assignment
+
+    held = Assignment.objects.filter(plan=plan, post__district_id="35.10.01").select_related(
+        "post", "member"
+    ).first()
+    assert _scan(logged_in("petugas"), service.assignment_token(held)).status_code == 403
