@@ -21,6 +21,14 @@ from kawal.territory.models import Region
 
 # The document is printed for Indonesian signatories, so it is in Indonesian only.
 STATUS_LABEL = {"draft": "draf", "approved": "disetujui", "superseded": "diganti"}
+STAGE_LABEL = {
+    "distribution": "distribusi logistik",
+    "quiet": "masa tenang",
+    "voting": "pemungutan dan penghitungan suara",
+    "return": "pengembalian kotak suara",
+    "recap_ppk": "rekapitulasi PPK",
+    "recap_kpu": "rekapitulasi KPU",
+}
 FORCE_LABEL = {"polri": "Polri", "tni": "TNI", "linmas": "Linmas"}
 COLUMNS = (
     ("No", 5), ("Tahap", 22), ("Pos", 26), ("Nama pos", 40), ("TPS", 16), ("Matra", 8),
@@ -29,7 +37,7 @@ COLUMNS = (
 
 
 def _stage_label(stage: str) -> str:
-    return str(Stage.Kind(stage).label)
+    return STAGE_LABEL[Stage.Kind(stage)]
 
 
 def _title(plan: Plan, district: Region, polsek: str) -> list[str]:

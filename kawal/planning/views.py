@@ -197,6 +197,7 @@ def tps_risk(request: HttpRequest, code: str) -> HttpResponse:
         {
             "tps": tps,
             "result": result,
+            "suggested": TPS.Risk(result.suggested).label,
             "indicators": [(v, label, v in result.indicators) for v, label in Indicator.choices],
             "categories": TPS.Risk.choices,
             "incidents": incidents,
