@@ -74,13 +74,14 @@ def _banyuwangi() -> list[Figure]:
     n = plan.assignments.count()
     return [
         Figure(
-            "plan Banyuwangi (2,732 TPS; read, solve, store)", statistics.median(plan_s), "s",
-            statistics.median(read_s), "reading the inputs (regions, TPS, members)",
-            aim="< 5 s", note=f"{n:,} assignments, {plan.posts.count():,} posts; median of 3",
+            "plan Banyuwangi (2,732 TPS; read, solve, store)", 1000 * statistics.median(plan_s),
+            "ms", 1000 * statistics.median(read_s), "reading the inputs (regions, TPS, members)",
+            aim="< 5,000 ms", note=f"{n:,} assignments, {plan.posts.count():,} posts; median of 3",
         ),
         Figure(
-            "solve Banyuwangi (posts and assignment, in memory)", statistics.median(compute_s),
-            "s", statistics.median(lsa_s), "scipy linear_sum_assignment on the same cost matrices",
+            "solve Banyuwangi (posts and assignment, in memory)",
+            1000 * statistics.median(compute_s), "ms", 1000 * statistics.median(lsa_s),
+            "scipy linear_sum_assignment on the same cost matrices",
             note="median of 3",
         ),
     ]
