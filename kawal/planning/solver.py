@@ -136,10 +136,12 @@ def cost_matrix(
     )
     cost = travel + _shortfall_terms(people, slots, keep)[None, :]
     local_penalty = SHORTFALL_WEIGHT * (len(slots) + 2) + 2 * float(travel.max(initial=0.0))
-    districts = np.array([s.district for s in slots])
-    for i, p in enumerate(people):
-        if p.local_district:
-            cost[i, districts != p.local_district] += local_penalty
+    index = {d: k for k, d in enumerate(sorted({s.district for s in slots}))}
+    slot_district = np.array([index[s.district] for s in slots])
+    # -1: reinforcements, who are never away; -2: Polsek of a district with no slot here.
+    home = np.array([index.get(p.local_district, -2) if p.local_district else -1 for p in people])
+    away = (home[:, None] != slot_district[None, :]) & (home[:, None] != -1)
+    cost += local_penalty * away
     if keep:
         row = {p.id: i for i, p in enumerate(people)}
         columns: dict[str, list[int]] = defaultdict(list)
