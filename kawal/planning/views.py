@@ -84,13 +84,16 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
         "parent": area.parent if area.parent and scope.covers(area.parent.code) else None,
     }
     if plan is not None:
-        result = service.coverage(plan, area, with_personnel=scope.sees_personnel)
+        show_posts = area.level in (Region.Level.KECAMATAN, Region.Level.DESA)
+        result = service.coverage(
+            plan, area, with_personnel=scope.sees_personnel and show_posts, tps_codes=show_posts
+        )
         context.update(
             result=result,
             stages=_by_stage(result),
             patterns=[(label, plan.patterns.get(c, "")) for c, label in TPS.Risk.choices],
             map=_map(area, result),
-            show_posts=area.level in (Region.Level.KECAMATAN, Region.Level.DESA),
+            show_posts=show_posts,
             changes=[
                 c for c in plan.changes.all()[:50]
                 if any(scope.covers(part) and (part + ".").startswith(code + ".")
