@@ -31,13 +31,26 @@ class Assessment:
         return self.override.category if self.override else self.suggested
 
 
+def covering_operation(code: str) -> Operation | None:
+    """The newest operation whose region holds the region or TPS `code`."""
+    holders = [code[:n] for n in (2, 5, 8, 13) if len(code) > n] + [code]
+    return Operation.objects.filter(region_id__in=holders).order_by("-starts_at").first()
+
+
+def _operation_incidents(operation: Operation | None, region_code: str):
+    """Incidents in the region during the operation: those are what raise a TPS's risk."""
+    incidents = Incident.objects.filter(within("region__code", region_code))
+    if operation is None:
+        return incidents.none()
+    return incidents.filter(
+        occurred_at__gte=operation.starts_at, occurred_at__lte=operation.ends_at
+    )
+
+
 def _incident_points(tps: TPS) -> list[risk.IncidentPoint]:
-    district = tps.code[:8]
+    incidents = _operation_incidents(covering_operation(tps.code), tps.code[:8])
     return [
-        risk.IncidentPoint(*row)
-        for row in Incident.objects.filter(within("region__code", district)).values_list(
-            "tps_id", "lat", "lng", "severity"
-        )
+        risk.IncidentPoint(*row) for row in incidents.values_list("tps_id", "lat", "lng", "severity")
     ]
 
 
@@ -114,11 +127,9 @@ def raise_for_incidents(operation: Operation) -> dict[str, str]:
     {tps code: new category} for the TPS it raised.
     """
     incidents = list(
-        Incident.objects.filter(
-            within("region__code", operation.region_id),
-            occurred_at__gte=operation.starts_at,
-            occurred_at__lte=operation.ends_at,
-        ).values_list("tps_id", "lat", "lng", "severity")
+        _operation_incidents(operation, operation.region_id).values_list(
+            "tps_id", "lat", "lng", "severity"
+        )
     )
     if not incidents:
         return {}

@@ -245,9 +245,7 @@ def current_plan(operation: Operation) -> Plan | None:
 
 def operation_for(region: Region) -> Operation | None:
     """The newest operation whose region holds `region`."""
-    code = region.code
-    holders = [code[:n] for n in (2, 5, 8) if len(code) > n] + [code]
-    return Operation.objects.filter(region_id__in=holders).order_by("-starts_at").first()
+    return assessment.covering_operation(region.code)
 
 
 def plan_for_region(region: Region) -> Plan | None:

@@ -177,3 +177,23 @@ def test_marking_a_member_sick_on_their_page_shows_the_diff(plan):
     html = response.content.decode()
     assert response.status_code == 200 and 'id="diff"' in html and held.member.nrp in html
     assert Absence.objects.filter(member=held.member, reason="sick").exists()
+
+
+def test_incidents_from_before_the_operation_do_not_count(demo):
+    from datetime import timedelta
+
+    from kawal.planning import assessment
+
+    tps = TPS.objects.filter(code__startswith="35.10.02.", risk="kurang_rawan").first()
+    Incident.objects.create(
+        kind="crime", severity="high", occurred_at=demo.starts_at - timedelta(days=400),
+        region=tps.village, tps=tps, description="kejadian lama",
+    )
+    assert assessment.assess(tps).incident_severities == ()
+    assert assessment.raise_for_incidents(demo) == {}
+    Incident.objects.create(
+        kind="crime", severity="high", occurred_at=demo.starts_at + timedelta(days=1),
+        region=tps.village, tps=tps, description="kejadian selama operasi",
+    )
+    assert assessment.assess(tps).incident_severities == ("high",)
+    assert assessment.assess(tps).suggested == "rawan"
