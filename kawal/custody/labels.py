@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import segno
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from kawal.custody.models import Box
 from kawal.territory.codes import within
@@ -104,6 +103,9 @@ PER_ROW, ROWS_PER_PAGE = 3, 6  # 18 labels of 62 x 38 mm on an A4 page
 
 
 def sheet_pdf(region: Region) -> bytes:
+    # WeasyPrint takes a second to import; only label sheets need it, not every worker.
+    from weasyprint import HTML
+
     labels = [label_of(b, with_qr=True) for b in sheet_boxes(region)]
     rows = [labels[i : i + PER_ROW] for i in range(0, len(labels), PER_ROW)]
     # One small table per page: WeasyPrint's time grows faster than linearly with the

@@ -203,3 +203,7 @@ def test_the_orm_refuses_to_change_or_remove_an_event(route):
     with pytest.raises(PermissionDenied):
         CustodyEvent.objects.filter(pk=stored.pk).delete()
     assert CustodyEvent.objects.get(pk=stored.pk).note == ""
+
+
+def test_the_ledger_writes_every_column_of_an_event():
+    assert set(ledger.EVENT_COLUMNS) == {f.column for f in CustodyEvent._meta.concrete_fields}
