@@ -123,3 +123,15 @@ def test_an_approved_plan_cannot_be_approved_again(plan):
     service.approve(plan, user=user("komandan"))
     with pytest.raises(ValueError, match="only a draft"):
         service.approve(plan, user=user("komandan"))
+
+
+def test_districts_short_of_people_are_coloured_red_on_the_coverage_map(demo):
+    plan = service.set_patterns(demo, {"kurang_rawan": Pattern(2, 2, 4, 1)}, user=user("komandan"))
+    result = service.coverage(plan, Region.objects.get(code="35.10"), with_personnel=False)
+    colours = {d.code: d.colour for d in result.districts}
+    assert "red" in colours.values()
+    for d in result.districts:
+        if colours[d.code] == "green":
+            assert all(f.shortfall == 0 for f in d.forces.values())
+        else:
+            assert any(f.shortfall for f in d.forces.values())

@@ -118,3 +118,54 @@ def test_linmas_serve_only_their_own_village_and_nobody_holds_two_slots_in_a_sta
     assert all(home[p.person] == p.slot.village for p in solution.placements)
     assert max(Counter(p.person for p in solution.placements).values()) == 1
     assert Counter(s.village for s in solution.unfilled) == {"35.10.01.2002": 2}
+
+
+pool_people = st.lists(
+    st.tuples(
+        st.sampled_from(["polri", "tni", "linmas"]),
+        st.sampled_from([None, *DISTRICTS]),
+        st.sampled_from(["35.10.01.2001", "35.10.02.2001"]),
+    ),
+    max_size=15,
+)
+pool_slots = st.lists(
+    st.tuples(
+        st.sampled_from(["voting", "return"]),
+        st.sampled_from(["polri", "tni", "linmas"]),
+        st.sampled_from(["35.10.01.2001", "35.10.02.2001"]),
+    ),
+    max_size=15,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pool_people, pool_slots)
+def test_every_stage_fills_what_it_can_without_double_booking_or_crossing_forces(spec_p, spec_s):
+    people = [
+        Person(i, force, -8.5, 114.0, local_district=district if force != "linmas" else None,
+               village=village if force == "linmas" else None)
+        for i, (force, district, village) in enumerate(spec_p)
+    ]
+    slots = [
+        Slot(f"{village[:8]}-P{j:03d}", stage, force, village[:8], -8.4, 114.1,
+             village=village if force == "linmas" else None)
+        for j, (stage, force, village) in enumerate(spec_s)
+    ]
+    solution = assign(people, slots)
+    by_id = {p.id: p for p in people}
+    bookings = Counter((p.person, p.slot.stage) for p in solution.placements)
+    assert all(n == 1 for n in bookings.values())
+    for placed in solution.placements:
+        person = by_id[placed.person]
+        assert person.force == placed.slot.force
+        if person.force == "linmas":
+            assert person.village == placed.slot.village
+    assert len(solution.placements) + len(solution.unfilled) == len(slots)
+    # A slot stays empty only when its pool has nobody left.
+    for slot in solution.unfilled:
+        eligible = [
+            p for p in people
+            if p.force == slot.force and (slot.force != "linmas" or p.village == slot.village)
+        ]
+        used = {x.person for x in solution.placements if x.slot.stage == slot.stage}
+        assert all(p.id in used for p in eligible)
