@@ -103,14 +103,20 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "planning/plan.html", context)
 
 
-@login_required
-@require_POST
-def new_plan(request: HttpRequest, code: str) -> HttpResponse:
+def _commanded_operation(request: HttpRequest, code: str):
+    """The operation covering `code`, for a user who holds the command role over it."""
     area = get_object_or_404(Region, code=code)
     operation = service.operation_for(area)
     if operation is None:
         raise Http404(f"no operation covers {code}")
     service.require_role(request.user, operation.region_id, Role.COMMAND)
+    return area, operation
+
+
+@login_required
+@require_POST
+def new_plan(request: HttpRequest, code: str) -> HttpResponse:
+    _, operation = _commanded_operation(request, code)
     plan = service.make_plan(operation, user=request.user)
     messages.success(request, _("Plan v%(version)s drafted.") % {"version": plan.version})
     return redirect("plan", code=code)
@@ -131,11 +137,7 @@ def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def patterns(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_object_or_404(Region, code=code)
-    operation = service.operation_for(area)
-    if operation is None:
-        raise Http404(f"no operation covers {code}")
-    service.require_role(request.user, operation.region_id, Role.COMMAND)
+    area, operation = _commanded_operation(request, code)
     current = service.patterns_of(operation)
     errors: dict[str, str] = {}
     values = {c: {"text": str(p), "tni": p.tni} for c, p in current.items()}
