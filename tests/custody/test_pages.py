@@ -87,3 +87,10 @@ def test_admin_shows_custody_events_but_cannot_change_or_delete_them(route):
     assert admin.post(url, {"note": "rewritten"}).status_code == 403
     assert admin.get(f"/admin/custody/custodyevent/{stored.pk}/delete/").status_code == 403
     assert CustodyEvent.objects.get(pk=stored.pk).note == ""
+
+
+def test_the_box_page_speaks_bahasa_indonesia_first(route):
+    ledger.ingest(user("petugas"), journey(route)[:9])
+    html = logged_in("komandan").get(f"/boxes/{route.box}/").content.decode()
+    assert "Rantai terverifikasi" in html
+    assert "disegel" in html
