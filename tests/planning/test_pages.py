@@ -197,3 +197,13 @@ def test_incidents_from_before_the_operation_do_not_count(demo):
     )
     assert assessment.assess(tps).incident_severities == ("high",)
     assert assessment.assess(tps).suggested == "rawan"
+
+
+def test_only_the_commander_can_make_a_plan_from_the_page(demo):
+    assert logged_in("polsek-kabat").post("/plan/35.10/new/").status_code == 403
+    assert not Plan.objects.filter(operation=demo).exists()
+    response = logged_in("komandan").post("/plan/35.10/new/")
+    assert response.status_code == 302
+    assert Plan.objects.get(operation=demo).created_by == user("komandan")
+    page = logged_in("komandan").get("/plan/35.10/").content.decode()
+    assert 'data-plan-status' in page
