@@ -9,17 +9,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Substr, TruncHour
 from django.utils import timezone
 
-from kawal.command import charts, progress
-from kawal.command.status import RegionStatus, region_status
+from kawal.command import charts, progress, tallies
+from kawal.command.models import EventTally
+from kawal.command.status import RegionStatus, inside, region_status
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
 from kawal.planning.service import Coverage, coverage, current_plan
-from kawal.territory.codes import within
 from kawal.territory.geometry import SvgMap, boundary_shape, svg_map
 from kawal.territory.models import TPS, Region
 
@@ -195,7 +195,7 @@ def alert_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Alert]:
     )
     return list(
         Alert.objects.filter(
-            within("box__code", area_code),
+            inside("box__code", area_code),
             status__in=(Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED),
         )
         .select_related("box", "handled_by")
@@ -207,7 +207,7 @@ def alert_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Alert]:
 
 def alerts_by_rule(area_code: str) -> charts.Bars:
     rows = (
-        Alert.objects.filter(within("box__code", area_code))
+        Alert.objects.filter(inside("box__code", area_code))
         .values("rule", "status")
         .annotate(n=Count("id"))
     )
@@ -219,7 +219,7 @@ def alerts_by_rule(area_code: str) -> charts.Bars:
 
 def incident_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Incident]:
     return list(
-        Incident.objects.filter(within("region__code", area_code))
+        Incident.objects.filter(inside("region__code", area_code))
         .select_related("region", "tps")
         .order_by("-occurred_at")[:limit]
     )
@@ -232,23 +232,32 @@ def _timeline_charts(
     if not status.children or area.level == Region.Level.DESA:
         return []
     child_len = len(status.children[0].code)
-    events = (
-        CustodyEvent.objects.filter(within("box__code", area.code))
-        # Delivered: arrived at a TPS (a place code with a TPS number).
-        .filter(
-            Q(kind=CustodyEvent.Kind.SEALED)
-            | Q(kind=CustodyEvent.Kind.ARRIVED, place__contains="-")
+    if child_len <= tallies.DISTRICT_LENGTH:
+        events = (
+            EventTally.objects.filter(inside("district", area.code))
+            .annotate(child=Substr("district", 1, child_len))
+            .values("child", "kind", "hour")
+            .annotate(n=Sum("events"))
         )
-        .annotate(child=Substr("box__code", 1, child_len), hour=TruncHour("occurred_at"))
-        .values("child", "kind", "hour")
-        .annotate(n=Count("id"))
-    )
+    else:
+        events = (
+            CustodyEvent.objects.filter(inside("box__code", area.code))
+            # Delivered: arrived at a TPS (a place code with a TPS number).
+            .filter(
+                Q(kind=CustodyEvent.Kind.SEALED)
+                | Q(kind=CustodyEvent.Kind.ARRIVED, place__contains="-")
+            )
+            .annotate(child=Substr("box__code", 1, child_len), hour=TruncHour("occurred_at"))
+            .values("child", "kind", "hour")
+            .annotate(n=Count("id"))
+        )
     series: dict[str, dict[str, list[tuple[datetime, int]]]] = {
         CustodyEvent.Kind.ARRIVED: defaultdict(list),
         CustodyEvent.Kind.SEALED: defaultdict(list),
     }
     for row in events:
-        series[row["kind"]][row["child"]].append((row["hour"], row["n"]))
+        if row["n"]:
+            series[row["kind"]][row["child"]].append((row["hour"], row["n"]))
     names = {c.code: c.name for c in status.children}
     starts = [s.starts_at for s in stages] or [now - timedelta(days=1)]
     ends = [s.ends_at for s in stages] or [now]

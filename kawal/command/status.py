@@ -2,18 +2,22 @@
 overdue legs, open alerts, personnel.
 
 Every figure is one grouped query over hierarchical codes, so the number of queries
-stays the same however many TPS or boxes the region holds.
+stays the same however many TPS or boxes the region holds. Where the children are
+districts or larger (a regency, a province, the country), TPS, boxes and open alerts are
+read from the per-district tallies (tallies.py) instead of the rows themselves, so the
+cost stays flat at national scale too.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from kawal.command import progress
+from kawal.command import progress, tallies
+from kawal.command.models import AlertTally, BoxTally, TpsTally
 from kawal.custody.models import Alert, Box
 from kawal.custody.states import MOVING_STATES
 from kawal.personnel.models import Force, Member
@@ -21,6 +25,16 @@ from kawal.territory.codes import within
 from kawal.territory.models import TPS, Region
 
 TPS_CODE_LENGTH = len("35.10.01.2001-001")
+NATIONAL = ""  # the whole country: the parent of every province
+
+
+def national_region() -> Region:
+    return Region(code=NATIONAL, name="Indonesia", level="nasional")
+
+
+def inside(field: str, code: str) -> Q:
+    """Rows whose hierarchical code `field` lies in `code`; the national root holds them all."""
+    return Q() if code == NATIONAL else within(field, code)
 
 
 @dataclass
@@ -58,12 +72,64 @@ class RegionStatus:
 
 
 def _children(region: Region) -> list[tuple[str, str, str]]:
+    if region.code == NATIONAL:
+        return list(
+            Region.objects.filter(parent__isnull=True).order_by("code").values_list("code", "name", "level")
+        )
     if region.level == Region.Level.DESA:
         return [
             (code, f"TPS {number:03d}", "tps")
             for code, number in TPS.objects.filter(village=region).values_list("code", "number")
         ]
     return list(region.children.order_by("code").values_list("code", "name", "level"))
+
+
+def _tps_rows(code: str, child_len: int, tallied: bool):
+    if tallied:
+        return (
+            TpsTally.objects.filter(inside("district", code))
+            .annotate(child=Substr("district", 1, child_len))
+            .values("child")
+            .annotate(n=Sum("tps"), voters=Sum("voters"))
+        )
+    return (
+        TPS.objects.filter(inside("code", code))
+        .annotate(child=Substr("code", 1, child_len))
+        .values("child")
+        .annotate(n=Count("id"), voters=Sum("voters"))
+    )
+
+
+def _box_rows(code: str, child_len: int, tallied: bool):
+    if tallied:
+        return (
+            BoxTally.objects.filter(inside("district", code))
+            .annotate(child=Substr("district", 1, child_len))
+            .values("child", "state", "stop")
+            .annotate(n=Sum("boxes"))
+        )
+    return (
+        Box.objects.filter(inside("code", code))
+        .annotate(child=Substr("code", 1, child_len))
+        .values("child", "state", "stop")
+        .annotate(n=Count("id"))
+    )
+
+
+def _open_alert_rows(code: str, child_len: int, tallied: bool):
+    if tallied:
+        return (
+            AlertTally.objects.filter(inside("district", code), status=Alert.Status.OPEN)
+            .annotate(child=Substr("district", 1, child_len))
+            .values("child", "severity")
+            .annotate(n=Sum("alerts"))
+        )
+    return (
+        Alert.objects.filter(inside("box__code", code), status=Alert.Status.OPEN)
+        .annotate(child=Substr("box__code", 1, child_len))
+        .values("child", "severity")
+        .annotate(n=Count("id"))
+    )
 
 
 def region_status(
@@ -73,23 +139,19 @@ def region_status(
     child_len = len(children[0][0]) if children else TPS_CODE_LENGTH
     by_child: dict[str, Totals] = defaultdict(Totals)
 
-    tps_rows = (
-        TPS.objects.filter(within("code", region.code))
-        .annotate(child=Substr("code", 1, child_len))
-        .values("child")
-        .annotate(n=Count("id"), voters=Sum("voters"))
-    )
+    # Children that are districts or larger are read from the per-district tallies.
+    tallied = child_len <= tallies.DISTRICT_LENGTH
+    if tallied:
+        tallies.compact_if_grown()
+    tps_rows = _tps_rows(region.code, child_len, tallied)
     for row in tps_rows:
         by_child[row["child"]].tps = row["n"]
         by_child[row["child"]].voters = row["voters"] or 0
 
-    box_rows = (
-        Box.objects.filter(within("code", region.code))
-        .annotate(child=Substr("code", 1, child_len))
-        .values("child", "state", "stop")
-        .annotate(n=Count("id"))
-    )
+    box_rows = _box_rows(region.code, child_len, tallied)
     for row in box_rows:
+        if not row["n"]:
+            continue
         totals = by_child[row["child"]]
         totals.boxes += row["n"]
         totals.boxes_by_state[row["state"]] = totals.boxes_by_state.get(row["state"], 0) + row["n"]
@@ -98,7 +160,7 @@ def region_status(
 
     overdue_rows = (
         Box.objects.filter(
-            within("code", region.code),
+            inside("code", region.code),
             state__in=MOVING_STATES,
             expected_by__lt=now or timezone.now(),
         )
@@ -109,12 +171,7 @@ def region_status(
     for row in overdue_rows:
         by_child[row["child"]].overdue = row["n"]
 
-    alert_rows = (
-        Alert.objects.filter(within("box__code", region.code), status=Alert.Status.OPEN)
-        .annotate(child=Substr("box__code", 1, child_len))
-        .values("child", "severity")
-        .annotate(n=Count("id"))
-    )
+    alert_rows = _open_alert_rows(region.code, child_len, tallied)
     for row in alert_rows:
         totals = by_child[row["child"]]
         totals.open_alerts += row["n"]
@@ -124,7 +181,7 @@ def region_status(
     unassigned = {f: 0 for f in Force.values}
     if with_personnel:
         member_rows = (
-            Member.objects.filter(within("region__code", region.code))
+            Member.objects.filter(inside("region__code", region.code))
             .annotate(child=Substr("region_id", 1, child_len))
             .values("child", "force")
             .annotate(n=Count("id"))

@@ -4,6 +4,8 @@ from kawal.command import views
 
 urlpatterns = [
     path("", views.home, name="overview"),
+    path("national/", views.national, name="national"),
+    path("national/live/", views.national_live, name="national_live"),
     path("region/<str:code>/", views.region, name="region"),
     path("region/<str:code>/live/", views.region_live, name="region_live"),
     path("tps/<str:code>/", views.tps, name="tps"),

@@ -12,6 +12,7 @@ from kawal.accounts.scope import require_region, scope_of
 from kawal.command import board as boards
 from kawal.command import search as finder
 from kawal.command.sites import tps_detail
+from kawal.command.status import NATIONAL, national_region
 from kawal.custody import alerts
 from kawal.custody.models import Alert
 from kawal.territory.models import Region
@@ -50,9 +51,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("region", code=_home_code(request))
 
 
+def _national_scope(user):
+    """Only a user holding every province sees the country as one page."""
+    scope = scope_of(user)
+    provinces = set(Region.objects.filter(parent__isnull=True).values_list("code", flat=True))
+    if not provinces or not provinces <= set(scope.regions):
+        raise PermissionDenied("the national overview needs a role over every province")
+    return scope
+
+
 def _board(request: HttpRequest, code: str):
-    scope = require_region(request.user, code)
-    area = get_object_or_404(Region.objects.select_related("parent"), code=code)
+    if code == NATIONAL:
+        scope, area = _national_scope(request.user), national_region()
+    else:
+        scope = require_region(request.user, code)
+        area = get_object_or_404(Region.objects.select_related("parent"), code=code)
     board = boards.region_board(
         area,
         with_personnel=scope.sees_personnel,
@@ -69,7 +82,9 @@ def _board_context(request: HttpRequest, scope, board) -> dict:
         "status": board.status,
         "sees_personnel": scope.sees_personnel,
         "handles_alerts": scope.sees_personnel,
-        "live_url": reverse("region_live", args=[board.area.code]),
+        "live_url": reverse("region_live", args=[board.area.code])
+        if board.area.code != NATIONAL
+        else reverse("national_live"),
     }
 
 
@@ -79,6 +94,16 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     context = _board_context(request, scope, board)
     context["breadcrumbs"] = _breadcrumbs(scope, board.area)
     return render(request, "command/region.html", context)
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    return region(request, NATIONAL)
+
+
+@login_required
+def national_live(request: HttpRequest) -> HttpResponse:
+    return region_live(request, NATIONAL)
 
 
 @login_required
