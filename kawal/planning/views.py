@@ -116,7 +116,7 @@ def _commanded_operation(request: HttpRequest, code: str):
 @login_required
 @require_POST
 def new_plan(request: HttpRequest, code: str) -> HttpResponse:
-    _, operation = _commanded_operation(request, code)
+    operation = _commanded_operation(request, code)[1]
     plan = service.make_plan(operation, user=request.user)
     messages.success(request, _("Plan v%(version)s drafted.") % {"version": plan.version})
     return redirect("plan", code=code)
