@@ -1,6 +1,14 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kawal.planning.risk import IncidentPoint, incidents_near, suggested_category
+from kawal.planning.risk import (
+    INDICATOR_WEIGHTS,
+    ORDER,
+    IncidentPoint,
+    incidents_near,
+    suggested_category,
+)
 
 
 def test_a_tps_without_indicators_is_kurang_rawan():
@@ -43,3 +51,14 @@ def test_incidents_count_when_filed_at_the_tps_or_within_a_kilometre():
         IncidentPoint(8, None, None, "high"),  # another TPS
     ]
     assert sorted(incidents_near(7, -8.2, 114.37, incidents)) == ["high", "medium"]
+
+
+indicator_sets = st.sets(st.sampled_from(sorted(INDICATOR_WEIGHTS)))
+severities = st.lists(st.sampled_from(["low", "medium", "high"]), max_size=4)
+
+
+@given(indicator_sets, severities, st.sampled_from(sorted(INDICATOR_WEIGHTS)), severities)
+def test_more_indicators_or_incidents_never_lower_the_suggestion(indicators, seen, extra, more):
+    before = ORDER.index(suggested_category(indicators, seen))
+    assert ORDER.index(suggested_category(indicators | {extra}, seen)) >= before
+    assert ORDER.index(suggested_category(indicators, seen + more)) >= before
