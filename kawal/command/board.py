@@ -292,7 +292,7 @@ def region_board(
     if with_personnel and operation is not None and area.level != Region.Level.DESA:
         plan = current_plan(operation)
         if plan is not None:
-            personnel = coverage(plan, area, with_personnel=False, posts=False)
+            personnel = coverage(plan, area, with_personnel=False, tps_codes=False)
     return Board(
         area=area,
         status=status,

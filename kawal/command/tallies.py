@@ -182,17 +182,33 @@ def rebuild_statements() -> list[str]:
     ]
 
 
+def _installed() -> int:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'command%' AND NOT tgisinternal"
+            )
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'command%'"
+            )
+        return cursor.fetchone()[0]
+
+
 @transaction.atomic
 def install() -> None:
-    """(Re)create the triggers and rebuild the tallies; run after every migrate (apps.py).
+    """Create any missing trigger and rebuild the tallies; checked after every migrate (apps.py).
 
     After every migrate, because SQLite drops a table's triggers when a migration rebuilds
-    the table to alter it.
+    the table to alter it: the tallies missed those writes, so they are rebuilt too.
     """
     if connection.vendor == "postgresql":
-        statements = [*DROP_POSTGRES, *POSTGRES_TRIGGERS]
+        triggers = [t for t in POSTGRES_TRIGGERS if t.startswith("CREATE TRIGGER")]
+        expected, statements = len(triggers), [*DROP_POSTGRES, *POSTGRES_TRIGGERS]
     else:
-        statements = [*DROP_SQLITE, *SQLITE_TRIGGERS]
+        expected, statements = len(SQLITE_TRIGGERS), [*DROP_SQLITE, *SQLITE_TRIGGERS]
+    if _installed() == expected:
+        return
     with connection.cursor() as cursor:
         for sql in [*statements, *rebuild_statements()]:
             cursor.execute(sql)

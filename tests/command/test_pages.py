@@ -86,3 +86,18 @@ def test_rotation_wraps_and_starts_over_when_the_district_left_it():
     assert next_in_rotation(["a", "b"], "b") == "a"
     assert next_in_rotation(["a", "b"], "gone") == "a"
     assert next_in_rotation([], "a") is None
+
+
+def test_with_a_plan_the_overview_shows_planned_personnel_and_the_tps_page_its_guards(demo):
+    from kawal.planning.models import PostTPS
+    from kawal.planning.service import make_plan
+
+    plan = make_plan(demo)
+    overview = logged_in("komandan").get("/region/35.10/").content.decode()
+    assert overview.count('<tr data-personnel="35.10.') == 25
+    guarded = PostTPS.objects.filter(post__plan=plan, post__assignments__isnull=False).first().tps
+    page = logged_in("komandan").get(f"/tps/{guarded.code}/").content.decode()
+    assert "data-guard=" in page
+    observer = logged_in("pemantau").get(f"/tps/{guarded.code}/").content.decode()
+    assert "data-guard=" not in observer
+    assert 'id="personnel"' not in logged_in("pemantau").get("/region/35.10/").content.decode()
