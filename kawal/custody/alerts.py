@@ -15,9 +15,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from kawal.accounts import audit
-from kawal.accounts.models import Role, RoleGrant
-from kawal.accounts.scope import Scope, require_region, scope_of
+from kawal.accounts.models import Role
+from kawal.accounts.scope import require_region, scope_of
 from kawal.custody import rules
+from kawal.custody.ledger import role_scope
 from kawal.custody.models import Alert, Box
 from kawal.custody.states import MOVING_STATES, UNSEALED_STATES
 from kawal.operations.models import Operation, Stage
@@ -137,15 +138,6 @@ def listing(
     return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]
 
 
-def _handler_scope(user) -> Scope:
-    grants = list(
-        RoleGrant.objects.filter(user=user, role__in=HANDLER_ROLES).values_list("role", "region_id")
-    )
-    if not grants:
-        raise PermissionDenied("only command and sector staff acknowledge or resolve alerts")
-    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
-
-
 MOVES = {
     Alert.Status.ACKNOWLEDGED: {Alert.Status.OPEN},
     Alert.Status.RESOLVED: {Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED},
@@ -155,7 +147,9 @@ MOVES = {
 @transaction.atomic
 def handle(user, alert_id: int, to: str, note: str) -> Alert:
     """Acknowledge or resolve a stored alert, with a note; recorded in the audit log."""
-    scope = _handler_scope(user)
+    scope = role_scope(
+        user, HANDLER_ROLES, "only command and sector staff acknowledge or resolve alerts"
+    )
     alert = Alert.objects.select_for_update().filter(scope.filter("box__code"), pk=alert_id).first()
     if alert is None:
         raise Http404(f"no alert {alert_id} in your scope")

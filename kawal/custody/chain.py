@@ -30,7 +30,7 @@ HASHED = (
 )
 
 
-def _instant(value: datetime) -> str:
+def instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -43,8 +43,8 @@ def canonical(event: dict) -> str:
         **{key: event[key] for key in HASHED},
         "id": str(event["id"]),
         "corrects": str(event["corrects"]) if event["corrects"] else None,
-        "occurred_at": _instant(event["occurred_at"]),
-        "received_at": _instant(event["received_at"]),
+        "occurred_at": instant(event["occurred_at"]),
+        "received_at": instant(event["received_at"]),
         "lat": float(event["lat"]) if event["lat"] is not None else None,
         "lng": float(event["lng"]) if event["lng"] is not None else None,
     }

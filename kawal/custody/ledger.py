@@ -36,22 +36,13 @@ from kawal.territory.models import TPS, Region
 
 MAX_BATCH = 1000
 WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
-FIELDS = {
-    "id",
-    "box",
-    "kind",
-    "occurred_at",
-    "place",
-    "lat",
-    "lng",
-    "from_party",
-    "to_party",
-    "escorts",
-    "seals",
-    "document",
-    "note",
-    "corrects",
-}
+# What a device sends; stored under the same names, but for the two foreign keys.
+DEVICE_FIELDS = (
+    "id", "box", "kind", "occurred_at", "place", "lat", "lng", "from_party", "to_party",
+    "escorts", "seals", "document", "note", "corrects",
+)  # fmt: skip
+STORED_AS = {"box": "box__code", "corrects": "corrects_id"}
+DEVICE_COLUMNS = tuple(STORED_AS.get(f, f) for f in DEVICE_FIELDS)
 TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
 # A device clock may run a little fast; further ahead than this is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=15)
@@ -88,22 +79,18 @@ class Incoming:
 
     def content(self) -> dict:
         """What the device said, normalised: two sends of one event compare equal."""
-        return {
-            "id": str(self.id),
-            "box": self.box,
-            "kind": self.kind,
-            "occurred_at": chain._instant(self.occurred_at),
-            "place": self.place,
-            "lat": self.lat,
-            "lng": self.lng,
-            "from_party": self.from_party,
-            "to_party": self.to_party,
-            "escorts": list(self.escorts),
-            "seals": list(self.seals),
-            "document": self.document,
-            "note": self.note,
-            "corrects": str(self.corrects) if self.corrects else None,
-        }
+        return _normalised({f: getattr(self, f) for f in DEVICE_FIELDS})
+
+
+def _normalised(content: dict) -> dict:
+    return {
+        **content,
+        "id": str(content["id"]),
+        "occurred_at": chain.instant(content["occurred_at"]),
+        "escorts": list(content["escorts"]),
+        "seals": list(content["seals"]),
+        "corrects": str(content["corrects"]) if content["corrects"] else None,
+    }
 
 
 def check_batch(items) -> list:
@@ -156,7 +143,7 @@ def _coordinate(item: dict, name: str, limit: float) -> float | None:
 
 def parse(item: dict, now: datetime) -> Incoming:
     """One event of a batch, checked field by field; Rejected names the first problem."""
-    unknown = sorted(set(item) - FIELDS)
+    unknown = sorted(set(item) - set(DEVICE_FIELDS))
     if unknown:
         raise Rejected(f"unknown field {unknown[0]}")
     for name in ("id", "box", "kind", "occurred_at", "place"):
@@ -204,33 +191,23 @@ def parse(item: dict, now: datetime) -> Incoming:
 
 
 def stored_content(row: dict) -> dict:
-    """The device's part of a stored event (a `.values()` row), as Incoming.content() has it."""
-    return {
-        "id": str(row["id"]),
-        "box": row["box__code"],
-        "kind": row["kind"],
-        "occurred_at": chain._instant(row["occurred_at"]),
-        "place": row["place"],
-        "lat": row["lat"],
-        "lng": row["lng"],
-        "from_party": row["from_party"],
-        "to_party": row["to_party"],
-        "escorts": row["escorts"],
-        "seals": row["seals"],
-        "document": row["document"],
-        "note": row["note"],
-        "corrects": str(row["corrects_id"]) if row["corrects_id"] else None,
-    }
+    """The device's part of a stored event (a `.values(*DEVICE_COLUMNS)` row), normalised."""
+    return _normalised({f: row[STORED_AS.get(f, f)] for f in DEVICE_FIELDS})
+
+
+def role_scope(user, roles, refusal: str) -> Scope:
+    """The regions where `user` holds one of `roles`; PermissionDenied(refusal) if none."""
+    grants = list(
+        RoleGrant.objects.filter(user=user, role__in=roles).values_list("role", "region_id")
+    )
+    if not grants:
+        raise PermissionDenied(refusal)
+    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
 
 
 def write_scope(user) -> Scope:
     """The regions where `user` may record custody: observers never may."""
-    grants = list(
-        RoleGrant.objects.filter(user=user, role__in=WRITE_ROLES).values_list("role", "region_id")
-    )
-    if not grants:
-        raise PermissionDenied("your role may not record custody events")
-    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
+    return role_scope(user, WRITE_ROLES, "your role may not record custody events")
 
 
 def folded_of(box: Box) -> states.Folded:
@@ -304,22 +281,7 @@ def _read(parsed: list) -> _Batch:
     ids = {e.id for e in events} | {e.corrects for e in events if e.corrects}
     known = {
         str(row["id"]): row
-        for row in CustodyEvent.objects.filter(id__in=ids).values(
-            "id",
-            "box__code",
-            "kind",
-            "occurred_at",
-            "place",
-            "lat",
-            "lng",
-            "from_party",
-            "to_party",
-            "escorts",
-            "seals",
-            "document",
-            "note",
-            "corrects_id",
-        )
+        for row in CustodyEvent.objects.filter(id__in=ids).values(*DEVICE_COLUMNS)
     }
     nrps = {n for e in events for n in e.escorts}
     forces = dict(Member.objects.filter(nrp__in=nrps).values_list("nrp", "force")) if nrps else {}

@@ -13,30 +13,11 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kawal.custody import chain
+from kawal.custody.ledger import DEVICE_COLUMNS
 from kawal.custody.models import Box, Checkpoint, CustodyEvent
 from kawal.territory.codes import within
 
-COLUMNS = (
-    "id",
-    "box__code",
-    "seq",
-    "kind",
-    "occurred_at",
-    "received_at",
-    "place",
-    "lat",
-    "lng",
-    "from_party",
-    "to_party",
-    "escorts",
-    "seals",
-    "document",
-    "note",
-    "corrects_id",
-    "recorded_by_id",
-    "prev_hash",
-    "hash",
-)
+COLUMNS = (*DEVICE_COLUMNS, "seq", "received_at", "recorded_by_id", "prev_hash", "hash")
 
 
 @dataclass

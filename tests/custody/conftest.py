@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 
 from kawal.custody.models import Box
 from kawal.personnel.models import Member
@@ -95,3 +96,15 @@ def journey(route: Route, seals=("KPU-0001", "KPU-0002")) -> list[dict]:
         event(route, kind, START + timedelta(hours=2 * i), place, **extra)
         for i, (kind, place, extra) in enumerate(steps)
     ]
+
+
+def tamper(route: Route, seq: int | None, change: str, *params) -> None:
+    """Change the box's stored event at `seq` (every event if None) in raw SQL, behind the
+    ORM's back: `change` is e.g. "DELETE FROM custody_custodyevent" or
+    "UPDATE custody_custodyevent SET note = 'x'"."""
+    where = " WHERE box_id = (SELECT id FROM custody_box WHERE code = %s)"
+    with connection.cursor() as cursor:
+        if seq is None:
+            cursor.execute(change + where, [*params, route.box])
+        else:
+            cursor.execute(change + where + " AND seq = %s", [*params, route.box, seq])

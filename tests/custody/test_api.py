@@ -7,7 +7,7 @@ from django.test import Client
 from kawal.custody import ledger
 from kawal.custody.models import Alert, CustodyEvent
 from tests.conftest import bearer, logged_in, user
-from tests.custody.conftest import journey
+from tests.custody.conftest import journey, tamper
 
 EVENTS = "/api/v1/custody/events"
 
@@ -118,16 +118,9 @@ def test_the_verify_api_reports_a_clean_ledger(route):
 
 
 def test_the_verify_api_names_a_broken_link(route):
-    from django.db import connection
-
     ledger.ingest(user("petugas"), journey(route))
     seq3 = CustodyEvent.objects.get(box__code=route.box, seq=3)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE custody_custodyevent SET document = 'BA-X' WHERE seq = 3 AND box_id = "
-            "(SELECT id FROM custody_box WHERE code = %s)",
-            [route.box],
-        )
+    tamper(route, 3, "UPDATE custody_custodyevent SET document = 'BA-X'")
     body = Client().get("/api/v1/custody/verify", **bearer("pemantau")).json()
     assert body["ok"] is False
     assert body["broken"] == [

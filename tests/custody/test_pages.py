@@ -7,7 +7,7 @@ from kawal.custody.models import Box, CustodyEvent
 from kawal.personnel.models import Member
 from kawal.territory.models import TPS, Region
 from tests.conftest import logged_in, user
-from tests.custody.conftest import journey
+from tests.custody.conftest import journey, tamper
 
 
 def test_the_box_page_shows_every_event_escort_seal_and_the_chain_mark(route):
@@ -32,15 +32,8 @@ def test_an_observer_sees_the_box_page_with_escort_counts_only(route):
 
 
 def test_the_box_page_marks_a_broken_chain(route):
-    from django.db import connection
-
     ledger.ingest(user("petugas"), journey(route)[:3])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE custody_custodyevent SET note = 'edited' WHERE seq = 2 AND box_id = "
-            "(SELECT id FROM custody_box WHERE code = %s)",
-            [route.box],
-        )
+    tamper(route, 2, "UPDATE custody_custodyevent SET note = 'edited'")
     html = logged_in("komandan").get(f"/boxes/{route.box}/").content.decode()
     assert 'data-chain="broken"' in html
 

@@ -71,25 +71,7 @@ def _edits(row: CustodyEvent, other_user: int, other_event: str) -> dict:
     }
 
 
-COLUMNS = [
-    "kind",
-    "occurred_at",
-    "received_at",
-    "place",
-    "lat",
-    "lng",
-    "from_party",
-    "to_party",
-    "escorts",
-    "seals",
-    "document",
-    "note",
-    "corrects_id",
-    "recorded_by_id",
-    "prev_hash",
-    "hash",
-    "seq",
-]
+COLUMNS = [c for c in ledger.EVENT_COLUMNS if c not in ("id", "box_id")]
 
 
 @PROPERTY

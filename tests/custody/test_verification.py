@@ -7,12 +7,7 @@ from django.db import connection
 from kawal.custody import ledger, verification
 from kawal.custody.models import CustodyEvent
 from tests.conftest import user
-from tests.custody.conftest import journey
-
-
-def _sql(statement: str, *params) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+from tests.custody.conftest import journey, tamper
 
 
 def test_an_untouched_ledger_verifies(route):
@@ -25,12 +20,7 @@ def test_an_untouched_ledger_verifies(route):
 def test_verify_names_the_event_edited_behind_the_orms_back(route):
     ledger.ingest(user("petugas"), journey(route))
     edited = CustodyEvent.objects.get(box__code=route.box, seq=7)
-    _sql(
-        "UPDATE custody_custodyevent SET place = %s WHERE seq = 7 AND box_id = "
-        "(SELECT id FROM custody_box WHERE code = %s)",
-        route.district,
-        route.box,
-    )
+    tamper(route, 7, "UPDATE custody_custodyevent SET place = %s", route.district)
     [broken] = verification.verify(route.regency).broken
     assert broken.box == route.box
     assert broken.event == str(edited.id)
@@ -39,22 +29,14 @@ def test_verify_names_the_event_edited_behind_the_orms_back(route):
 
 def test_verify_notices_events_cut_off_the_end_of_a_chain(route):
     ledger.ingest(user("petugas"), journey(route))
-    _sql(
-        "DELETE FROM custody_custodyevent WHERE seq = 15 AND box_id = "
-        "(SELECT id FROM custody_box WHERE code = %s)",
-        route.box,
-    )
+    tamper(route, 15, "DELETE FROM custody_custodyevent")
     [broken] = verification.verify(route.regency).broken
     assert "events are missing" in broken.problem
 
 
 def test_verify_names_the_first_link_after_a_removed_event(route):
     ledger.ingest(user("petugas"), journey(route))
-    _sql(
-        "DELETE FROM custody_custodyevent WHERE seq = 4 AND box_id = "
-        "(SELECT id FROM custody_box WHERE code = %s)",
-        route.box,
-    )
+    tamper(route, 4, "DELETE FROM custody_custodyevent")
     [broken] = verification.verify(route.regency).broken
     assert broken.seq == 5
     assert broken.problem == "seq 5 follows seq 3"
@@ -64,11 +46,7 @@ def test_the_verify_command_fails_loudly_on_a_broken_chain(route, capsys):
     ledger.ingest(user("petugas"), journey(route))
     call_command("verify")
     assert "every chain verifies" in capsys.readouterr().out
-    _sql(
-        "UPDATE custody_custodyevent SET note = 'x' WHERE seq = 2 AND box_id = "
-        "(SELECT id FROM custody_box WHERE code = %s)",
-        route.box,
-    )
+    tamper(route, 2, "UPDATE custody_custodyevent SET note = 'x'")
     with pytest.raises(CommandError):
         call_command("verify")
     assert f"BROKEN {route.box} at seq 2" in capsys.readouterr().out
@@ -88,16 +66,13 @@ def test_a_checkpoint_catches_history_rewritten_with_fresh_hashes(route):
     events = journey(route)
     ledger.ingest(user("petugas"), events[:5])
     taken = verification.checkpoint()
-    _sql(
-        "DELETE FROM custody_custodyevent WHERE box_id = "
-        "(SELECT id FROM custody_box WHERE code = %s)",
-        route.box,
-    )
-    _sql(
-        "UPDATE custody_box SET head_seq = 0, head_hash = '', state = 'at_kpu_warehouse', "
-        "stop = 'kpu', expected_by = NULL, last_occurred_at = NULL WHERE code = %s",
-        route.box,
-    )
+    tamper(route, None, "DELETE FROM custody_custodyevent")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE custody_box SET head_seq = 0, head_hash = '', state = 'at_kpu_warehouse', "
+            "stop = 'kpu', expected_by = NULL, last_occurred_at = NULL WHERE code = %s",
+            [route.box],
+        )
     rewritten = [{**e, "note": "rewritten"} if i == 1 else e for i, e in enumerate(events[:5])]
     ledger.ingest(user("petugas"), rewritten)
     assert verification.verify(route.regency).ok
