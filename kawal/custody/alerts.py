@@ -41,6 +41,14 @@ class AlertView:
     note: str = ""
 
 
+def view_of(alert: Alert) -> AlertView:
+    """A stored alert (with its box selected) as the API and pages show it."""
+    return AlertView(
+        alert.pk, alert.box.code, alert.rule, alert.severity, alert.status, alert.message,
+        alert.raised_at, str(alert.event_id) if alert.event_id else None, alert.note,
+    )  # fmt: skip
+
+
 def _seal_by(operation: Operation) -> datetime | None:
     config = getattr(operation, "custody_rules", None)
     if config is not None and config.seal_by:
@@ -114,20 +122,7 @@ def listing(
     stored = Alert.objects.filter(where).select_related("box")
     if status:
         stored = stored.filter(status=status)
-    views = [
-        AlertView(
-            a.pk,
-            a.box.code,
-            a.rule,
-            a.severity,
-            a.status,
-            a.message,
-            a.raised_at,
-            str(a.event_id) if a.event_id else None,
-            a.note,
-        )
-        for a in stored[:LIMIT]
-    ]
+    views = [view_of(a) for a in stored[:LIMIT]]
     if status in (None, Alert.Status.OPEN):
         boxes = Box.objects.filter(scope.filter("code"))
         if region:

@@ -1,8 +1,6 @@
 """The custody API: device batches in, box timelines, the ledger check and alerts out."""
 
 import json
-from dataclasses import asdict
-from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -78,94 +76,25 @@ def post_events(request):
     return JsonResponse({"results": results})
 
 
-class EscortOut(Schema):
-    nrp: str
-    name: str
-    rank: str
-    force: str
-
-
-class EntryOut(Schema):
-    id: str
-    seq: int
-    kind: str
-    kind_label: str
-    occurred_at: datetime
-    received_at: datetime
-    place: str
-    lat: float | None = None
-    lng: float | None = None
-    from_party: str
-    to_party: str
-    seals: list[str]
-    document: str
-    note: str
-    corrects: str | None = None
-    corrected: bool
-    escort_counts: dict[str, int]
-    escorts: list[EscortOut] | None = None
-    recorded_by: str | None = None
-
-
-class AlertOut(Schema):
-    id: int | None = None
-    box: str
-    rule: str
-    severity: str
-    status: str
-    message: str
-    raised_at: datetime
-    event: str | None = None
-    note: str = ""
-
-
-class BoxOut(Schema):
-    code: str
-    kind: str
-    contest: str
-    state: str
-    state_label: str
-    tps: str | None = None
-    label: str
-    expected_by: datetime | None = None
-    overdue: bool
-    verified: bool
-    problem: str
-    events: list[EntryOut]
-    alerts: list[AlertOut]
-
-
 @router.get(
-    "/custody/boxes/{code}", response={200: BoxOut, 403: Error, 404: Error}, exclude_none=True
+    "/custody/boxes/{code}",
+    response={200: timeline.Timeline, 403: Error, 404: Error},
+    exclude_none=True,
 )
 def box(request, code: str):
     """A box, its state and its timeline. Observers see escorts as counts per force only."""
-    return Status(200, asdict(timeline.box_timeline(request.user, code)))
+    return timeline.box_timeline(request.user, code)
 
 
-class BreakOut(Schema):
-    box: str
-    seq: int | None = None
-    event: str | None = None
-    problem: str
-    tampered: list[str]
-
-
-class VerifyOut(Schema):
-    ok: bool
-    events: int
-    broken: list[BreakOut]
-
-
-@router.get("/custody/verify", response=VerifyOut)
+@router.get("/custody/verify", response=verification.Report)
 def verify(request):
     """Recompute every chain in the caller's scope; name the first broken link per box."""
     reports = [verification.verify(code) for code in scope_of(request.user).regions]
-    return {
-        "ok": all(r.ok for r in reports),
-        "events": sum(r.events for r in reports),
-        "broken": [asdict(b) for r in reports for b in r.broken],
-    }
+    return verification.Report(
+        ok=all(r.ok for r in reports),
+        events=sum(r.events for r in reports),
+        broken=[b for r in reports for b in r.broken],
+    )
 
 
 class AlertQuery(Schema):
@@ -174,14 +103,14 @@ class AlertQuery(Schema):
     status: str | None = None
 
 
-@router.get("/alerts", response={200: list[AlertOut], 403: Error, 422: Error})
+@router.get("/alerts", response={200: list[alerts.AlertView], 403: Error, 422: Error})
 def alert_list(request, q: Query[AlertQuery]):
     """Alerts in scope, newest first: stored ones, and overdue or unsealed boxes right now."""
     try:
         found = alerts.listing(request.user, region=q.region, box=q.box, status=q.status)
     except ValidationError as exc:
         return Status(422, {"detail": exc.messages[0]})
-    return Status(200, [asdict(a) for a in found])
+    return Status(200, found)
 
 
 class NoteIn(Schema):
@@ -190,27 +119,14 @@ class NoteIn(Schema):
 
 def _handle(request, alert_id: int, to: str, body: NoteIn):
     try:
-        alert = alerts.handle(request.user, alert_id, to, body.note)
+        return Status(200, alerts.view_of(alerts.handle(request.user, alert_id, to, body.note)))
     except ValidationError as exc:
         return Status(422, {"detail": exc.messages[0]})
-    return Status(
-        200,
-        {
-            "id": alert.pk,
-            "box": alert.box.code,
-            "rule": alert.rule,
-            "severity": alert.severity,
-            "status": alert.status,
-            "message": alert.message,
-            "raised_at": alert.raised_at,
-            "event": str(alert.event_id) if alert.event_id else None,
-            "note": alert.note,
-        },
-    )
 
 
 @router.post(
-    "/alerts/{alert_id}/acknowledge", response={200: AlertOut, 403: Error, 404: Error, 422: Error}
+    "/alerts/{alert_id}/acknowledge",
+    response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
 )
 def acknowledge(request, alert_id: int, body: NoteIn):
     """Acknowledge an open alert, with a note (command and sector staff)."""
@@ -218,7 +134,8 @@ def acknowledge(request, alert_id: int, body: NoteIn):
 
 
 @router.post(
-    "/alerts/{alert_id}/resolve", response={200: AlertOut, 403: Error, 404: Error, 422: Error}
+    "/alerts/{alert_id}/resolve",
+    response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
 )
 def resolve(request, alert_id: int, body: NoteIn):
     """Resolve an alert, with a note saying how (command and sector staff)."""
