@@ -21,6 +21,8 @@ from django.db import (
     connections,
     transaction,
 )
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -341,15 +343,21 @@ def _append(user, scope: Scope, parsed: list, now: datetime) -> list[dict]:
         accepted[key] = item
         touched[box.code].append(item)
         results.append({"id": key, "status": ACCEPTED})
+    lapsed = 0
     if rows:
-        alerts = _refold(batch, touched, now)
+        judged = _refold(batch, touched, now)
         _insert_events(rows)
         _update_boxes([batch.boxes[c] for c in touched], adapt)
-        Alert.objects.bulk_create(alerts)
+        Alert.objects.bulk_create(judged.new)
+        for note, ids in judged.lapsed.items():
+            lapsed += Alert.objects.filter(pk__in=ids).update(
+                status=Alert.Status.RESOLVED, note=Concat(F("note"), Value("\n" + note)),
+                handled_at=now,
+            )  # fmt: skip
     counts = {
         s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)
     }
-    audit.record("custody.ingest", actor=user, boxes=len(touched), **counts)
+    audit.record("custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed, **counts)
     return results
 
 
@@ -502,20 +510,10 @@ def _fact(item) -> states.Fact:
     )
 
 
-def _refold(batch: _Batch, touched: dict[str, list[Incoming]], now: datetime) -> list[Alert]:
-    """Move each touched box's state on, and judge its new events against the rules."""
-    replay = [
-        code
-        for code, new in touched.items()
-        if any(i.corrects for i in new)
-        or (
-            batch.boxes[code].last_occurred_at is not None
-            and min(i.occurred_at for i in new) <= batch.boxes[code].last_occurred_at
-        )
-    ]
+def _history(codes: list[str]) -> dict[str, list[states.Fact]]:
     history: dict[str, list[states.Fact]] = defaultdict(list)
-    if replay:
-        for row in CustodyEvent.objects.filter(box__code__in=replay).values(
+    if codes:
+        for row in CustodyEvent.objects.filter(box__code__in=codes).values(
             "id", "box__code", "kind", "occurred_at", "place", "seals", "corrects_id"
         ):
             history[row["box__code"]].append(
@@ -528,43 +526,103 @@ def _refold(batch: _Batch, touched: dict[str, list[Incoming]], now: datetime) ->
                     corrects=str(row["corrects_id"]) if row["corrects_id"] else None,
                 )
             )
+    return history
+
+
+@dataclass
+class _Judged:
+    new: list[Alert] = field(default_factory=list)
+    # Open alerts that no longer hold, with why: resolved by the ledger itself.
+    lapsed: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _refold(batch: _Batch, touched: dict[str, list[Incoming]], now: datetime) -> _Judged:
+    """Move each touched box's state on, and judge its new events against the rules.
+
+    In order, a box folds on from its stored state. When events land before others in time,
+    or a correction retracts one, the box is folded again from its whole history, and the
+    rules that depend on order are judged again over it.
+    """
+    replay = [
+        code
+        for code, new in touched.items()
+        if any(i.corrects for i in new)
+        or (
+            batch.boxes[code].last_occurred_at is not None
+            and min(i.occurred_at for i in new) <= batch.boxes[code].last_occurred_at
+        )
+    ]
+    history = _history(replay)
+    standing = _standing_alerts(replay)
     configs = rules_for(touched)
-    alerts = []
+    judged = _Judged()
     for code, new in touched.items():
         box = batch.boxes[code]
         config, custody_rules = configs.get(code[:5], DEFAULT_RULES)
         legs = custody_rules.legs_for(code)
-        new_facts = {str(i.id): i for i in new}
         if code in replay:
-            steps = states.fold([*history[code], *map(_fact, new)], legs)
+            facts = [*history[code], *map(_fact, new)]
+            steps = states.fold(facts, legs)
             result = states.final(steps)
+            _rejudge(box, facts, steps, {str(i.id) for i in new}, standing[code], judged, now)
         else:
             start = folded_of(box)
             steps = states.fold(map(_fact, new), legs, start)
             result = states.final(steps, start)
         box.state, box.stop, box.seals = result.state, result.stop, list(result.seals)
         box.expected_by, box.last_occurred_at = result.expected_by, result.last_occurred_at
+        new_items = {str(i.id): i for i in new}
         for s in steps:
-            item = new_facts.get(s.fact.id)
+            item = new_items.get(s.fact.id)
             if item is None:
                 continue
             position = (item.lat, item.lng) if item.lat is not None else None
+            forces = [batch.forces[n] for n in item.escorts]
             for finding in rules.judge(
-                s,
-                code,
-                [batch.forces[n] for n in item.escorts],
-                position,
-                batch.points.get(item.place),
-                config,
+                s, code, forces, position, batch.points.get(item.place), config
             ):
-                alerts.append(
-                    Alert(
-                        box=box,
-                        event_id=item.id,
-                        rule=finding.rule,
-                        severity=finding.severity,
-                        message=finding.message,
-                        raised_at=now,
-                    )
-                )
-    return alerts
+                judged.new.append(_alert(box, item.id, finding, now))
+    return judged
+
+
+def _alert(box: Box, event_id, finding: rules.Finding, now: datetime) -> Alert:
+    return Alert(
+        box=box, event_id=event_id, rule=finding.rule, severity=finding.severity,
+        message=finding.message, raised_at=now,
+    )  # fmt: skip
+
+
+def _standing_alerts(codes: list[str]) -> dict[str, list[dict]]:
+    """Alerts not yet resolved on the boxes about to be folded again."""
+    standing: dict[str, list[dict]] = defaultdict(list)
+    if codes:
+        for row in (
+            Alert.objects.filter(box__code__in=codes)
+            .exclude(status=Alert.Status.RESOLVED)
+            .values("id", "box__code", "event_id", "rule")
+        ):
+            standing[row["box__code"]].append(row)
+    return standing
+
+
+RETRACTED = "resolved by the ledger: the event was corrected"
+REORDERED = "resolved by the ledger: no longer holds with late events in their place"
+
+
+def _rejudge(box, facts, steps, new_ids, standing, judged: _Judged, now: datetime) -> None:
+    """Raise the order-dependent findings a replay reveals; lapse those it no longer shows."""
+    folded = {s.fact.id for s in steps}
+    corrections = {f.id for f in facts if f.kind == CustodyEvent.Kind.CORRECTION}
+    holds = {(s.fact.id, finding.rule): finding for s in steps for finding in rules.ordered(s)}
+    raised = {(str(a["event_id"]), a["rule"]) for a in standing}
+    for (event_id, rule), finding in holds.items():
+        if event_id not in new_ids and (event_id, rule) not in raised:
+            judged.new.append(_alert(box, uuid.UUID(event_id), finding, now))
+    for a in standing:
+        event_id = str(a["event_id"]) if a["event_id"] else None
+        if event_id is None or event_id in new_ids:
+            continue
+        if event_id not in folded and event_id not in corrections:
+            judged.lapsed[RETRACTED].append(a["id"])
+        elif a["rule"] in rules.ORDERED and (event_id, a["rule"]) not in holds:
+            judged.lapsed[REORDERED].append(a["id"])

@@ -130,6 +130,17 @@ def place(
     return []
 
 
+# Rules whose verdict depends on the events before: judged again when a late event lands
+# before them in time, or a correction retracts one of them.
+ORDERED = (SEALS, SKIPPED_LEG)
+
+
+def ordered(step: Step) -> list[Finding]:
+    """The findings that depend on the box's history before this event."""
+    fact = step.fact
+    return [*seals(fact.kind, fact.seals, step.before.seals), *sequence(step)]
+
+
 def judge(
     step: Step,
     box_code: str,
@@ -142,8 +153,7 @@ def judge(
     fact = step.fact
     return [
         *escort(fact.kind, forces, config),
-        *seals(fact.kind, fact.seals, step.before.seals),
-        *sequence(step),
+        *ordered(step),
         *place(box_code, fact.place, position, expected, config),
     ]
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from kawal.custody import alerts, ledger, rules
-from kawal.custody.models import Alert
+from kawal.custody.models import Alert, Box
 from kawal.operations.models import CustodyRules
 from tests.conftest import user
 from tests.custody.conftest import START, WIB, event, journey
@@ -173,3 +173,45 @@ def test_clock_rules_stay_quiet_once_the_operation_is_over(route):
 )
 def test_distances_are_great_circle_km(a, b, km):
     assert rules.km_between(a, b) == pytest.approx(km, abs=0.1)
+
+
+def test_a_skipped_leg_lapses_when_the_missing_event_arrives_late(route):
+    events = journey(route)
+    ledger.ingest(user("petugas"), events[:6])
+    ledger.ingest(user("petugas"), [events[7]])  # opened, before its arrival at the TPS
+    alert = Alert.objects.get(box__code=route.box)
+    assert (alert.rule, alert.status) == ("skipped_leg", "open")
+    ledger.ingest(user("petugas"), [events[6]])  # the arrival, synced late
+    alert.refresh_from_db()
+    assert alert.status == "resolved"
+    assert "late events" in alert.note
+    assert Alert.objects.filter(box__code=route.box).count() == 1
+
+
+def test_a_late_sealing_event_checks_the_seals_recorded_after_it(route):
+    events = journey(route)
+    events[10] = {**events[10], "seals": ["KPU-0001", "FORGED-9"]}
+    ledger.ingest(user("petugas"), [*events[:8], events[9], events[10]])  # sealing not synced
+    assert not Alert.objects.filter(box__code=route.box, rule="seal_mismatch").exists()
+    ledger.ingest(user("petugas"), [events[8]])
+    mismatch = Alert.objects.get(box__code=route.box, rule="seal_mismatch")
+    assert str(mismatch.event_id) == events[10]["id"]
+    assert mismatch.severity == "critical"
+    assert Box.objects.get(code=route.box).state == Box.State.RETURNING
+
+
+def test_a_corrected_events_alerts_lapse(route):
+    unescorted = {**journey(route)[0], "escorts": []}
+    ledger.ingest(user("petugas"), [unescorted])
+    fix = event(
+        route,
+        "correction",
+        START + timedelta(minutes=5),
+        route.regency,
+        corrects=unescorted["id"],
+        note="escorts were not entered",
+    )
+    ledger.ingest(user("petugas"), [fix])
+    alert = Alert.objects.get(box__code=route.box)
+    assert alert.status == "resolved"
+    assert "corrected" in alert.note
