@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kawal.command import charts, progress, tallies
 from kawal.command.models import EventTally
-from kawal.command.status import RegionStatus, inside, region_status
+from kawal.command.status import RegionStatus, inside, region_status, tally_rows
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
@@ -234,8 +234,7 @@ def _timeline_charts(
     child_len = len(status.children[0].code)
     if child_len <= tallies.DISTRICT_LENGTH:
         events = (
-            EventTally.objects.filter(inside("district", area.code))
-            .annotate(child=Substr("district", 1, child_len))
+            tally_rows(EventTally, area.code, child_len)
             .values("child", "kind", "hour")
             .annotate(n=Sum("events"))
         )

@@ -1,64 +1,72 @@
-"""Per-district tallies that keep the overview's cost flat however large the country.
+"""Tallies per district and per regency that keep the overview's cost flat at any scale.
 
 Database triggers (created by this app's migrations, on PostgreSQL and SQLite alike) append
 a delta row whenever a TPS, a box's state, a delivered or sealed event, or an alert's status
 changes, whoever writes it: the ledger's bulk statements, the ORM or an import. Inserts
 only, so concurrent writers never wait on each other. Readers sum the deltas of the
-districts they show (kawal/command/tallies.py), which also folds them together now and
-then so the tables stay small. Rows are never edited by hand.
+areas they show (kawal/command/status.py), and fold them together now and then
+(kawal/command/tallies.py) so the tables stay small. Rows are never edited by hand.
+
+Every change is tallied at two depths: under its district (`depth` 8, `area` 35.10.01) for
+a regency's page, and under its regency (`depth` 5, `area` 35.10) for a province's or the
+country's, which then sum about fifteen times fewer rows.
 """
 
 from django.db import models
 
 
 class TpsTally(models.Model):
-    district = models.CharField(max_length=8)  # the kecamatan code: 35.10.01
+    area = models.CharField(max_length=8)  # a kecamatan (35.10.01) or kabupaten (35.10) code
+    depth = models.PositiveSmallIntegerField()  # the length of `area`: 8 or 5
     tps = models.IntegerField()
     voters = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["district"], name="tpstally_district")]
+        indexes = [models.Index(fields=["depth", "area"], name="tpstally_area")]
 
     def __str__(self) -> str:
-        return f"{self.district} {self.tps:+} TPS"
+        return f"{self.area} {self.tps:+} TPS"
 
 
 class BoxTally(models.Model):
-    district = models.CharField(max_length=8)
+    area = models.CharField(max_length=8)
+    depth = models.PositiveSmallIntegerField()
     state = models.CharField(max_length=20)
     stop = models.CharField(max_length=3)
     boxes = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["district"], name="boxtally_district")]
+        indexes = [models.Index(fields=["depth", "area"], name="boxtally_area")]
 
     def __str__(self) -> str:
-        return f"{self.district} {self.state}/{self.stop} {self.boxes:+}"
+        return f"{self.area} {self.state}/{self.stop} {self.boxes:+}"
 
 
 class EventTally(models.Model):
     """Boxes delivered to a TPS (arrived at a TPS) and sealed, per hour they happened."""
 
-    district = models.CharField(max_length=8)
+    area = models.CharField(max_length=8)
+    depth = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12)  # the custody event kind: arrived or sealed
     hour = models.DateTimeField()
     events = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["district"], name="eventtally_district")]
+        indexes = [models.Index(fields=["depth", "area"], name="eventtally_area")]
 
     def __str__(self) -> str:
-        return f"{self.district} {self.kind} {self.hour:%Y-%m-%d %H}h {self.events:+}"
+        return f"{self.area} {self.kind} {self.hour:%Y-%m-%d %H}h {self.events:+}"
 
 
 class AlertTally(models.Model):
-    district = models.CharField(max_length=8)
+    area = models.CharField(max_length=8)
+    depth = models.PositiveSmallIntegerField()
     severity = models.CharField(max_length=8)
     status = models.CharField(max_length=12)
     alerts = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["district"], name="alerttally_district")]
+        indexes = [models.Index(fields=["depth", "area"], name="alerttally_area")]
 
     def __str__(self) -> str:
-        return f"{self.district} {self.severity}/{self.status} {self.alerts:+}"
+        return f"{self.area} {self.severity}/{self.status} {self.alerts:+}"

@@ -4,7 +4,7 @@ overdue legs, open alerts, personnel.
 Every figure is one grouped query over hierarchical codes, so the number of queries
 stays the same however many TPS or boxes the region holds. Where the children are
 districts or larger (a regency, a province, the country), TPS, boxes and open alerts are
-read from the per-district tallies (tallies.py) instead of the rows themselves, so the
+read from the tallies (models.py, tallies.py) instead of the rows themselves, so the
 cost stays flat at national scale too.
 """
 
@@ -84,11 +84,18 @@ def _children(region: Region) -> list[tuple[str, str, str]]:
     return list(region.children.order_by("code").values_list("code", "name", "level"))
 
 
-def _tps_rows(code: str, child_len: int, tallied: bool):
-    if tallied:
+def tally_rows(model, code: str, child_len: int):
+    """Tally rows under `code`, at the shallowest depth that still tells the children apart."""
+    depth = tallies.REGENCY_LENGTH if child_len <= tallies.REGENCY_LENGTH else tallies.DISTRICT_LENGTH
+    return model.objects.filter(inside("area", code), depth=depth).annotate(
+        child=Substr("area", 1, child_len)
+    )
+
+
+def _tps_rows(code: str, child_len: int, from_tallies: bool):
+    if from_tallies:
         return (
-            TpsTally.objects.filter(inside("district", code))
-            .annotate(child=Substr("district", 1, child_len))
+            tally_rows(TpsTally, code, child_len)
             .values("child")
             .annotate(n=Sum("tps"), voters=Sum("voters"))
         )
@@ -100,11 +107,10 @@ def _tps_rows(code: str, child_len: int, tallied: bool):
     )
 
 
-def _box_rows(code: str, child_len: int, tallied: bool):
-    if tallied:
+def _box_rows(code: str, child_len: int, from_tallies: bool):
+    if from_tallies:
         return (
-            BoxTally.objects.filter(inside("district", code))
-            .annotate(child=Substr("district", 1, child_len))
+            tally_rows(BoxTally, code, child_len)
             .values("child", "state", "stop")
             .annotate(n=Sum("boxes"))
         )
@@ -116,11 +122,11 @@ def _box_rows(code: str, child_len: int, tallied: bool):
     )
 
 
-def _open_alert_rows(code: str, child_len: int, tallied: bool):
-    if tallied:
+def _open_alert_rows(code: str, child_len: int, from_tallies: bool):
+    if from_tallies:
         return (
-            AlertTally.objects.filter(inside("district", code), status=Alert.Status.OPEN)
-            .annotate(child=Substr("district", 1, child_len))
+            tally_rows(AlertTally, code, child_len)
+            .filter(status=Alert.Status.OPEN)
             .values("child", "severity")
             .annotate(n=Sum("alerts"))
         )
@@ -140,15 +146,15 @@ def region_status(
     by_child: dict[str, Totals] = defaultdict(Totals)
 
     # Children that are districts or larger are read from the per-district tallies.
-    tallied = child_len <= tallies.DISTRICT_LENGTH
-    if tallied:
+    from_tallies = child_len <= tallies.DISTRICT_LENGTH
+    if from_tallies:
         tallies.compact_if_grown()
-    tps_rows = _tps_rows(region.code, child_len, tallied)
+    tps_rows = _tps_rows(region.code, child_len, from_tallies)
     for row in tps_rows:
         by_child[row["child"]].tps = row["n"]
         by_child[row["child"]].voters = row["voters"] or 0
 
-    box_rows = _box_rows(region.code, child_len, tallied)
+    box_rows = _box_rows(region.code, child_len, from_tallies)
     for row in box_rows:
         if not row["n"]:
             continue
@@ -171,7 +177,7 @@ def region_status(
     for row in overdue_rows:
         by_child[row["child"]].overdue = row["n"]
 
-    alert_rows = _open_alert_rows(region.code, child_len, tallied)
+    alert_rows = _open_alert_rows(region.code, child_len, from_tallies)
     for row in alert_rows:
         totals = by_child[row["child"]]
         totals.open_alerts += row["n"]

@@ -1,6 +1,6 @@
-"""The per-district tallies (models.py): their triggers, their rebuild, and reading them.
+"""The tallies (models.py): their triggers, their rebuild and their folding.
 
-A tally row is a delta for one district. The triggers below append them; `rebuild()` writes
+A tally row is a delta for one district or one regency. The triggers below append them; `rebuild()` writes
 them from scratch out of the source tables (after a bulk load that bypassed the triggers);
 `compact()` folds a table's deltas into one row per key. Reading sums the rows of the
 districts asked for, grouped to the level shown, so a regency, a province or the whole
@@ -9,143 +9,125 @@ country costs a few grouped reads over thousands of rows, not millions.
 
 from django.db import connection, transaction
 
-DISTRICT_LENGTH = len("35.10.01")
+REGENCY_LENGTH, DISTRICT_LENGTH = len("35.10"), len("35.10.01")
+# Each change is tallied twice: under its district (for a regency's page) and under its
+# regency (for a province's or the country's, which then sum ~15 times fewer rows).
+DEPTHS = (REGENCY_LENGTH, DISTRICT_LENGTH)
 # Fold a table's deltas once it holds this many more rows than when last folded.
 COMPACT_AFTER = 20_000
+# Trigger names carry a version: installing a new version drops every older trigger.
+VERSION = "command_v2_"
+LEGACY = ("command_",)
 
-_DELIVERED_OR_SEALED = "(NEW.kind = 'sealed' OR (NEW.kind = 'arrived' AND instr(NEW.place, '-') > 0))"
+_DELIVERED_OR_SEALED = "(NEW.kind = 'sealed' OR (NEW.kind = 'arrived' AND {position}(NEW.place, '-') > 0))"
 
-SQLITE_TRIGGERS = [
-    """CREATE TRIGGER command_tps_insert AFTER INSERT ON territory_tps BEGIN
-       INSERT INTO command_tpstally (district, tps, voters) VALUES (substr(NEW.code, 1, 8), 1, NEW.voters);
-       END""",
-    """CREATE TRIGGER command_tps_delete AFTER DELETE ON territory_tps BEGIN
-       INSERT INTO command_tpstally (district, tps, voters) VALUES (substr(OLD.code, 1, 8), -1, -OLD.voters);
-       END""",
-    """CREATE TRIGGER command_tps_update AFTER UPDATE OF code, voters ON territory_tps BEGIN
-       INSERT INTO command_tpstally (district, tps, voters) VALUES (substr(OLD.code, 1, 8), -1, -OLD.voters);
-       INSERT INTO command_tpstally (district, tps, voters) VALUES (substr(NEW.code, 1, 8), 1, NEW.voters);
-       END""",
-    """CREATE TRIGGER command_box_insert AFTER INSERT ON custody_box BEGIN
-       INSERT INTO command_boxtally (district, state, stop, boxes)
-       VALUES (substr(NEW.code, 1, 8), NEW.state, NEW.stop, 1);
-       END""",
-    """CREATE TRIGGER command_box_delete AFTER DELETE ON custody_box BEGIN
-       INSERT INTO command_boxtally (district, state, stop, boxes)
-       VALUES (substr(OLD.code, 1, 8), OLD.state, OLD.stop, -1);
-       END""",
-    """CREATE TRIGGER command_box_update AFTER UPDATE OF code, state, stop ON custody_box
-       WHEN OLD.state IS NOT NEW.state OR OLD.stop IS NOT NEW.stop OR OLD.code IS NOT NEW.code BEGIN
-       INSERT INTO command_boxtally (district, state, stop, boxes)
-       VALUES (substr(OLD.code, 1, 8), OLD.state, OLD.stop, -1);
-       INSERT INTO command_boxtally (district, state, stop, boxes)
-       VALUES (substr(NEW.code, 1, 8), NEW.state, NEW.stop, 1);
-       END""",
-    f"""CREATE TRIGGER command_event_insert AFTER INSERT ON custody_custodyevent
-       WHEN {_DELIVERED_OR_SEALED} BEGIN
-       INSERT INTO command_eventtally (district, kind, hour, events)
-       SELECT substr(b.code, 1, 8), NEW.kind, substr(NEW.occurred_at, 1, 13) || ':00:00', 1
-       FROM custody_box b WHERE b.id = NEW.box_id;
-       END""",
-    """CREATE TRIGGER command_alert_insert AFTER INSERT ON custody_alert BEGIN
-       INSERT INTO command_alerttally (district, severity, status, alerts)
-       SELECT substr(b.code, 1, 8), NEW.severity, NEW.status, 1 FROM custody_box b WHERE b.id = NEW.box_id;
-       END""",
-    """CREATE TRIGGER command_alert_delete AFTER DELETE ON custody_alert BEGIN
-       INSERT INTO command_alerttally (district, severity, status, alerts)
-       SELECT substr(b.code, 1, 8), OLD.severity, OLD.status, -1 FROM custody_box b WHERE b.id = OLD.box_id;
-       END""",
-    """CREATE TRIGGER command_alert_update AFTER UPDATE OF status, severity, box_id ON custody_alert
-       WHEN OLD.status IS NOT NEW.status OR OLD.severity IS NOT NEW.severity
-         OR OLD.box_id IS NOT NEW.box_id BEGIN
-       INSERT INTO command_alerttally (district, severity, status, alerts)
-       SELECT substr(b.code, 1, 8), OLD.severity, OLD.status, -1 FROM custody_box b WHERE b.id = OLD.box_id;
-       INSERT INTO command_alerttally (district, severity, status, alerts)
-       SELECT substr(b.code, 1, 8), NEW.severity, NEW.status, 1 FROM custody_box b WHERE b.id = NEW.box_id;
-       END""",
-]
 
-POSTGRES_TRIGGERS = [
-    """CREATE FUNCTION command_tps_tally() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP <> 'INSERT' THEN
-           INSERT INTO command_tpstally (district, tps, voters) VALUES (substr(OLD.code, 1, 8), -1, -OLD.voters);
-         END IF;
-         IF TG_OP <> 'DELETE' THEN
-           INSERT INTO command_tpstally (district, tps, voters) VALUES (substr(NEW.code, 1, 8), 1, NEW.voters);
-         END IF;
-         RETURN NULL;
-       END $$""",
-    """CREATE TRIGGER command_tps_change AFTER INSERT OR DELETE OR UPDATE OF code, voters
-       ON territory_tps FOR EACH ROW EXECUTE FUNCTION command_tps_tally()""",
-    """CREATE FUNCTION command_box_tally() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP <> 'INSERT' THEN
-           INSERT INTO command_boxtally (district, state, stop, boxes)
-           VALUES (substr(OLD.code, 1, 8), OLD.state, OLD.stop, -1);
-         END IF;
-         IF TG_OP <> 'DELETE' THEN
-           INSERT INTO command_boxtally (district, state, stop, boxes)
-           VALUES (substr(NEW.code, 1, 8), NEW.state, NEW.stop, 1);
-         END IF;
-         RETURN NULL;
-       END $$""",
-    """CREATE TRIGGER command_box_add AFTER INSERT OR DELETE ON custody_box
-       FOR EACH ROW EXECUTE FUNCTION command_box_tally()""",
-    """CREATE TRIGGER command_box_move AFTER UPDATE OF code, state, stop ON custody_box FOR EACH ROW
-       WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.stop IS DISTINCT FROM NEW.stop
-             OR OLD.code IS DISTINCT FROM NEW.code)
-       EXECUTE FUNCTION command_box_tally()""",
-    """CREATE FUNCTION command_event_tally() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         INSERT INTO command_eventtally (district, kind, hour, events)
-         SELECT substr(b.code, 1, 8), NEW.kind, date_trunc('hour', NEW.occurred_at AT TIME ZONE 'UTC')
-                AT TIME ZONE 'UTC', 1
-         FROM custody_box b WHERE b.id = NEW.box_id;
-         RETURN NULL;
-       END $$""",
-    f"""CREATE TRIGGER command_event_add AFTER INSERT ON custody_custodyevent FOR EACH ROW
-       WHEN {_DELIVERED_OR_SEALED.replace("instr(NEW.place, '-')", "strpos(NEW.place, '-')")}
-       EXECUTE FUNCTION command_event_tally()""",
-    """CREATE FUNCTION command_alert_tally() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP <> 'INSERT' THEN
-           INSERT INTO command_alerttally (district, severity, status, alerts)
-           SELECT substr(b.code, 1, 8), OLD.severity, OLD.status, -1 FROM custody_box b WHERE b.id = OLD.box_id;
-         END IF;
-         IF TG_OP <> 'DELETE' THEN
-           INSERT INTO command_alerttally (district, severity, status, alerts)
-           SELECT substr(b.code, 1, 8), NEW.severity, NEW.status, 1 FROM custody_box b WHERE b.id = NEW.box_id;
-         END IF;
-         RETURN NULL;
-       END $$""",
-    """CREATE TRIGGER command_alert_add AFTER INSERT OR DELETE ON custody_alert
-       FOR EACH ROW EXECUTE FUNCTION command_alert_tally()""",
-    """CREATE TRIGGER command_alert_move AFTER UPDATE OF status, severity, box_id ON custody_alert
-       FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status
-                          OR OLD.severity IS DISTINCT FROM NEW.severity OR OLD.box_id IS DISTINCT FROM NEW.box_id)
-       EXECUTE FUNCTION command_alert_tally()""",
-]
-
-DROP_SQLITE = [
-    f"DROP TRIGGER IF EXISTS command_{name}"
-    for name in (
-        "tps_insert", "tps_delete", "tps_update", "box_insert", "box_delete", "box_update",
-        "event_insert", "alert_insert", "alert_delete", "alert_update",
+def _tps(row: str, sign: str) -> str:
+    values = ", ".join(
+        f"(substr({row}.code, 1, {d}), {d}, {sign}1, {sign}{row}.voters)" for d in DEPTHS
     )
-]
-DROP_POSTGRES = [
-    "DROP TRIGGER IF EXISTS command_tps_change ON territory_tps",
-    "DROP TRIGGER IF EXISTS command_box_add ON custody_box",
-    "DROP TRIGGER IF EXISTS command_box_move ON custody_box",
-    "DROP TRIGGER IF EXISTS command_event_add ON custody_custodyevent",
-    "DROP TRIGGER IF EXISTS command_alert_add ON custody_alert",
-    "DROP TRIGGER IF EXISTS command_alert_move ON custody_alert",
-    "DROP FUNCTION IF EXISTS command_tps_tally()",
-    "DROP FUNCTION IF EXISTS command_box_tally()",
-    "DROP FUNCTION IF EXISTS command_event_tally()",
-    "DROP FUNCTION IF EXISTS command_alert_tally()",
-]
+    return f"INSERT INTO command_tpstally (area, depth, tps, voters) VALUES {values};"
+
+
+def _box(row: str, sign: str) -> str:
+    values = ", ".join(
+        f"(substr({row}.code, 1, {d}), {d}, {row}.state, {row}.stop, {sign}1)" for d in DEPTHS
+    )
+    return f"INSERT INTO command_boxtally (area, depth, state, stop, boxes) VALUES {values};"
+
+
+def _event(hour: str) -> str:
+    selects = " UNION ALL ".join(
+        f"SELECT substr(b.code, 1, {d}), {d}, NEW.kind, {hour}, 1 FROM custody_box b "
+        "WHERE b.id = NEW.box_id"
+        for d in DEPTHS
+    )
+    return f"INSERT INTO command_eventtally (area, depth, kind, hour, events) {selects};"
+
+
+def _alert(row: str, sign: str) -> str:
+    selects = " UNION ALL ".join(
+        f"SELECT substr(b.code, 1, {d}), {d}, {row}.severity, {row}.status, {sign}1 "
+        f"FROM custody_box b WHERE b.id = {row}.box_id"
+        for d in DEPTHS
+    )
+    return f"INSERT INTO command_alerttally (area, depth, severity, status, alerts) {selects};"
+
+
+def _sqlite_triggers() -> list[str]:
+    def trigger(name: str, when: str, body: str, condition: str = "") -> str:
+        where = f" WHEN {condition}" if condition else ""
+        return f"CREATE TRIGGER {VERSION}{name} {when}{where} BEGIN {body} END"
+
+    hour = "substr(NEW.occurred_at, 1, 13) || ':00:00'"
+    return [
+        trigger("tps_insert", "AFTER INSERT ON territory_tps", _tps("NEW", "")),
+        trigger("tps_delete", "AFTER DELETE ON territory_tps", _tps("OLD", "-")),
+        trigger("tps_update", "AFTER UPDATE OF code, voters ON territory_tps",
+                _tps("OLD", "-") + _tps("NEW", "")),
+        trigger("box_insert", "AFTER INSERT ON custody_box", _box("NEW", "")),
+        trigger("box_delete", "AFTER DELETE ON custody_box", _box("OLD", "-")),
+        trigger("box_update", "AFTER UPDATE OF code, state, stop ON custody_box",
+                _box("OLD", "-") + _box("NEW", ""),
+                "OLD.state IS NOT NEW.state OR OLD.stop IS NOT NEW.stop OR OLD.code IS NOT NEW.code"),
+        trigger("event_insert", "AFTER INSERT ON custody_custodyevent", _event(hour),
+                _DELIVERED_OR_SEALED.format(position="instr")),
+        trigger("alert_insert", "AFTER INSERT ON custody_alert", _alert("NEW", "")),
+        trigger("alert_delete", "AFTER DELETE ON custody_alert", _alert("OLD", "-")),
+        trigger("alert_update", "AFTER UPDATE OF status, severity, box_id ON custody_alert",
+                _alert("OLD", "-") + _alert("NEW", ""),
+                "OLD.status IS NOT NEW.status OR OLD.severity IS NOT NEW.severity "
+                "OR OLD.box_id IS NOT NEW.box_id"),
+    ]
+
+
+def _postgres_triggers() -> list[str]:
+    def function(name: str, body: str) -> str:
+        return (f"CREATE FUNCTION {VERSION}{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN {body} RETURN NULL; END $$")
+
+    def both(fn) -> str:
+        return f"IF TG_OP <> 'INSERT' THEN {fn('OLD', '-')} END IF; " \
+               f"IF TG_OP <> 'DELETE' THEN {fn('NEW', '')} END IF;"
+
+    def trigger(name: str, when: str, fn: str, condition: str = "") -> str:
+        where = f" WHEN ({condition})" if condition else ""
+        return (f"CREATE TRIGGER {VERSION}{name} {when} FOR EACH ROW{where} "
+                f"EXECUTE FUNCTION {VERSION}{fn}()")
+
+    hour = "date_trunc('hour', NEW.occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    return [
+        function("tps", both(_tps)),
+        trigger("tps", "AFTER INSERT OR DELETE OR UPDATE OF code, voters ON territory_tps", "tps"),
+        function("box", both(_box)),
+        trigger("box_add", "AFTER INSERT OR DELETE ON custody_box", "box"),
+        trigger("box_move", "AFTER UPDATE OF code, state, stop ON custody_box", "box",
+                "OLD.state IS DISTINCT FROM NEW.state OR OLD.stop IS DISTINCT FROM NEW.stop "
+                "OR OLD.code IS DISTINCT FROM NEW.code"),
+        function("event", _event(hour)),
+        trigger("event", "AFTER INSERT ON custody_custodyevent", "event",
+                _DELIVERED_OR_SEALED.format(position="strpos")),
+        function("alert", both(_alert)),
+        trigger("alert_add", "AFTER INSERT OR DELETE ON custody_alert", "alert"),
+        trigger("alert_move", "AFTER UPDATE OF status, severity, box_id ON custody_alert", "alert",
+                "OLD.status IS DISTINCT FROM NEW.status OR OLD.severity IS DISTINCT FROM NEW.severity "
+                "OR OLD.box_id IS DISTINCT FROM NEW.box_id"),
+    ]
+
+
+def _drop_statements() -> list[str]:
+    """Drop every Kawal command trigger and function, of this version or an older one."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+                "WHERE tgname LIKE 'command%' AND NOT tgisinternal"
+            )
+            drops = [f'DROP TRIGGER "{name}" ON {table}' for name, table in cursor.fetchall()]
+            cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE 'command%'")
+            return drops + [f'DROP FUNCTION "{name}"()' for (name,) in cursor.fetchall()]
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'command%'")
+        return [f'DROP TRIGGER "{name}"' for (name,) in cursor.fetchall()]
 
 
 def _hour(column: str) -> str:
@@ -159,58 +141,61 @@ def _position(column: str) -> str:
 
 
 def rebuild_statements() -> list[str]:
-    """Every tally written afresh from the tables it counts."""
-    return [
-        "DELETE FROM command_tpstally",
-        "DELETE FROM command_boxtally",
-        "DELETE FROM command_eventtally",
-        "DELETE FROM command_alerttally",
-        ("INSERT INTO command_tpstally (district, tps, voters) "
-        "SELECT substr(code, 1, 8), count(*), sum(voters) FROM territory_tps GROUP BY substr(code, 1, 8)"),
-        ("INSERT INTO command_boxtally (district, state, stop, boxes) "
-        "SELECT substr(code, 1, 8), state, stop, count(*) FROM custody_box "
-        "GROUP BY substr(code, 1, 8), state, stop"),
-        ("INSERT INTO command_eventtally (district, kind, hour, events) "
-        f"SELECT substr(b.code, 1, 8), e.kind, {_hour('e.occurred_at')}, count(*) "
-        "FROM custody_custodyevent e JOIN custody_box b ON b.id = e.box_id "
-        f"WHERE e.kind = 'sealed' OR (e.kind = 'arrived' AND {_position('e.place')} > 0) "
-        f"GROUP BY substr(b.code, 1, 8), e.kind, {_hour('e.occurred_at')}"),
-        ("INSERT INTO command_alerttally (district, severity, status, alerts) "
-        "SELECT substr(b.code, 1, 8), a.severity, a.status, count(*) "
-        "FROM custody_alert a JOIN custody_box b ON b.id = a.box_id "
-        "GROUP BY substr(b.code, 1, 8), a.severity, a.status"),
-    ]
+    """Every tally written afresh, at both depths, from the tables it counts."""
+    statements = [f"DELETE FROM {table}" for table in TABLES]
+    for d in DEPTHS:
+        statements += [
+            ("INSERT INTO command_tpstally (area, depth, tps, voters) "
+            f"SELECT substr(code, 1, {d}), {d}, count(*), sum(voters) FROM territory_tps "
+            f"GROUP BY substr(code, 1, {d})"),
+            ("INSERT INTO command_boxtally (area, depth, state, stop, boxes) "
+            f"SELECT substr(code, 1, {d}), {d}, state, stop, count(*) FROM custody_box "
+            f"GROUP BY substr(code, 1, {d}), state, stop"),
+            ("INSERT INTO command_eventtally (area, depth, kind, hour, events) "
+            f"SELECT substr(b.code, 1, {d}), {d}, e.kind, {_hour('e.occurred_at')}, count(*) "
+            "FROM custody_custodyevent e JOIN custody_box b ON b.id = e.box_id "
+            f"WHERE e.kind = 'sealed' OR (e.kind = 'arrived' AND {_position('e.place')} > 0) "
+            f"GROUP BY substr(b.code, 1, {d}), e.kind, {_hour('e.occurred_at')}"),
+            ("INSERT INTO command_alerttally (area, depth, severity, status, alerts) "
+            f"SELECT substr(b.code, 1, {d}), {d}, a.severity, a.status, count(*) "
+            "FROM custody_alert a JOIN custody_box b ON b.id = a.box_id "
+            f"GROUP BY substr(b.code, 1, {d}), a.severity, a.status"),
+        ]
+    return statements
 
 
 def _installed() -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'command%' AND NOT tgisinternal"
+                "SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
+                [VERSION + "%"],
             )
         else:
             cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'command%'"
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [VERSION + "%"],
             )
         return cursor.fetchone()[0]
 
 
 @transaction.atomic
 def install() -> None:
-    """Create any missing trigger and rebuild the tallies; checked after every migrate (apps.py).
+    """Create the triggers if any is missing, and rebuild the tallies; after every migrate.
 
-    After every migrate, because SQLite drops a table's triggers when a migration rebuilds
-    the table to alter it: the tallies missed those writes, so they are rebuilt too.
+    After every migrate (apps.py), because SQLite drops a table's triggers when a migration
+    rebuilds the table to alter it: the tallies missed those writes, so they are rebuilt too.
     """
     if connection.vendor == "postgresql":
-        triggers = [t for t in POSTGRES_TRIGGERS if t.startswith("CREATE TRIGGER")]
-        expected, statements = len(triggers), [*DROP_POSTGRES, *POSTGRES_TRIGGERS]
+        statements = _postgres_triggers()
+        expected = sum(1 for sql in statements if sql.startswith("CREATE TRIGGER"))
     else:
-        expected, statements = len(SQLITE_TRIGGERS), [*DROP_SQLITE, *SQLITE_TRIGGERS]
+        statements = _sqlite_triggers()
+        expected = len(statements)
     if _installed() == expected:
         return
     with connection.cursor() as cursor:
-        for sql in [*statements, *rebuild_statements()]:
+        for sql in [*_drop_statements(), *statements, *rebuild_statements()]:
             cursor.execute(sql)
 
 
@@ -224,16 +209,19 @@ def rebuild() -> None:
 
 # table: (key columns, summed columns)
 TABLES = {
-    "command_tpstally": (("district",), ("tps", "voters")),
-    "command_boxtally": (("district", "state", "stop"), ("boxes",)),
-    "command_eventtally": (("district", "kind", "hour"), ("events",)),
-    "command_alerttally": (("district", "severity", "status"), ("alerts",)),
+    "command_tpstally": (("area", "depth"), ("tps", "voters")),
+    "command_boxtally": (("area", "depth", "state", "stop"), ("boxes",)),
+    "command_eventtally": (("area", "depth", "kind", "hour"), ("events",)),
+    "command_alerttally": (("area", "depth", "severity", "status"), ("alerts",)),
 }
 _folded_at: dict[str, int] = {}
 
 
-def compact(table: str) -> None:
-    """Fold a tally's deltas into one row per key (dropping keys that sum to nothing)."""
+def compact(table: str) -> int:
+    """Fold a tally's deltas into one row per key (dropping keys that sum to nothing).
+
+    Answers the table's highest row id afterwards: growth is counted from there.
+    """
     keys, sums = TABLES[table]
     key_list = ", ".join(keys)
     sum_list = ", ".join(f"sum({c})" for c in sums)
@@ -252,7 +240,7 @@ def compact(table: str) -> None:
             cursor.execute(f"SELECT max(id) FROM {table}")
             (top,) = cursor.fetchone()
             if top is None:
-                return
+                return 0
             cursor.execute(
                 f"INSERT INTO {table} ({key_list}, {', '.join(sums)}) "
                 f"SELECT {key_list}, {sum_list} FROM {table} WHERE id <= %s "
@@ -260,6 +248,8 @@ def compact(table: str) -> None:
                 [top],
             )
             cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [top])
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+        return cursor.fetchone()[0]
 
 
 def compact_if_grown() -> None:
@@ -269,5 +259,4 @@ def compact_if_grown() -> None:
         tops = cursor.fetchone()
     for table, top in zip(TABLES, tops, strict=True):
         if top is not None and top - _folded_at.get(table, 0) > COMPACT_AFTER:
-            compact(table)
-            _folded_at[table] = top
+            _folded_at[table] = compact(table)
