@@ -220,3 +220,19 @@ def test_observers_and_field_officers_cannot_handle_alerts_and_notes_are_require
         **bearer("polsek-pesanggaran"),
     )
     assert elsewhere.status_code == 404
+
+
+def test_the_status_api_counts_the_open_alerts_the_ledger_raised(route):
+    def open_alerts():
+        body = Client().get(f"/api/v1/status?region={route.district}", **bearer("komandan")).json()
+        return body["region"]["totals"]["open_alerts"]
+
+    before = open_alerts()
+    alert = _raise_alert(route)
+    assert open_alerts() == before + 1
+    logged_in("komandan").post(
+        f"/api/v1/alerts/{alert.pk}/resolve",
+        json.dumps({"note": "escort confirmed by radio"}),
+        content_type="application/json",
+    )
+    assert open_alerts() == before

@@ -31,7 +31,9 @@ def deliveries(draw, size: int):
 
 @PROPERTY
 @given(batches=deliveries(15))
-def test_any_delivery_of_a_journey_ends_in_the_same_state_a_verifying_chain_and_no_alert(route, batches):
+def test_any_delivery_of_a_journey_ends_in_the_same_state_a_verifying_chain_and_no_alert(
+    route, batches
+):
     events = journey(route)
     with transaction.atomic():
         petugas = user("petugas")
