@@ -19,7 +19,9 @@ from kawal.command.status import RegionStatus, inside, region_status, tally_rows
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
-from kawal.planning.service import Coverage, coverage, current_plan
+from kawal.personnel.models import Force
+from kawal.planning.models import Assignment, Plan, Post
+from kawal.planning.service import Figures, current_plan
 from kawal.territory.geometry import SvgMap, boundary_shape, svg_map
 from kawal.territory.models import TPS, Region
 
@@ -98,7 +100,7 @@ class Board:
     alerts: list[Alert]
     alerts_by_rule: charts.Bars
     incidents: list[Incident] | None
-    personnel: Coverage | None
+    personnel: "Planned | None"
     timeline_charts: list[tuple[str, charts.LineChart]]
 
 
@@ -273,6 +275,60 @@ def _timeline_charts(
     return result
 
 
+@dataclass
+class Staffing:
+    """Assigned against required, per force, for one area."""
+
+    code: str
+    name: str
+    forces: dict[str, Figures] = field(
+        default_factory=lambda: {f: Figures() for f in Force.values}
+    )
+
+
+@dataclass
+class Planned:
+    plan: Plan
+    districts: list[Staffing]
+    total: Staffing
+
+
+def planned(plan: Plan, area: Region, status: RegionStatus) -> Planned:
+    """The plan's posts and assignments summed per child area (districts at the finest)."""
+    child_len = min(len(status.children[0].code) if status.children else 8, 8)
+    names = {c.code: c.name for c in status.children}
+    rows: dict[str, Staffing] = {}
+    total = Staffing(area.code, area.name)
+
+    def row(code: str) -> Staffing:
+        if code not in rows:
+            rows[code] = Staffing(code, names.get(code, area.name))
+        return rows[code]
+
+    required = (
+        Post.objects.filter(plan=plan)
+        .filter(inside("district__code", area.code))
+        .annotate(child=Substr("district_id", 1, child_len))
+        .values("child")
+        .annotate(polri=Sum("polri"), tni=Sum("tni"), linmas=Sum("linmas"))
+    )
+    for r in required:
+        for force in Force.values:
+            row(r["child"]).forces[force].required += r[force] or 0
+            total.forces[force].required += r[force] or 0
+    assigned = (
+        Assignment.objects.filter(plan=plan)
+        .filter(inside("post__district__code", area.code))
+        .annotate(child=Substr("post__district_id", 1, child_len))
+        .values("child", "force")
+        .annotate(n=Count("id"))
+    )
+    for r in assigned:
+        row(r["child"]).forces[r["force"]].assigned += r["n"]
+        total.forces[r["force"]].assigned += r["n"]
+    return Planned(plan, [rows[c] for c in sorted(rows)], total)
+
+
 def region_board(
     area: Region, *, with_personnel: bool, sort: str = "code", only: str = "all",
     now: datetime | None = None,
@@ -291,7 +347,7 @@ def region_board(
     if with_personnel and operation is not None and area.level != Region.Level.DESA:
         plan = current_plan(operation)
         if plan is not None:
-            personnel = coverage(plan, area, with_personnel=False, tps_codes=False)
+            personnel = planned(plan, area, status)
     return Board(
         area=area,
         status=status,
