@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kawal.custody.models import Alert, CustodyEvent
-from kawal.custody.states import MOVING_STATES, PPS, TPS, UNSEALED_STATES, Step, level_of
+from kawal.custody.states import MOVING_STATES, PPS, TPS, Step, level_of
 
 K = CustodyEvent.Kind
 SEV = Alert.Severity
@@ -24,7 +24,6 @@ ESCORT, SEALS, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED = (
     "overdue",
     "not_sealed",
 )
-RULES = (ESCORT, SEALS, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED)
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,3 @@ def judge(
 
 def overdue(state: str, expected_by: datetime | None, now: datetime) -> bool:
     return state in MOVING_STATES and expected_by is not None and expected_by < now
-
-
-def not_sealed(state: str, seal_by: datetime | None, now: datetime) -> bool:
-    return state in UNSEALED_STATES and seal_by is not None and seal_by < now
