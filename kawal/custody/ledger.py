@@ -2,8 +2,9 @@
 
 A batch costs the same few queries however many events it holds: lock the boxes, read the
 known ids, read the escorts, places and rules it names, (only when events arrived out of
-order) read those boxes' history, then one bulk insert of events, one bulk update of boxes,
-one bulk insert of alerts and one audit entry. Parsing, hashing, the fold and the rules run
+order) read those boxes' history and standing alerts, then one bulk insert of events, one
+bulk update of boxes, one bulk insert of alerts (after a replay, an update of the alerts
+that lapsed) and one audit entry. Parsing, hashing, the fold and the rules run
 in memory between them.
 """
 
