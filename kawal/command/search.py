@@ -22,10 +22,6 @@ TPS_IN_TEXT = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}-\d{3}")
 REGION_IN_TEXT = re.compile(r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?")
 
 
-def box_url(code: str) -> str:
-    return f"/boxes/{code}/"
-
-
 @dataclass
 class Found:
     exact: str | None = None  # the one page the query names, to go straight to
@@ -45,7 +41,7 @@ def search(scope: Scope, text: str) -> Found:
     if box:
         code = box.group(0).upper()
         if Box.objects.filter(scope.filter("code"), code=code).exists():
-            return Found(exact=box_url(code))
+            return Found(exact=reverse("box", args=[code]))
         return Found()
     tps = TPS_IN_TEXT.search(text)
     if tps:

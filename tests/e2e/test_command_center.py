@@ -148,6 +148,10 @@ def test_clicking_a_district_drills_down_to_villages_then_tps(login, night):
     points.first.click()
     page.wait_for_url("**/tps/35.10.01.2001-*/")
     assert page.locator("#boxes tr[data-box]").count() == 2
+    box = page.locator("#boxes tr[data-box]").first.get_attribute("data-box")
+    page.locator(f'#boxes a[href="/boxes/{box}/"]').click()
+    page.wait_for_url(f"**/boxes/{box}/")
+    assert box in page.content()
 
 
 def test_a_custody_event_posted_through_the_api_appears_on_the_open_page(login, api, night):
