@@ -15,58 +15,47 @@ country's, which then sum about fifteen times fewer rows.
 from django.db import models
 
 
-class TpsTally(models.Model):
+class Tally(models.Model):
     area = models.CharField(max_length=8)  # a kecamatan (35.10.01) or kabupaten (35.10) code
     depth = models.PositiveSmallIntegerField()  # the length of `area`: 8 or 5
-    tps = models.IntegerField()
-    voters = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["depth", "area"], name="tpstally_area")]
+        abstract = True
+        indexes = [models.Index(fields=["depth", "area"], name="%(class)s_area")]
+
+
+class TpsTally(Tally):
+    tps = models.IntegerField()
+    voters = models.IntegerField()
 
     def __str__(self) -> str:
         return f"{self.area} {self.tps:+} TPS"
 
 
-class BoxTally(models.Model):
-    area = models.CharField(max_length=8)
-    depth = models.PositiveSmallIntegerField()
+class BoxTally(Tally):
     state = models.CharField(max_length=20)
     stop = models.CharField(max_length=3)
     boxes = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["depth", "area"], name="boxtally_area")]
 
     def __str__(self) -> str:
         return f"{self.area} {self.state}/{self.stop} {self.boxes:+}"
 
 
-class EventTally(models.Model):
+class EventTally(Tally):
     """Boxes delivered to a TPS (arrived at a TPS) and sealed, per hour they happened."""
 
-    area = models.CharField(max_length=8)
-    depth = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12)  # the custody event kind: arrived or sealed
     hour = models.DateTimeField()
     events = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["depth", "area"], name="eventtally_area")]
 
     def __str__(self) -> str:
         return f"{self.area} {self.kind} {self.hour:%Y-%m-%d %H}h {self.events:+}"
 
 
-class AlertTally(models.Model):
-    area = models.CharField(max_length=8)
-    depth = models.PositiveSmallIntegerField()
+class AlertTally(Tally):
     severity = models.CharField(max_length=8)
     status = models.CharField(max_length=12)
     alerts = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["depth", "area"], name="alerttally_area")]
 
     def __str__(self) -> str:
         return f"{self.area} {self.severity}/{self.status} {self.alerts:+}"

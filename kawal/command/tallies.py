@@ -179,12 +179,26 @@ def _installed() -> int:
         return cursor.fetchone()[0]
 
 
+# Totals that must agree with the tables they count; a cheap check after every migrate.
+CONSISTENT = (
+    "SELECT (SELECT count(*) FROM territory_tps) = "
+    "(SELECT coalesce(sum(tps), 0) FROM command_tpstally WHERE depth = 8) "
+    "AND (SELECT count(*) FROM custody_box) = "
+    "(SELECT coalesce(sum(boxes), 0) FROM command_boxtally WHERE depth = 8) "
+    "AND (SELECT count(*) FROM custody_alert) = "
+    "(SELECT coalesce(sum(alerts), 0) FROM command_alerttally WHERE depth = 8) "
+    "AND (EXISTS (SELECT 1 FROM custody_custodyevent) "
+    "OR (SELECT coalesce(sum(events), 0) FROM command_eventtally) = 0)"
+)
+
+
 @transaction.atomic
 def install() -> None:
-    """Create the triggers if any is missing, and rebuild the tallies; after every migrate.
+    """Create the triggers if any is missing, and rebuild the tallies if they disagree.
 
-    After every migrate (apps.py), because SQLite drops a table's triggers when a migration
-    rebuilds the table to alter it: the tallies missed those writes, so they are rebuilt too.
+    Run after every migrate and flush (apps.py): SQLite drops a table's triggers when a
+    migration rebuilds the table to alter it, and a flush empties the tables in an order
+    that can leave the deltas of its own deletes behind.
     """
     if connection.vendor == "postgresql":
         statements = _postgres_triggers()
@@ -192,11 +206,15 @@ def install() -> None:
     else:
         statements = _sqlite_triggers()
         expected = len(statements)
-    if _installed() == expected:
-        return
     with connection.cursor() as cursor:
-        for sql in [*_drop_statements(), *statements, *rebuild_statements()]:
-            cursor.execute(sql)
+        if _installed() != expected:
+            for sql in [*_drop_statements(), *statements, *rebuild_statements()]:
+                cursor.execute(sql)
+            return
+        cursor.execute(CONSISTENT)
+        if not cursor.fetchone()[0]:
+            for sql in rebuild_statements():
+                cursor.execute(sql)
 
 
 @transaction.atomic

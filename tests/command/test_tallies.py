@@ -79,3 +79,16 @@ def test_the_national_overview_has_the_top_regions_as_children(demo):
     status = region_status(national_region(), with_personnel=False)
     assert [c.code for c in status.children] == ["35.10"]  # the demo ships no province row
     assert status.region.totals.tps == 2_732 and status.region.totals.boxes == 5_464
+
+
+def test_stray_deltas_are_repaired_by_the_check_every_migrate_runs(routes):
+    from django.db import connection
+
+    _night(routes)
+    area = Region.objects.get(code="35.10")
+    before = _figures(area)
+    with connection.cursor() as cursor:  # the deltas a careless bulk delete could leave behind
+        cursor.execute("INSERT INTO command_boxtally (area, depth, state, stop, boxes) "
+                       "VALUES ('35.10.02', 8, 'sealed', 'tps', -50)")
+    tallies.install()  # what every migrate and flush runs
+    assert _figures(area) == before
