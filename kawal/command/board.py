@@ -7,7 +7,7 @@ query over boxes, alerts and incidents, through the region code.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Substr, TruncHour
@@ -260,8 +260,11 @@ def _timeline_charts(
         if row["n"]:
             series[row["kind"]][row["child"]].append((row["hour"], row["n"]))
     names = {c.code: c.name for c in status.children}
-    starts = [s.starts_at for s in stages] or [now - timedelta(days=1)]
-    ends = [s.ends_at for s in stages] or [now]
+    hours = [h for by_child in series.values() for rows in by_child.values() for h, _ in rows]
+    if not hours:
+        return []
+    live = bool(stages) and min(s.starts_at for s in stages) <= now <= max(s.ends_at for s in stages)
+    start, end = charts.window(min(hours), max(hours), now if live else None)
     result = []
     for kind, title in (
         (CustodyEvent.Kind.ARRIVED, progress.LABELS[progress.DELIVERED]),
@@ -270,7 +273,7 @@ def _timeline_charts(
         if not series[kind]:
             continue
         result.append(
-            (title, charts.cumulative_lines(series[kind], names, min(starts), max(ends)))
+            (title, charts.cumulative_lines(series[kind], names, start, end))
         )
     return result
 

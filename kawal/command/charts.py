@@ -33,6 +33,17 @@ class LineChart:
     plot: tuple[float, float, float, float]  # left, top, right, bottom
 
 
+MIN_SPAN = timedelta(hours=6)
+
+
+def window(first: datetime, last: datetime, now: datetime | None) -> tuple[datetime, datetime]:
+    """The time axis: from the first hour with data to now while the operation runs (pass
+    `now`), else to the last hour with data; never shorter than MIN_SPAN."""
+    start = first - timedelta(hours=1)
+    end = now if now is not None and now > last else last + timedelta(hours=1)
+    return start, max(end, start + MIN_SPAN)
+
+
 def _nice_max(value: int) -> int:
     if value <= 5:
         return 5
@@ -85,15 +96,18 @@ def cumulative_lines(
                 previous, f"line-{i % PALETTE}",
             )
         )
-    days = max(int(span // 86400), 1)
-    step = timedelta(days=max(days // 6, 1))
-    first = start.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0)
-    if first < start:
-        first += timedelta(days=1)
     x_ticks = []
-    tick = first
+    if span <= 2 * 86400:  # short spans: every six hours, labelled with the hour
+        step, label = timedelta(hours=6), "%H:00"
+        tick = start.astimezone(WIB).replace(minute=0, second=0, microsecond=0)
+        tick += timedelta(hours=(6 - tick.hour % 6) % 6)
+    else:  # longer ones: midnights, labelled with the day
+        step, label = timedelta(days=max(int(span // 86400) // 6, 1)), "%d/%m"
+        tick = start.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0)
+    if tick < start:
+        tick += step
     while tick <= end:
-        x_ticks.append((x(tick), tick.astimezone(WIB).strftime("%d/%m")))
+        x_ticks.append((x(tick), tick.astimezone(WIB).strftime(label)))
         tick += step
     y_ticks = tuple((y(v), f"{v:,}".replace(",", ".")) for v in (0, top // 2, top))
     return LineChart(

@@ -40,3 +40,17 @@ def test_rule_bars_put_the_largest_first_and_stack_statuses_in_order():
     escort = result.bars[1]
     assert [s.key for s in escort.segments] == ["open", "resolved"]
     assert escort.segments[1].x == escort.segments[0].x + escort.segments[0].width
+
+
+def test_the_time_axis_runs_from_the_first_data_to_now_while_live_else_to_the_last_data():
+    first, last = START, START + timedelta(hours=30)
+    now = START + timedelta(days=2)
+    assert charts.window(first, last, now) == (first - timedelta(hours=1), now)
+    assert charts.window(first, last, None) == (first - timedelta(hours=1), last + timedelta(hours=1))
+    short = charts.window(first, first, None)
+    assert short[1] - short[0] == charts.MIN_SPAN
+
+
+def test_a_short_axis_is_labelled_every_six_hours_in_wib():
+    chart = charts.cumulative_lines({}, {}, START + timedelta(hours=1), START + timedelta(hours=20))
+    assert [label for _, label in chart.x_ticks] == ["06:00", "12:00", "18:00"]
