@@ -76,7 +76,7 @@ class Row:
     level: str
     totals: object
     milestone: str
-    bars: list[tuple[str, int]]  # (milestone, percent)
+    bars: list[tuple[str, str, int]]  # (milestone, label, percent)
 
     @property
     def band(self) -> int:
@@ -126,7 +126,10 @@ def _rows(status: RegionStatus, milestone: str, sort: str, only: str) -> list[Ro
     rows = [
         Row(
             c.code, c.name, c.level, c.totals, milestone,
-            [(m, progress.percent(c.totals.reached[m], c.totals.boxes)) for m in progress.MILESTONES],
+            [
+                (m, progress.LABELS[m], progress.percent(c.totals.reached[m], c.totals.boxes))
+                for m in progress.MILESTONES
+            ],
         )
         for c in status.children
     ]

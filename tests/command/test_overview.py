@@ -145,3 +145,11 @@ def test_the_overview_costs_the_same_queries_however_many_tps_a_region_holds(rou
         for n in range(600, 900)
     )
     assert count("35.10") == regency
+
+
+def test_the_national_page_needs_a_role_over_every_top_region(demo):
+    # The demo ships one regency and no province: komandan holds every top region there is.
+    page = _page("komandan", "/national/")
+    assert page.count('<tr data-region="') == 1 and '<tr data-region="35.10"' in page
+    assert logged_in("komandan").get("/national/live/").status_code == 200
+    assert logged_in("polsek-pesanggaran").get("/national/").status_code == 403
