@@ -140,6 +140,61 @@ def _demo() -> list[Figure]:
     ]
 
 
+TRIGGER_BATCH = 300
+
+
+def _trigger_cost() -> list[Figure]:
+    """What the tally triggers add to the ledger's ingest, measured inside a rolled-back
+    transaction: the same five batches on two sets of boxes, with and without triggers."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from kawal.command import tallies
+    from kawal.custody import ledger
+    from kawal.custody.models import Box
+
+    user = get_user_model().objects.get(username="komandan")
+    with transaction.atomic():
+        codes = list(
+            Box.objects.filter(state="in_transit", stop="kpu").order_by("code")
+            .values_list("code", flat=True)[: 2 * TRIGGER_BATCH]
+        )
+        if len(codes) < 2 * TRIGGER_BATCH:
+            print("   trigger cost left out: too few boxes under way from the KPU")
+            return []
+        at = datetime(2024, 11, 24, 6, tzinfo=WIB)
+
+        def batch(boxes: list[str], i: int) -> float:
+            kind, length = WALK[1 + i]  # arrive at the PPK, leave, arrive at the PPS, ...
+            events = [
+                {"id": str(uuid.uuid4()), "box": b, "kind": kind, "place": b[:length],
+                 "occurred_at": (at + timedelta(hours=i)).isoformat(), "escorts": [], "seals": []}
+                for b in boxes
+            ]
+            start = time.perf_counter()
+            ledger.ingest(user, events)
+            return 1000 * (time.perf_counter() - start)
+
+        def run(statements: list[str]) -> None:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+
+        with_triggers, without = [], []
+        for i in range(5):  # interleaved, so neither side gets the warmer caches
+            with_triggers.append(batch(codes[:TRIGGER_BATCH], i))
+            run(tallies.drop_statements())
+            without.append(batch(codes[TRIGGER_BATCH:], i))
+            run(tallies.trigger_statements())
+        transaction.set_rollback(True)
+    return [
+        Figure(f"ingest a {TRIGGER_BATCH}-event batch, tally triggers on (SQLite)",
+               statistics.median(with_triggers), "ms", statistics.median(without),
+               "the same batches with the tally triggers dropped",
+               note="every event moves its box: 4 tally rows each; median of 5 batches"),
+    ]
+
+
 def _national() -> list[Figure]:
     import psycopg
 
@@ -248,7 +303,7 @@ def _national_figures() -> list[dict]:
 
 
 def run() -> list[Figure]:
-    return _demo() + _national()
+    return _demo() + _trigger_cost() + _national()
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["national"]:

@@ -115,7 +115,12 @@ def _postgres_triggers() -> list[str]:
     ]
 
 
-def _drop_statements() -> list[str]:
+def trigger_statements() -> list[str]:
+    """The functions (PostgreSQL) and triggers that keep the tallies, for this database."""
+    return _postgres_triggers() if connection.vendor == "postgresql" else _sqlite_triggers()
+
+
+def drop_statements() -> list[str]:
     """Drop every Kawal command trigger and function, of this version or an older one."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -200,15 +205,11 @@ def install() -> None:
     migration rebuilds the table to alter it, and a flush empties the tables in an order
     that can leave the deltas of its own deletes behind.
     """
-    if connection.vendor == "postgresql":
-        statements = _postgres_triggers()
-        expected = sum(1 for sql in statements if sql.startswith("CREATE TRIGGER"))
-    else:
-        statements = _sqlite_triggers()
-        expected = len(statements)
+    statements = trigger_statements()
+    expected = sum(1 for sql in statements if sql.startswith("CREATE TRIGGER"))
     with connection.cursor() as cursor:
         if _installed() != expected:
-            for sql in [*_drop_statements(), *statements, *rebuild_statements()]:
+            for sql in [*drop_statements(), *statements, *rebuild_statements()]:
                 cursor.execute(sql)
             return
         cursor.execute(CONSISTENT)
