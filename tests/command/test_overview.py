@@ -80,6 +80,7 @@ def test_the_table_filters_to_districts_with_alerts_and_sorts_by_them(routes):
 
 
 def test_the_live_part_answers_304_until_something_changes(routes):
+    depart_unescorted(routes("35.10.01", 2)[1], NIGHT)  # an alert with its acknowledge form
     client = logged_in("komandan")
     first = client.get("/region/35.10.01/live/")
     etag = first["ETag"]
