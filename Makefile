@@ -30,5 +30,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check kawal tests benchmarks
 
 # Needs gettext's msgfmt; the compiled .mo files are committed so nothing else does.
+# The project catalogue (kawal/locale) covers the templates and foundation apps; custody,
+# planning and incidents keep their own.
+APP_CATALOGUES := custody planning incidents
 messages: $(STAMP)
-	cd kawal && ../$(BIN)/kawal makemessages -l id -l en --no-obsolete && ../$(BIN)/kawal compilemessages
+	cd kawal && ../$(BIN)/kawal makemessages -l id --no-obsolete -i "demo/data/*" $(foreach app,$(APP_CATALOGUES),-i "$(app)/*")
+	for app in $(APP_CATALOGUES); do (cd kawal/$$app && ../../$(BIN)/kawal makemessages -l id --no-obsolete); done
+	$(BIN)/kawal compilemessages -l id
