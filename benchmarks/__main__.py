@@ -1,13 +1,14 @@
 """Run every benchmark module and write BENCHMARKS.md.
 
-`python -m benchmarks` runs them all; `python -m benchmarks planner` runs the named ones.
-Benchmarks use their own data directory (var/bench), never the demo's.
+`python -m benchmarks` runs them all; `python -m benchmarks planner` runs the named ones and
+replaces only their rows. Benchmarks start from a fresh data directory (var/bench), never the demo's.
 """
 
 import importlib
 import os
 import pkgutil
 import platform
+import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,16 +31,28 @@ def _cell(value: float | None, unit: str) -> str:
     return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
 
 
+def _previous_rows() -> list[str]:
+    """The table rows of the last BENCHMARKS.md, so a partial run keeps the others' figures."""
+    path = ROOT / "BENCHMARKS.md"
+    if not path.exists():
+        return []
+    rows = [line for line in path.read_text().splitlines() if line.startswith("| ")]
+    return rows[1:]  # the first is the header
+
+
 def main(selected: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.settings")
-    os.environ.setdefault("KAWAL_DATA_DIR", str(ROOT / "var" / "bench"))
+    if "KAWAL_DATA_DIR" not in os.environ:
+        shutil.rmtree(ROOT / "var" / "bench", ignore_errors=True)
+        os.environ["KAWAL_DATA_DIR"] = str(ROOT / "var" / "bench")
     import django
 
     django.setup()
     from benchmarks import Figure
 
+    names = _modules(selected)
     figures: list[tuple[str, Figure]] = []
-    for name in _modules(selected):
+    for name in names:
         print(f"== benchmark {name}", flush=True)
         module = importlib.import_module(f"benchmarks.bench_{name}")
         for figure in module.run():
@@ -48,6 +61,7 @@ def main(selected: list[str]) -> None:
             )
             figures.append((name, figure))
 
+    kept_rows = [row for row in _previous_rows() if row.split("|")[1].strip() not in names]
     lines = [
         "# Benchmarks",
         "",
@@ -61,6 +75,7 @@ def main(selected: list[str]) -> None:
         "| benchmark | figure | value | floor | floor is | aim | note |",
         "|---|---|---|---|---|---|---|",
     ]
+    lines.extend(kept_rows)
     for name, f in figures:
         lines.append(
             f"| {name} | {f.name} | {_cell(f.value, f.unit)} | {_cell(f.floor, f.unit)} | "
