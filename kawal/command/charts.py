@@ -12,6 +12,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 WIDTH, HEIGHT = 600.0, 220.0
 LEFT, RIGHT, TOP, BOTTOM = 44.0, 10.0, 10.0, 26.0
 PALETTE = 8  # line-0 … line-7 in kawal.css
+LEGEND = 8
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,15 @@ class LineChart:
     x_ticks: tuple[tuple[float, str], ...]
     y_ticks: tuple[tuple[float, str], ...]
     plot: tuple[float, float, float, float]  # left, top, right, bottom
+
+    @property
+    def leaders(self) -> list[Line]:
+        """The lines with the highest totals, for the legend."""
+        return sorted(self.lines, key=lambda line: (-line.total, line.name))[:LEGEND]
+
+    @property
+    def unlisted(self) -> int:
+        return max(len(self.lines) - LEGEND, 0)
 
 
 MIN_SPAN = timedelta(hours=6)

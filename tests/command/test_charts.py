@@ -54,3 +54,9 @@ def test_the_time_axis_runs_from_the_first_data_to_now_while_live_else_to_the_la
 def test_a_short_axis_is_labelled_every_six_hours_in_wib():
     chart = charts.cumulative_lines({}, {}, START + timedelta(hours=1), START + timedelta(hours=20))
     assert [label for _, label in chart.x_ticks] == ["06:00", "12:00", "18:00"]
+
+
+def test_the_legend_names_the_lines_with_the_highest_totals_first():
+    series = {f"35.10.{i:02d}": [(START, i)] for i in range(1, 12)}
+    chart = charts.cumulative_lines(series, {}, START, START + timedelta(days=1))
+    assert [line.total for line in chart.leaders] == [11, 10, 9, 8, 7, 6, 5, 4]
