@@ -4,7 +4,7 @@ Pure: plain data in, plain data out. A box's milestones follow from its folded s
 last place level it reached (custody/states.py keeps both on the box).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,15 +57,6 @@ def reached(state: str, stop: str) -> tuple[str, ...]:
     if state == S.RETURNING:
         return _RETURNING.get(stop, ())
     return _BY_STATE.get(state, ())
-
-
-def tally(rows: Sequence[tuple[str, str, int]]) -> dict[str, int]:
-    """Boxes past each milestone, from (state, stop, count) rows."""
-    counts = dict.fromkeys(MILESTONES, 0)
-    for state, stop, n in rows:
-        for milestone in reached(state, stop):
-            counts[milestone] += n
-    return counts
 
 
 @dataclass(frozen=True)
@@ -137,6 +128,3 @@ def band(done: int, total: int) -> int:
 def percent(done: int, total: int) -> int:
     return int(100 * done / total) if total else 0
 
-
-def share(counts: Mapping[str, int], milestone: str, total: int) -> int:
-    return percent(counts.get(milestone, 0), total)

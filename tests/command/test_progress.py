@@ -42,11 +42,6 @@ def test_a_returning_box_counts_as_handed_to_pps_only_once_it_arrived_there():
     assert progress.reached(S.AT_KPU, "kpu") == progress.MILESTONES
 
 
-def test_tally_adds_each_row_to_every_milestone_it_passed():
-    counts = progress.tally([(S.AT_TPS, "tps", 3), (S.SEALED, "tps", 2), (S.IN_TRANSIT, "ppk", 9)])
-    assert counts == {"delivered": 5, "opened": 2, "sealed": 2, "at_pps": 0, "at_ppk": 0, "at_kpu": 0}
-
-
 @given(st.sampled_from(S.values), st.sampled_from(["kpu", "ppk", "pps", "tps"]))
 def test_milestones_are_always_a_prefix_of_the_chain(state, stop):
     got = progress.reached(state, stop)
