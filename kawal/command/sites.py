@@ -6,7 +6,6 @@ from datetime import datetime
 from django.http import Http404
 from django.utils import timezone
 
-from kawal.command import progress
 from kawal.command.board import operation_of
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.states import MOVING_STATES
@@ -22,7 +21,6 @@ EVENTS_SHOWN = 40
 class BoxLine:
     box: Box
     overdue: bool
-    reached: tuple[str, ...]
 
 
 @dataclass
@@ -45,7 +43,6 @@ def tps_detail(code: str, *, with_personnel: bool, now: datetime | None = None) 
         BoxLine(
             b,
             b.state in MOVING_STATES and b.expected_by is not None and b.expected_by < now,
-            progress.reached(b.state, b.stop),
         )
         for b in Box.objects.filter(tps=tps).order_by("code")
     ]

@@ -82,7 +82,7 @@ def _board(request: HttpRequest, code: str):
     return scope, board
 
 
-def _board_context(request: HttpRequest, scope, board) -> dict:
+def _board_context(scope, board) -> dict:
     return {
         "b": board,
         "area": board.area,
@@ -98,7 +98,7 @@ def _board_context(request: HttpRequest, scope, board) -> dict:
 @login_required
 def region(request: HttpRequest, code: str) -> HttpResponse:
     scope, board = _board(request, code)
-    context = _board_context(request, scope, board)
+    context = _board_context(scope, board)
     context["breadcrumbs"] = _breadcrumbs(scope, board.area)
     return render(request, "command/region.html", context)
 
@@ -117,7 +117,7 @@ def national_live(request: HttpRequest) -> HttpResponse:
 def region_live(request: HttpRequest, code: str) -> HttpResponse:
     scope, board = _board(request, code)
     body = render_to_string(
-        "command/_live.html", _board_context(request, scope, board), request=request
+        "command/_live.html", _board_context(scope, board), request=request
     )
     return _fresh(request, body)
 
