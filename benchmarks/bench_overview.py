@@ -252,6 +252,12 @@ def _national_setup():
                 Stage(operation=operation, kind=kind, order=i, starts_at=s, ends_at=e, note=note)
                 for i, (kind, s, e, note) in enumerate(STAGES, start=1)
             )
+    # As after any bulk load: let the planner see clean tables (autovacuum would, later).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE command_tpstally, command_boxtally, command_eventtally, "
+                       "command_alerttally, custody_box, custody_alert")
     return user
 
 
