@@ -5,13 +5,13 @@ that depend on the clock, overdue legs and unsealed boxes, are judged when alert
 (custody/alerts.py), from the `expected_by` and state the fold keeps on each box.
 """
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.custody.states import MOVING_STATES, PPS, TPS, Step, level_of
+from kawal.territory.distance import km
 
 K = CustodyEvent.Kind
 SEV = Alert.Severity
@@ -91,13 +91,8 @@ def sequence(step: Step) -> list[Finding]:
 
 
 def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km (haversine)."""
-    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    """Great-circle distance in km between two (lat, lng) points."""
+    return km(*a, *b)
 
 
 def place(

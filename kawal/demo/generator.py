@@ -27,6 +27,7 @@ from shapely.prepared import prep
 
 from kawal.custody.models import box_code
 from kawal.demo import names
+from kawal.territory.distance import km
 
 DATA_DIR = Path(__file__).parent / "data" / "banyuwangi"
 REGENCY = "35.10"
@@ -181,14 +182,6 @@ def _point_in(rng: random.Random, geom) -> tuple[float, float]:
             return round(y, 6), round(x, 6)
 
 
-def _km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
 def _person(rng: random.Random) -> str:
     given = rng.choice(names.FEMALE_GIVEN if rng.random() < 0.12 else names.MALE_GIVEN)
     return f"{given} {rng.choice(names.SURNAMES)}"
@@ -248,7 +241,7 @@ def build(seed: int = SEED, folder: Path = DATA_DIR) -> DemoData:
                 )
             )
     warehouse = by_code[KPU_WAREHOUSE_DISTRICT]
-    remote = sorted(data.tps, key=lambda t: -_km(t.lat, t.lng, warehouse.lat, warehouse.lng))
+    remote = sorted(data.tps, key=lambda t: -km(t.lat, t.lng, warehouse.lat, warehouse.lng))
     rawan = {t.code for t in remote[:RAWAN_TPS]}
     data.tps = [TPSRow(**{**vars(t), "risk": "rawan"}) if t.code in rawan else t for t in data.tps]
 

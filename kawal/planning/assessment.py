@@ -12,9 +12,9 @@ from kawal.accounts import audit
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
 from kawal.planning import risk
-from kawal.planning.distance import km_matrix
 from kawal.planning.models import Indicator, RiskIndicator, RiskOverride
 from kawal.territory.codes import within
+from kawal.territory.distance import km_matrix
 from kawal.territory.models import TPS
 
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kawal.planning.distance import km
+from kawal.territory.distance import km
 
 FULL_ENOUGH = 0.8
 POOL_KM = 6.0  # leftovers farther apart than this get posts of their own

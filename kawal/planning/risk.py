@@ -9,7 +9,7 @@ pesantren, remote), not a score: only an override sets it.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kawal.planning.distance import km
+from kawal.territory.distance import km
 
 KURANG_RAWAN, RAWAN, SANGAT_RAWAN, KHUSUS = "kurang_rawan", "rawan", "sangat_rawan", "khusus"
 ORDER = (KURANG_RAWAN, RAWAN, SANGAT_RAWAN, KHUSUS)

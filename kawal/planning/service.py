@@ -18,7 +18,6 @@ from kawal.accounts.models import Role, RoleGrant
 from kawal.operations.models import Operation, Stage
 from kawal.personnel.models import Member, Unit
 from kawal.planning import assessment
-from kawal.planning.distance import km
 from kawal.planning.models import (
     Absence,
     Assignment,
@@ -40,6 +39,7 @@ from kawal.planning.posts import (
 )
 from kawal.planning.solver import Person, Solution, assign, slots_for
 from kawal.territory.codes import within
+from kawal.territory.distance import km
 from kawal.territory.models import TPS, Region
 
 # Where a regency's HQ (home of its BKO units) and its KPU warehouse stand. Elsewhere the

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from kawal.planning.distance import km_matrix
 from kawal.planning.posts import PostSpec
+from kawal.territory.distance import km_matrix
 
 SHORTFALL_WEIGHT = 1_000.0  # km; more than any trip within a province
 # In a partial re-plan, staying put is worth more than any trip saved, but less than a

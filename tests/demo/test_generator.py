@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Sum
 from kawal.custody.models import Box
 from kawal.demo import generator
 from kawal.personnel.models import Member
+from kawal.territory.distance import km
 from kawal.territory.models import TPS
 
 
@@ -43,7 +44,7 @@ def test_the_five_rawan_tps_are_the_most_remote(built):
     )
 
     def distance(t):
-        return generator._km(t.lat, t.lng, warehouse.lat, warehouse.lng)
+        return km(t.lat, t.lng, warehouse.lat, warehouse.lng)
 
     nearest_rawan = min(distance(t) for t in built.tps if t.risk == "rawan")
     farthest_other = max(distance(t) for t in built.tps if t.risk == "kurang_rawan")

@@ -4,8 +4,8 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kawal.planning.distance import km
 from kawal.planning.solver import Person, Slot, assign, cost_matrix, solve_pool
+from kawal.territory.distance import km
 
 DISTRICTS = ("35.10.01", "35.10.02")
 coords = st.tuples(st.floats(-8.8, -8.0), st.floats(113.9, 114.5))
