@@ -62,6 +62,25 @@ def scope_of(user) -> Scope:
     return scope
 
 
+def scope_for_roles(user, roles) -> Scope:
+    """The regions where `user` holds one of `roles` (empty if none)."""
+    if not user or not user.is_authenticated:
+        return Scope(frozenset(), ())
+    grants = list(
+        RoleGrant.objects.filter(user=user, role__in=roles).values_list("role", "region_id")
+    )
+    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
+
+
+def require_roles(user, roles, refusal: str, region_code: str | None = None) -> Scope:
+    """Like `scope_for_roles`, but PermissionDenied(refusal) unless it holds something
+    (and, given `region_code`, unless it covers that region)."""
+    scope = scope_for_roles(user, roles)
+    if not scope.regions or (region_code is not None and not scope.covers(region_code)):
+        raise PermissionDenied(refusal)
+    return scope
+
+
 def require_region(user, region_code: str) -> Scope:
     scope = scope_of(user)
     if not scope.covers(region_code):

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from kawal.accounts import audit
 from kawal.accounts.models import Role
-from kawal.accounts.scope import require_region, scope_of
+from kawal.accounts.scope import require_region, require_roles, scope_of
 from kawal.custody import rules
-from kawal.custody.ledger import role_scope
 from kawal.custody.models import Alert, Box
 from kawal.custody.states import MOVING_STATES, UNSEALED_STATES
 from kawal.operations.models import Operation, Stage
@@ -142,7 +141,7 @@ MOVES = {
 @transaction.atomic
 def handle(user, alert_id: int, to: str, note: str) -> Alert:
     """Acknowledge or resolve a stored alert, with a note; recorded in the audit log."""
-    scope = role_scope(
+    scope = require_roles(
         user, HANDLER_ROLES, "only command and sector staff acknowledge or resolve alerts"
     )
     alert = Alert.objects.select_for_update().filter(scope.filter("box__code"), pk=alert_id).first()

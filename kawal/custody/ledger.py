@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import (
     DEFAULT_DB_ALIAS,
     IntegrityError,
@@ -28,8 +27,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kawal.accounts import audit
-from kawal.accounts.models import Role, RoleGrant
-from kawal.accounts.scope import Scope
+from kawal.accounts.models import Role
+from kawal.accounts.scope import Scope, require_roles
 from kawal.custody import chain, rules, states
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.operations.models import CustodyRules, Operation
@@ -198,19 +197,9 @@ def stored_content(row: dict) -> dict:
     return _normalised({f: row[STORED_AS.get(f, f)] for f in DEVICE_FIELDS})
 
 
-def role_scope(user, roles, refusal: str) -> Scope:
-    """The regions where `user` holds one of `roles`; PermissionDenied(refusal) if none."""
-    grants = list(
-        RoleGrant.objects.filter(user=user, role__in=roles).values_list("role", "region_id")
-    )
-    if not grants:
-        raise PermissionDenied(refusal)
-    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
-
-
 def write_scope(user) -> Scope:
     """The regions where `user` may record custody: observers never may."""
-    return role_scope(user, WRITE_ROLES, "your role may not record custody events")
+    return require_roles(user, WRITE_ROLES, "your role may not record custody events")
 
 
 def folded_of(box: Box) -> states.Folded:

@@ -8,13 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from kawal.accounts import audit
-from kawal.accounts.models import Role, RoleGrant
+from kawal.accounts.models import Role
+from kawal.accounts.scope import require_roles, scope_for_roles
 from kawal.operations.models import Operation, Stage
 from kawal.personnel.models import Member, Unit
 from kawal.planning import assessment
@@ -56,15 +56,11 @@ QR_SALT = "kawal.planning.assignment"
 
 def has_role(user, region_code: str, *roles: str) -> bool:
     """Whether the user holds one of `roles` over `region_code` (or a region above it)."""
-    if not user or not user.is_authenticated:
-        return False
-    grants = RoleGrant.objects.filter(user=user, role__in=roles).values_list("region_id", flat=True)
-    return any(region_code == code or region_code.startswith(code + ".") for code in grants)
+    return scope_for_roles(user, roles).covers(region_code)
 
 
 def require_role(user, region_code: str, *roles: str) -> None:
-    if not has_role(user, region_code, *roles):
-        raise PermissionDenied(f"needs the role {' or '.join(roles)} over {region_code}")
+    require_roles(user, roles, f"needs the role {' or '.join(roles)} over {region_code}", region_code)
 
 
 # --- patterns ------------------------------------------------------------------------------
