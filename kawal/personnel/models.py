@@ -38,16 +38,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_reinforcement(self) -> bool:
-        """HQ, Brimob, Kodim and Lanal members are BKO: placed where shortfall is largest."""
-        return self.kind in {
-            self.Kind.POLRES_HQ,
-            self.Kind.BRIMOB,
-            self.Kind.KODIM,
-            self.Kind.LANAL,
-        }
-
 
 class Member(models.Model):
     nrp = models.CharField(max_length=20, unique=True, help_text=_("NRP, or NIP/NIK for Linmas"))

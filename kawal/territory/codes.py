@@ -8,14 +8,6 @@ REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 TPS_CODE = re.compile(r"^(?P<village>\d{2}\.\d{2}\.\d{2}\.\d{4})-(?P<number>\d{3})$")
 
 
-def is_region_code(code: str) -> bool:
-    return bool(REGION_CODE.match(code))
-
-
-def tps_code(village_code: str, number: int) -> str:
-    return f"{village_code}-{number:03d}"
-
-
 def within(field: str, region_code: str) -> Q:
     """Rows whose hierarchical code `field` lies in `region_code` (itself included).
 
