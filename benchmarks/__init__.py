@@ -17,3 +17,17 @@ class Figure:
     floor_label: str
     aim: str = ""  # the figure the issue asks for, if any
     note: str = ""
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database that `url` names, if the server lacks it."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True, connect_timeout=3) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')

@@ -1,7 +1,7 @@
 """Run every benchmark module and write BENCHMARKS.md.
 
 `python -m benchmarks` runs them all; `python -m benchmarks planner` runs the named ones and
-replaces only their rows. Benchmarks start from a fresh data directory (var/bench), never the demo's.
+replaces only the figures they measured. Benchmarks start from a fresh data directory (var/bench), never the demo's.
 """
 
 import importlib
@@ -45,10 +45,13 @@ def main(selected: list[str]) -> None:
     if "KAWAL_DATA_DIR" not in os.environ:
         shutil.rmtree(ROOT / "var" / "bench", ignore_errors=True)
         os.environ["KAWAL_DATA_DIR"] = str(ROOT / "var" / "bench")
+    from benchmarks import Figure, ensure_postgres_database
+
+    if os.environ.get("KAWAL_DATABASE_URL", "").startswith("postgres"):
+        ensure_postgres_database(os.environ["KAWAL_DATABASE_URL"])
     import django
 
     django.setup()
-    from benchmarks import Figure
 
     names = _modules(selected)
     figures: list[tuple[str, Figure]] = []
@@ -61,7 +64,13 @@ def main(selected: list[str]) -> None:
             )
             figures.append((name, figure))
 
-    kept_rows = [row for row in _previous_rows() if row.split("|")[1].strip() not in names]
+    # A full run starts the table afresh; a partial one replaces only the figures it measured.
+    measured = {(name, f.name) for name, f in figures}
+    kept_rows = [
+        row
+        for row in (_previous_rows() if selected else [])
+        if tuple(cell.strip() for cell in row.split("|")[1:3]) not in measured
+    ]
     lines = [
         "# Benchmarks",
         "",

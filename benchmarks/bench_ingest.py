@@ -288,7 +288,7 @@ def run() -> list[Figure]:
     note = f"{engine}; {events:,} events in batches of {BATCH} over 5,464 boxes"
     return [
         Figure(
-            "custody ingest over HTTP (gunicorn, 2 workers, 2 clients)",
+            f"custody ingest over HTTP on {engine} (gunicorn, 2 workers, 2 clients)",
             http_rate,
             "events/s",
             floor,
@@ -297,7 +297,7 @@ def run() -> list[Figure]:
             note=note,
         ),
         Figure(
-            "custody ingest in process (ledger.ingest, 1 thread)",
+            f"custody ingest in process on {engine} (ledger.ingest, 1 thread)",
             process_rate,
             "events/s",
             floor,

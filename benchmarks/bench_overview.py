@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from benchmarks import Figure
+from benchmarks import Figure, ensure_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 40
@@ -199,9 +199,7 @@ def _national() -> list[Figure]:
     import psycopg
 
     try:
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-                conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        ensure_postgres_database(f"{SERVER}/{DATABASE}")
     except psycopg.OperationalError as exc:
         print(f"   national overview left out: no PostgreSQL at {SERVER} ({exc})")
         return []
