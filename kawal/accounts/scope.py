@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from kawal.accounts.models import Role, RoleGrant
-from kawal.territory.codes import within
+from kawal.territory.codes import lies_within, within
 
 PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
 
@@ -30,10 +30,7 @@ class Scope:
         return q
 
     def covers(self, region_code: str) -> bool:
-        return any(
-            region_code == code or region_code.startswith((code + ".", code + "-"))
-            for code in self.regions
-        )
+        return any(lies_within(region_code, code) for code in self.regions)
 
     @property
     def sees_personnel(self) -> bool:
@@ -55,7 +52,7 @@ def scope_of(user) -> Scope:
     regions = {code for _, code in grants}
     # Drop regions already inside a broader one the user holds.
     broadest = tuple(
-        sorted(c for c in regions if not any(c != o and c.startswith(o + ".") for o in regions))
+        sorted(c for c in regions if not any(c != o and lies_within(c, o) for o in regions))
     )
     scope = Scope(frozenset(r for r, _ in grants), broadest)
     user._kawal_scope = scope

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.custody.states import MOVING_STATES, PPS, TPS, Step, level_of
+from kawal.territory.codes import lies_within
 from kawal.territory.distance import km
 
 K = CustodyEvent.Kind
@@ -107,8 +108,7 @@ def place(
     Districts and the regency are too large for a centre point to mean anything, so only
     TPS and village places are held to the distance.
     """
-    on_route = box_code.startswith((place_code + ".", place_code + "-"))
-    if not on_route:
+    if not lies_within(box_code, place_code):
         return [Finding(PLACE, SEV.WARNING, f"place {place_code} is not on the box's route")]
     if position is None or expected is None or level_of(place_code) not in (TPS, PPS):
         return []

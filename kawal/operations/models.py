@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kawal.territory.codes import lies_within
 from kawal.territory.models import Region
 
 
@@ -101,6 +102,6 @@ class CustodyRules(models.Model):
         """Leg durations for a box or region code, with the most specific override applied."""
         legs = {**default_leg_hours(), **self.leg_hours}
         for region in sorted(self.region_leg_hours, key=len):
-            if code == region or code.startswith((region + ".", region + "-")):
+            if lies_within(code, region):
                 legs.update(self.region_leg_hours[region])
         return legs

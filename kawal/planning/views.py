@@ -13,7 +13,7 @@ from kawal.personnel.models import Member
 from kawal.planning import assessment, exports, service
 from kawal.planning.models import Absence, Assignment, Indicator, Plan
 from kawal.planning.posts import Pattern
-from kawal.territory.codes import within
+from kawal.territory.codes import lies_within, within
 from kawal.territory.geometry import svg_map
 from kawal.territory.models import TPS, Region
 
@@ -96,8 +96,7 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
             show_posts=show_posts,
             changes=[
                 c for c in plan.changes.all()[:50]
-                if any(scope.covers(part) and (part + ".").startswith(code + ".")
-                       or part.startswith(code + ".") for part in c.scope.split(","))
+                if any(lies_within(part, code) for part in c.scope.split(","))
             ][:10],
         )
     return render(request, "planning/plan.html", context)

@@ -8,6 +8,14 @@ REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 TPS_CODE = re.compile(r"^(?P<village>\d{2}\.\d{2}\.\d{2}\.\d{4})-(?P<number>\d{3})$")
 
 
+def lies_within(code: str, region_code: str) -> bool:
+    """Whether a region, TPS or box `code` lies in `region_code` (itself included).
+
+    The Python twin of `within`: `35.10.01` holds `35.10.01.2001-001-BUP`, not `35.10.010`.
+    """
+    return code == region_code or code.startswith((region_code + ".", region_code + "-"))
+
+
 def within(field: str, region_code: str) -> Q:
     """Rows whose hierarchical code `field` lies in `region_code` (itself included).
 

@@ -6,6 +6,7 @@ from rich.table import Table
 
 from kawal.operations.models import Operation
 from kawal.planning import service
+from kawal.territory.codes import lies_within
 from kawal.territory.models import Region
 
 FORCES = ("polri", "tni", "linmas")
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         area = Region.objects.filter(code=region or op.region_id).first()
         if area is None:
             raise CommandError(f"--region: no region {region!r}")
-        if not (area.code == op.region_id or area.code.startswith(op.region_id + ".")):
+        if not lies_within(area.code, op.region_id):
             raise CommandError(f"--region: {area.code} is outside operation {op.code}")
         result = service.coverage(plan, area, with_personnel=False, tps_codes=False)
         data = service.as_dict(result, with_personnel=False)
