@@ -114,12 +114,7 @@ def _stage_windows(operation: Operation | None) -> list[progress.StageWindow]:
 
 
 def operation_of(area: Region) -> Operation | None:
-    return (
-        Operation.objects.filter(region_id=area.code[:5])
-        .prefetch_related("stages")
-        .order_by("-starts_at")
-        .first()
-    )
+    return Operation.objects.covering(area.code).prefetch_related("stages").first()
 
 
 def _rows(status: RegionStatus, milestone: str, sort: str, only: str) -> list[Row]:

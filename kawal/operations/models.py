@@ -7,6 +7,13 @@ from kawal.territory.codes import lies_within
 from kawal.territory.models import Region
 
 
+class OperationQuerySet(models.QuerySet):
+    def covering(self, code: str) -> "OperationQuerySet":
+        """Operations whose region holds the region, TPS or box `code`, newest first."""
+        holders = [code[:n] for n in (2, 5, 8, 13) if len(code) > n] + [code]
+        return self.filter(region_id__in=holders).order_by("-starts_at")
+
+
 class Operation(models.Model):
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
@@ -14,6 +21,8 @@ class Operation(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     timezone = models.CharField(max_length=40, default="Asia/Jakarta")
+
+    objects = OperationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at"]

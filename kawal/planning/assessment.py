@@ -33,8 +33,7 @@ class Assessment:
 
 def covering_operation(code: str) -> Operation | None:
     """The newest operation whose region holds the region or TPS `code`."""
-    holders = [code[:n] for n in (2, 5, 8, 13) if len(code) > n] + [code]
-    return Operation.objects.filter(region_id__in=holders).order_by("-starts_at").first()
+    return Operation.objects.covering(code).first()
 
 
 def _operation_incidents(operation: Operation | None, region_code: str):
