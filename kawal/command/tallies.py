@@ -17,7 +17,6 @@ DEPTHS = (REGENCY_LENGTH, DISTRICT_LENGTH)
 COMPACT_AFTER = 20_000
 # Trigger names carry a version: installing a new version drops every older trigger.
 VERSION = "command_v2_"
-LEGACY = ("command_",)
 
 _DELIVERED_OR_SEALED = "(NEW.kind = 'sealed' OR (NEW.kind = 'arrived' AND {position}(NEW.place, '-') > 0))"
 
