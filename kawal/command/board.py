@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.db.models.functions import Substr, TruncHour
 from django.utils import timezone
 
-from kawal.command import charts, progress, tallies
+from kawal.command import charts, delivered_or_sealed, progress, tallies
 from kawal.command.models import EventTally
 from kawal.command.status import RegionStatus, inside, region_status, tally_rows
 from kawal.custody.models import Alert, CustodyEvent
@@ -241,11 +241,7 @@ def _timeline_charts(
     else:
         events = (
             CustodyEvent.objects.filter(inside("box__code", area.code))
-            # Delivered: arrived at a TPS (a place code with a TPS number).
-            .filter(
-                Q(kind=CustodyEvent.Kind.SEALED)
-                | Q(kind=CustodyEvent.Kind.ARRIVED, place__contains="-")
-            )
+            .filter(delivered_or_sealed.matches())
             .annotate(child=Substr("box__code", 1, child_len), hour=TruncHour("occurred_at"))
             .values("child", "kind", "hour")
             .annotate(n=Count("id"))

@@ -9,6 +9,8 @@ country costs a few grouped reads over thousands of rows, not millions.
 
 from django.db import connection, transaction
 
+from kawal.command import delivered_or_sealed
+
 REGENCY_LENGTH, DISTRICT_LENGTH = len("35.10"), len("35.10.01")
 # Each change is tallied twice: under its district (for a regency's page) and under its
 # regency (for a province's or the country's, which then sum ~15 times fewer rows).
@@ -17,8 +19,6 @@ DEPTHS = (REGENCY_LENGTH, DISTRICT_LENGTH)
 COMPACT_AFTER = 20_000
 # Trigger names carry a version: installing a new version drops every older trigger.
 VERSION = "command_v2_"
-
-_DELIVERED_OR_SEALED = "(NEW.kind = 'sealed' OR (NEW.kind = 'arrived' AND {position}(NEW.place, '-') > 0))"
 
 
 def _tps(row: str, sign: str) -> str:
@@ -70,7 +70,7 @@ def _sqlite_triggers() -> list[str]:
                 _box("OLD", "-") + _box("NEW", ""),
                 "OLD.state IS NOT NEW.state OR OLD.stop IS NOT NEW.stop OR OLD.code IS NOT NEW.code"),
         trigger("event_insert", "AFTER INSERT ON custody_custodyevent", _event(hour),
-                _DELIVERED_OR_SEALED.format(position="instr")),
+                delivered_or_sealed.sql("NEW")),
         trigger("alert_insert", "AFTER INSERT ON custody_alert", _alert("NEW", "")),
         trigger("alert_delete", "AFTER DELETE ON custody_alert", _alert("OLD", "-")),
         trigger("alert_update", "AFTER UPDATE OF status, severity, box_id ON custody_alert",
@@ -105,7 +105,7 @@ def _postgres_triggers() -> list[str]:
                 "OR OLD.code IS DISTINCT FROM NEW.code"),
         function("event", _event(hour)),
         trigger("event", "AFTER INSERT ON custody_custodyevent", "event",
-                _DELIVERED_OR_SEALED.format(position="strpos")),
+                delivered_or_sealed.sql("NEW")),
         function("alert", both(_alert)),
         trigger("alert_add", "AFTER INSERT OR DELETE ON custody_alert", "alert"),
         trigger("alert_move", "AFTER UPDATE OF status, severity, box_id ON custody_alert", "alert",
@@ -140,10 +140,6 @@ def _hour(column: str) -> str:
     return f"substr({column}, 1, 13) || ':00:00'"
 
 
-def _position(column: str) -> str:
-    return f"strpos({column}, '-')" if connection.vendor == "postgresql" else f"instr({column}, '-')"
-
-
 def rebuild_statements() -> list[str]:
     """Every tally written afresh, at both depths, from the tables it counts."""
     statements = [f"DELETE FROM {table}" for table in TABLES]
@@ -158,7 +154,7 @@ def rebuild_statements() -> list[str]:
             ("INSERT INTO command_eventtally (area, depth, kind, hour, events) "
             f"SELECT substr(b.code, 1, {d}), {d}, e.kind, {_hour('e.occurred_at')}, count(*) "
             "FROM custody_custodyevent e JOIN custody_box b ON b.id = e.box_id "
-            f"WHERE e.kind = 'sealed' OR (e.kind = 'arrived' AND {_position('e.place')} > 0) "
+            f"WHERE {delivered_or_sealed.sql('e')} "
             f"GROUP BY substr(b.code, 1, {d}), e.kind, {_hour('e.occurred_at')}"),
             ("INSERT INTO command_alerttally (area, depth, severity, status, alerts) "
             f"SELECT substr(b.code, 1, {d}), {d}, a.severity, a.status, count(*) "
