@@ -1,5 +1,7 @@
 """Runs Kawal under gunicorn, for `kawal serve` and `kawal demo`."""
 
+import threading
+
 from gunicorn.app.base import BaseApplication
 
 
@@ -18,6 +20,16 @@ class _Gunicorn(BaseApplication):
         return application
 
 
+def _fold_tallies_in_background(worker) -> None:
+    """Each worker folds the command center's tallies beside its requests (tallies.py), so
+    that the pages, which only read them, stay fast on election night."""
+    from kawal.command import tallies
+
+    threading.Thread(
+        target=tallies.keep_compact, args=(tallies.COMPACT_EVERY,), name="fold-tallies", daemon=True
+    ).start()
+
+
 def run(bind: str, workers: int = 2, threads: int = 4) -> None:
     _Gunicorn(
         {
@@ -27,5 +39,6 @@ def run(bind: str, workers: int = 2, threads: int = 4) -> None:
             "worker_class": "gthread",
             "accesslog": "-",
             "timeout": 60,
+            "post_worker_init": _fold_tallies_in_background,
         }
     ).run()

@@ -1,11 +1,12 @@
 """Tallies per district and per regency that keep the overview's cost flat at any scale.
 
-Database triggers (created by this app's migrations, on PostgreSQL and SQLite alike) append
-a delta row whenever a TPS, a box's state, a delivered or sealed event, or an alert's status
-changes, whoever writes it: the ledger's bulk statements, the ORM or an import. Inserts
-only, so concurrent writers never wait on each other. Readers sum the deltas of the
-areas they show (kawal/command/status.py), and fold them together now and then
-(kawal/command/tallies.py) so the tables stay small. Rows are never edited by hand.
+Database triggers (installed by `tallies.install()` after every migrate and flush, apps.py,
+on PostgreSQL and SQLite alike) append a delta row whenever a TPS, a box's state, a delivered
+or sealed event (delivered_or_sealed.py), or an alert's status changes, whoever writes it:
+the ledger's bulk statements, the ORM or an import. Inserts only, so concurrent writers never
+wait on each other. Readers sum the deltas of the areas they show (kawal/command/status.py);
+a background task folds them together now and then (`tallies.compact_if_grown()`) so the
+tables stay small. Rows are never edited by hand.
 
 Every change is tallied at two depths: under its district (`depth` 8, `area` 35.10.01) for
 a regency's page, and under its regency (`depth` 5, `area` 35.10) for a province's or the

@@ -147,8 +147,6 @@ def region_status(
 
     # Children that are districts or larger are read from the per-district tallies.
     from_tallies = child_len <= tallies.DISTRICT_LENGTH
-    if from_tallies:
-        tallies.compact_if_grown()
     tps_rows = _tps_rows(region.code, child_len, from_tallies)
     for row in tps_rows:
         by_child[row["child"]].tps = row["n"]

@@ -1,13 +1,19 @@
 """The tallies (models.py): their triggers, their rebuild and their folding.
 
-A tally row is a delta for one district or one regency. The triggers below append them; `rebuild()` writes
-them from scratch out of the source tables (after a bulk load that bypassed the triggers);
-`compact()` folds a table's deltas into one row per key. Reading sums the rows of the
-districts asked for, grouped to the level shown, so a regency, a province or the whole
-country costs a few grouped reads over thousands of rows, not millions.
+A tally row is a delta for one district or one regency. The triggers below append them;
+`rebuild()` writes them from scratch out of the source tables (after a bulk load that
+bypassed the triggers); `compact()` folds a table's deltas into one row per key, and
+`keep_compact()` does so in the background, beside the web workers, so that a page only
+ever reads. Reading sums the rows of the districts asked for, grouped to the level shown, so
+a regency, a province or the whole country costs a few grouped reads over thousands of rows,
+not millions.
 """
 
-from django.db import connection, transaction
+import logging
+import time
+from typing import NoReturn
+
+from django.db import DatabaseError, connection, transaction
 
 from kawal.command import delivered_or_sealed
 
@@ -15,10 +21,14 @@ REGENCY_LENGTH, DISTRICT_LENGTH = len("35.10"), len("35.10.01")
 # Each change is tallied twice: under its district (for a regency's page) and under its
 # regency (for a province's or the country's, which then sum ~15 times fewer rows).
 DEPTHS = (REGENCY_LENGTH, DISTRICT_LENGTH)
-# Fold a table's deltas once it holds this many more rows than when last folded.
+# Fold a table's deltas once it holds this many more rows than when last folded, checking
+# every COMPACT_EVERY seconds.
 COMPACT_AFTER = 20_000
+COMPACT_EVERY = 10
 # Trigger names carry a version: installing a new version drops every older trigger.
 VERSION = "command_v2_"
+
+logger = logging.getLogger(__name__)
 
 
 def _tps(row: str, sign: str) -> str:
@@ -266,11 +276,31 @@ def compact(table: str) -> int:
         return cursor.fetchone()[0]
 
 
-def compact_if_grown() -> None:
-    """Fold the tallies that grew by COMPACT_AFTER rows since this process last folded them."""
+def compact_if_grown() -> list[str]:
+    """Fold the tallies that grew by COMPACT_AFTER rows since this process last folded them;
+    answers the tables folded."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"(SELECT max(id) FROM {t})" for t in TABLES))
         tops = cursor.fetchone()
+    folded = []
     for table, top in zip(TABLES, tops, strict=True):
         if top is not None and top - _folded_at.get(table, 0) > COMPACT_AFTER:
             _folded_at[table] = compact(table)
+            folded.append(table)
+    return folded
+
+
+def keep_compact(every: float) -> NoReturn:
+    """Fold grown tallies every `every` seconds for as long as the process runs.
+
+    The write side of the tallies: pages only read them (status.py), so a GET never folds.
+    Runs beside the web workers (kawal/server.py) or as `kawal compact_tallies --every N`.
+    """
+    while True:
+        try:
+            compact_if_grown()
+        except DatabaseError:
+            logger.exception("folding the tallies failed; trying again in %s s", every)
+        finally:
+            connection.close()  # this thread's own connection: hold none while asleep
+        time.sleep(every)

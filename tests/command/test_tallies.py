@@ -1,7 +1,10 @@
 """The per-district tallies the large overviews read: kept by triggers, equal to the rows."""
 
 from datetime import datetime
+from io import StringIO
 from zoneinfo import ZoneInfo
+
+from django.core.management import call_command
 
 from kawal.command import tallies
 from kawal.command.models import BoxTally
@@ -92,3 +95,28 @@ def test_stray_deltas_are_repaired_by_the_check_every_migrate_runs(routes):
                        "VALUES ('35.10.02', 8, 'sealed', 'tps', -50)")
     tallies.install()  # what every migrate and flush runs
     assert _figures(area) == before
+
+
+def test_reading_the_overview_never_folds_the_tallies(routes, monkeypatch):
+    monkeypatch.setattr(tallies, "COMPACT_AFTER", 0)
+    monkeypatch.setattr(tallies, "_folded_at", {})
+    _night(routes)
+    rows = BoxTally.objects.count()
+    _figures(Region.objects.get(code="35.10"))
+    assert BoxTally.objects.count() == rows
+
+
+def test_the_compact_tallies_command_folds_grown_tallies_and_changes_no_figure(
+    routes, monkeypatch
+):
+    monkeypatch.setattr(tallies, "COMPACT_AFTER", 0)
+    monkeypatch.setattr(tallies, "_folded_at", {})
+    _night(routes)
+    area = Region.objects.get(code="35.10")
+    incremental = _figures(area)
+    rows = BoxTally.objects.count()
+    out = StringIO()
+    call_command("compact_tallies", stdout=out)
+    assert "command_boxtally" in out.getvalue()
+    assert BoxTally.objects.count() < rows
+    assert _figures(area) == incremental
