@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "kawal.personnel",
     "kawal.operations",
     "kawal.custody",
+    "kawal.imports",
     "kawal.planning",
     "kawal.incidents",
     "kawal.command",

@@ -1,36 +1,17 @@
-"""Importing the real TPS and personnel lists: all rows or none, and errors that name the cell."""
-
-import csv
-from pathlib import Path
+"""Importing the real TPS list: all rows or none, errors that name the cell, boxes for new TPS."""
 
 import pytest
-from django.core.management import CommandError, call_command
-from openpyxl import Workbook
+from shapely.geometry import Point
 
 from kawal.accounts.models import AuditEntry
 from kawal.custody.models import Box
-from kawal.personnel.importer import import_personnel
-from kawal.personnel.models import Member
+from kawal.imports.tps import import_tps
 from kawal.tabular import ImportRejected
-from kawal.territory.importer import import_tps
+from kawal.territory.geometry import boundary_shape
 from kawal.territory.models import TPS
+from tests.spreadsheets import EXAMPLES, write_csv, write_xlsx
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 TPS_HEADER = ["Kode TPS", "DPT", "Alamat", "Latitude", "Longitude", "Kerawanan"]
-
-
-def write_csv(path: Path, rows: list[list]) -> Path:
-    with path.open("w", newline="") as f:
-        csv.writer(f).writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list]) -> Path:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
-    return path
 
 
 def snapshot():
@@ -41,11 +22,6 @@ def snapshot():
             )
         ),
         Box.objects.count(),
-        list(
-            Member.objects.order_by("nrp").values_list(
-                "nrp", "name", "rank", "unit_id", "region_id"
-            )
-        ),
     )
 
 
@@ -72,10 +48,6 @@ def test_it_updates_a_known_tps_by_code(demo, tmp_path):
 def test_a_tps_without_coordinates_is_placed_inside_its_village(demo, tmp_path):
     rows = [TPS_HEADER, ["35.10.01.2001-099", 200, "Dusun Baru", "", "", ""]]
     import_tps(write_csv(tmp_path / "tps.csv", rows))
-    from shapely.geometry import Point
-
-    from kawal.territory.geometry import boundary_shape
-
     tps = TPS.objects.select_related("village").get(code="35.10.01.2001-099")
     assert boundary_shape(tps.village).contains(Point(tps.lng, tps.lat))
 
@@ -117,44 +89,3 @@ def test_a_repeated_tps_code_is_named_with_its_first_row(demo, tmp_path):
         match=r"row 3, column code: 35.10.01.2001-050 appears again \(first on row 2\)",
     ):
         import_tps(write_csv(tmp_path / "tps.csv", rows))
-
-
-def test_the_import_command_reports_errors_and_leaves_the_database_unchanged(demo, tmp_path):
-    before = snapshot()
-    path = write_csv(
-        tmp_path / "tps.csv", [TPS_HEADER, ["35.10.01.2001-001", "banyak", "x", "", "", ""]]
-    )
-    with pytest.raises(CommandError, match="row 2, column voters"):
-        call_command("import", "tps", str(path))
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize("example", ["personnel.csv", "personnel.xlsx"])
-def test_it_imports_the_shipped_personnel_example(demo, example):
-    nrps = [row[0] for row in csv.reader((EXAMPLES / "personnel.csv").open())][1:]
-    Member.objects.filter(nrp__in=nrps).delete()
-    assert import_personnel(EXAMPLES / example) == len(nrps)
-    member = Member.objects.select_related("unit").get(nrp=nrps[0])
-    assert member.unit.code == "polsek-genteng"
-    assert member.force == "polri"
-
-
-def test_a_bad_personnel_row_names_its_cell_and_nothing_is_imported(demo, tmp_path):
-    before = snapshot()
-    rows = [
-        ["NRP", "Nama", "Pangkat", "Matra", "Kesatuan"],
-        ["99010001", "Budi Santoso", "Bripda", "Polri", "polsek-genteng"],
-        ["99010002", "Agus Wibowo", "Prada", "TNI", "polsek-genteng"],  # row 3: force vs unit
-        ["99010003", "", "Bripda", "Polri", "polsek-genteng"],  # row 4: no name
-        ["99010004", "Eko Saputra", "Bripda", "Marinir", "polsek-genteng"],  # row 5: force
-        ["99010005", "Dwi Hartono", "Bripda", "Polri", "polsek-atlantis"],  # row 6: unit
-    ]
-    with pytest.raises(ImportRejected) as caught:
-        import_personnel(write_csv(tmp_path / "p.csv", rows))
-    assert {(e.row, e.column) for e in caught.value.errors} == {
-        (3, "force"),
-        (4, "name"),
-        (5, "force"),
-        (6, "unit"),
-    }
-    assert snapshot() == before

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kawal.imports.tps import import_tps
 from kawal.personnel.importer import import_personnel
 from kawal.tabular import ImportRejected
-from kawal.territory.importer import import_tps
 
 IMPORTERS = {"tps": import_tps, "personnel": import_personnel}
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("file", type=Path)
 
-    def handle(self, *args, kind: str, file: Path, **options):
+    def handle(self, *args, kind: str, file: Path, **options) -> None:
         if not file.exists():
             raise CommandError(f"{file}: no such file")
         try:
