@@ -13,6 +13,9 @@ from kawal.accounts.models import Role, RoleGrant
 from kawal.territory.codes import lies_within, within
 
 PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
+# Who acknowledges and resolves alerts: the same roles as see personnel today, but another
+# permission. custody/alerts.py (HANDLER_ROLES) enforces it on the action itself.
+ALERT_HANDLER_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class Scope:
     @property
     def sees_personnel(self) -> bool:
         return bool(self.roles & PERSONNEL_ROLES)
+
+    @property
+    def handles_alerts(self) -> bool:
+        """Whether the pages offer to acknowledge and resolve alerts."""
+        return bool(self.roles & ALERT_HANDLER_ROLES)
 
     @property
     def home(self) -> str | None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kawal.command import charts, delivered_or_sealed, progress, tallies
 from kawal.command.models import EventTally
-from kawal.command.status import RegionStatus, inside, region_status, tally_rows
+from kawal.command.status import RegionStatus, region_status, tally_rows, within_or_national
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
@@ -195,7 +195,7 @@ def alert_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Alert]:
     )
     return list(
         Alert.objects.filter(
-            inside("box__code", area_code),
+            within_or_national("box__code", area_code),
             status__in=(Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED),
         )
         .select_related("box", "handled_by")
@@ -207,7 +207,7 @@ def alert_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Alert]:
 
 def alerts_by_rule(area_code: str) -> charts.Bars:
     rows = (
-        Alert.objects.filter(inside("box__code", area_code))
+        Alert.objects.filter(within_or_national("box__code", area_code))
         .values("rule", "status")
         .annotate(n=Count("id"))
     )
@@ -219,7 +219,7 @@ def alerts_by_rule(area_code: str) -> charts.Bars:
 
 def incident_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Incident]:
     return list(
-        Incident.objects.filter(inside("region__code", area_code))
+        Incident.objects.filter(within_or_national("region__code", area_code))
         .select_related("region", "tps")
         .order_by("-occurred_at")[:limit]
     )
@@ -240,7 +240,7 @@ def _timeline_charts(
         )
     else:
         events = (
-            CustodyEvent.objects.filter(inside("box__code", area.code))
+            CustodyEvent.objects.filter(within_or_national("box__code", area.code))
             .filter(delivered_or_sealed.matches())
             .annotate(child=Substr("box__code", 1, child_len), hour=TruncHour("occurred_at"))
             .values("child", "kind", "hour")
@@ -304,7 +304,7 @@ def planned(plan: Plan, area: Region, status: RegionStatus) -> Planned:
 
     required = (
         Post.objects.filter(plan=plan)
-        .filter(inside("district__code", area.code))
+        .filter(within_or_national("district__code", area.code))
         .annotate(child=Substr("district_id", 1, child_len))
         .values("child")
         .annotate(polri=Sum("polri"), tni=Sum("tni"), linmas=Sum("linmas"))
@@ -315,7 +315,7 @@ def planned(plan: Plan, area: Region, status: RegionStatus) -> Planned:
             total.forces[force].required += r[force] or 0
     assigned = (
         Assignment.objects.filter(plan=plan)
-        .filter(inside("post__district__code", area.code))
+        .filter(within_or_national("post__district__code", area.code))
         .annotate(child=Substr("post__district_id", 1, child_len))
         .values("child", "force")
         .annotate(n=Count("id"))

@@ -32,8 +32,9 @@ def national_region() -> Region:
     return Region(code=NATIONAL, name="Indonesia", level="nasional")
 
 
-def inside(field: str, code: str) -> Q:
-    """Rows whose hierarchical code `field` lies in `code`; the national root holds them all."""
+def within_or_national(field: str, code: str) -> Q:
+    """territory.codes.within, which also takes the command center's national root: NATIONAL,
+    the empty code above every province, holds every row."""
     return Q() if code == NATIONAL else within(field, code)
 
 
@@ -87,7 +88,7 @@ def _children(region: Region) -> list[tuple[str, str, str]]:
 def tally_rows(model, code: str, child_len: int):
     """Tally rows under `code`, at the shallowest depth that still tells the children apart."""
     depth = tallies.REGENCY_LENGTH if child_len <= tallies.REGENCY_LENGTH else tallies.DISTRICT_LENGTH
-    return model.objects.filter(inside("area", code), depth=depth).annotate(
+    return model.objects.filter(within_or_national("area", code), depth=depth).annotate(
         child=Substr("area", 1, child_len)
     )
 
@@ -100,7 +101,7 @@ def _tps_rows(code: str, child_len: int, from_tallies: bool):
             .annotate(n=Sum("tps"), voters=Sum("voters"))
         )
     return (
-        TPS.objects.filter(inside("code", code))
+        TPS.objects.filter(within_or_national("code", code))
         .annotate(child=Substr("code", 1, child_len))
         .values("child")
         .annotate(n=Count("id"), voters=Sum("voters"))
@@ -115,7 +116,7 @@ def _box_rows(code: str, child_len: int, from_tallies: bool):
             .annotate(n=Sum("boxes"))
         )
     return (
-        Box.objects.filter(inside("code", code))
+        Box.objects.filter(within_or_national("code", code))
         .annotate(child=Substr("code", 1, child_len))
         .values("child", "state", "stop")
         .annotate(n=Count("id"))
@@ -131,7 +132,7 @@ def _open_alert_rows(code: str, child_len: int, from_tallies: bool):
             .annotate(n=Sum("alerts"))
         )
     return (
-        Alert.objects.filter(inside("box__code", code), status=Alert.Status.OPEN)
+        Alert.objects.filter(within_or_national("box__code", code), status=Alert.Status.OPEN)
         .annotate(child=Substr("box__code", 1, child_len))
         .values("child", "severity")
         .annotate(n=Count("id"))
@@ -164,7 +165,7 @@ def region_status(
 
     overdue_rows = (
         Box.objects.filter(
-            inside("code", region.code),
+            within_or_national("code", region.code),
             state__in=MOVING_STATES,
             expected_by__lt=now or timezone.now(),
         )
@@ -185,7 +186,7 @@ def region_status(
     unassigned = {f: 0 for f in Force.values}
     if with_personnel:
         member_rows = (
-            Member.objects.filter(inside("region__code", region.code))
+            Member.objects.filter(within_or_national("region__code", region.code))
             .annotate(child=Substr("region_id", 1, child_len))
             .values("child", "force")
             .annotate(n=Count("id"))

@@ -88,7 +88,7 @@ def _board_context(scope, board) -> dict:
         "area": board.area,
         "status": board.status,
         "sees_personnel": scope.sees_personnel,
-        "handles_alerts": scope.sees_personnel,
+        "handles_alerts": scope.handles_alerts,
         "live_url": reverse("region_live", args=[board.area.code])
         if board.area.code != NATIONAL
         else reverse("national_live"),
@@ -130,7 +130,7 @@ def tps(request: HttpRequest, code: str) -> HttpResponse:
         "d": detail,
         "breadcrumbs": _breadcrumbs(scope, detail.tps.village) + [detail.tps.village],
         "sees_personnel": scope.sees_personnel,
-        "handles_alerts": scope.sees_personnel,
+        "handles_alerts": scope.handles_alerts,
         "live_url": reverse("tps_live", args=[code]),
     }
     return render(request, "command/tps.html", context)
@@ -141,7 +141,7 @@ def tps_live(request: HttpRequest, code: str) -> HttpResponse:
     scope = require_region(request.user, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel)
     context = {"d": detail, "sees_personnel": scope.sees_personnel,
-               "handles_alerts": scope.sees_personnel}
+               "handles_alerts": scope.handles_alerts}
     return _fresh(request, render_to_string("command/_tps_live.html", context, request=request))
 
 

@@ -2,6 +2,8 @@
 
 from django.test import Client
 
+from kawal.accounts.models import Role
+from kawal.accounts.scope import Scope
 from tests.conftest import bearer, logged_in
 
 
@@ -79,3 +81,13 @@ def test_an_observer_page_shows_no_personnel_figures(demo):
 def test_pages_need_a_login(demo):
     response = Client().get("/region/35.10/")
     assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_command_sector_and_admin_staff_handle_alerts_and_field_staff_and_observers_do_not():
+    def handles(*roles: str) -> bool:
+        return Scope(frozenset(roles), ("35.10",)).handles_alerts
+
+    assert handles(Role.COMMAND) and handles(Role.SECTOR) and handles(Role.ADMIN)
+    assert not handles(Role.FIELD)
+    assert not handles(Role.OBSERVER)
+    assert handles(Role.OBSERVER, Role.SECTOR)
