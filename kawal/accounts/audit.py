@@ -7,12 +7,20 @@ signals, so their services call `record()` once per transaction.
 
 from contextvars import ContextVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 
 current_actor: ContextVar = ContextVar("kawal_audit_actor", default=None)
 
 
-def record(action: str, target=None, *, actor=None, **details) -> None:
+def record(
+    action: str,
+    target: models.Model | None = None,
+    *,
+    actor: AbstractBaseUser | None = None,
+    **details: object,
+) -> None:
     from kawal.accounts.models import AuditEntry
 
     who = actor if actor is not None else current_actor.get()

@@ -4,13 +4,19 @@ Every page and API call asks here, and the answer is a Q applied in the query it
 so a row outside the caller's scope never leaves the database.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from kawal.accounts.models import Role, RoleGrant
 from kawal.territory.codes import lies_within, within
+
+# request.user: a signed-in user, or the anonymous one.
+Caller = AbstractBaseUser | AnonymousUser
 
 PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
 # Who acknowledges and resolves alerts: the same roles as see personnel today, but another
@@ -50,7 +56,7 @@ class Scope:
         return min(self.regions, key=len) if self.regions else None
 
 
-def scope_of(user) -> Scope:
+def scope_of(user: Caller | None) -> Scope:
     if not user or not user.is_authenticated:
         return Scope(frozenset(), ())
     cached = getattr(user, "_kawal_scope", None)
@@ -67,7 +73,7 @@ def scope_of(user) -> Scope:
     return scope
 
 
-def scope_for_roles(user, roles) -> Scope:
+def scope_for_roles(user: Caller | None, roles: Iterable[str]) -> Scope:
     """The regions where `user` holds one of `roles` (empty if none)."""
     if not user or not user.is_authenticated:
         return Scope(frozenset(), ())
@@ -77,7 +83,9 @@ def scope_for_roles(user, roles) -> Scope:
     return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
 
 
-def require_roles(user, roles, refusal: str, region_code: str | None = None) -> Scope:
+def require_roles(
+    user: Caller | None, roles: Iterable[str], refusal: str, region_code: str | None = None
+) -> Scope:
     """Like `scope_for_roles`, but PermissionDenied(refusal) unless it holds something
     (and, given `region_code`, unless it covers that region)."""
     scope = scope_for_roles(user, roles)
@@ -86,14 +94,14 @@ def require_roles(user, roles, refusal: str, region_code: str | None = None) -> 
     return scope
 
 
-def require_region(user, region_code: str) -> Scope:
+def require_region(user: Caller | None, region_code: str) -> Scope:
     scope = scope_of(user)
     if not scope.covers(region_code):
         raise PermissionDenied(f"region {region_code} is outside your scope")
     return scope
 
 
-def require_personnel(user) -> Scope:
+def require_personnel(user: Caller | None) -> Scope:
     scope = scope_of(user)
     if not scope.sees_personnel:
         raise PermissionDenied("your role may not see personnel data")

@@ -1,3 +1,4 @@
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
@@ -36,7 +37,7 @@ class RegionQuery(Schema):
     region: str
 
 
-def _area(area: AreaStatus, with_personnel: bool) -> dict:
+def _area(area: AreaStatus, with_personnel: bool) -> dict[str, object]:
     totals = vars(area.totals).copy()
     if not with_personnel:
         totals.pop("personnel")
@@ -44,7 +45,7 @@ def _area(area: AreaStatus, with_personnel: bool) -> dict:
 
 
 @router.get("/status", response=StatusOut, exclude_none=True)
-def status(request, q: Query[RegionQuery]):
+def status(request: HttpRequest, q: Query[RegionQuery]) -> dict[str, object]:
     """A region's totals (TPS, voters, boxes by state and milestone, overdue legs, open alerts)
     and the same for each child region."""
     scope = require_region(request.user, q.region)

@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from kawal.command import progress, tallies
-from kawal.command.models import AlertTally, BoxTally, TpsTally
+from kawal.command.models import AlertTally, BoxTally, Tally, TpsTally
 from kawal.custody.models import Alert, Box
 from kawal.custody.states import MOVING_STATES
 from kawal.personnel.models import Force, Member
@@ -85,7 +85,7 @@ def _children(region: Region) -> list[tuple[str, str, str]]:
     return list(region.children.order_by("code").values_list("code", "name", "level"))
 
 
-def tally_rows(model, code: str, child_len: int):
+def tally_rows(model: type[Tally], code: str, child_len: int) -> QuerySet:
     """Tally rows under `code`, at the shallowest depth that still tells the children apart."""
     depth = tallies.REGENCY_LENGTH if child_len <= tallies.REGENCY_LENGTH else tallies.DISTRICT_LENGTH
     return model.objects.filter(within_or_national("area", code), depth=depth).annotate(
@@ -93,7 +93,7 @@ def tally_rows(model, code: str, child_len: int):
     )
 
 
-def _tps_rows(code: str, child_len: int, from_tallies: bool):
+def _tps_rows(code: str, child_len: int, from_tallies: bool) -> QuerySet:
     if from_tallies:
         return (
             tally_rows(TpsTally, code, child_len)
@@ -108,7 +108,7 @@ def _tps_rows(code: str, child_len: int, from_tallies: bool):
     )
 
 
-def _box_rows(code: str, child_len: int, from_tallies: bool):
+def _box_rows(code: str, child_len: int, from_tallies: bool) -> QuerySet:
     if from_tallies:
         return (
             tally_rows(BoxTally, code, child_len)
@@ -123,7 +123,7 @@ def _box_rows(code: str, child_len: int, from_tallies: bool):
     )
 
 
-def _open_alert_rows(code: str, child_len: int, from_tallies: bool):
+def _open_alert_rows(code: str, child_len: int, from_tallies: bool) -> QuerySet:
     if from_tallies:
         return (
             tally_rows(AlertTally, code, child_len)

@@ -11,6 +11,7 @@ not millions.
 
 import logging
 import time
+from collections.abc import Callable
 from typing import NoReturn
 
 from django.db import DatabaseError, connection, transaction
@@ -95,7 +96,7 @@ def _postgres_triggers() -> list[str]:
         return (f"CREATE FUNCTION {VERSION}{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
                 f"BEGIN {body} RETURN NULL; END $$")
 
-    def both(fn) -> str:
+    def both(fn: Callable[[str, str], str]) -> str:
         return f"IF TG_OP <> 'INSERT' THEN {fn('OLD', '-')} END IF; " \
                f"IF TG_OP <> 'DELETE' THEN {fn('NEW', '')} END IF;"
 

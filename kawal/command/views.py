@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kawal.accounts.scope import require_region, scope_of
+from kawal.accounts.scope import Caller, Scope, require_region, scope_of
 from kawal.command import board as boards
 from kawal.command import search as finder
 from kawal.command.sites import tps_detail
@@ -26,7 +26,7 @@ def _home_code(request: HttpRequest) -> str:
     return home_region
 
 
-def _breadcrumbs(scope, area: Region) -> list[Region]:
+def _breadcrumbs(scope: Scope, area: Region) -> list[Region]:
     crumbs = []
     parent = area.parent
     while parent is not None and scope.covers(parent.code):
@@ -58,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("region", code=_home_code(request))
 
 
-def _national_scope(user):
+def _national_scope(user: Caller) -> Scope:
     """Only a user holding every province sees the country as one page."""
     scope = scope_of(user)
     provinces = set(Region.objects.filter(parent__isnull=True).values_list("code", flat=True))
@@ -67,7 +67,7 @@ def _national_scope(user):
     return scope
 
 
-def _board(request: HttpRequest, code: str):
+def _board(request: HttpRequest, code: str) -> tuple[Scope, boards.Board]:
     if code == NATIONAL:
         scope, area = _national_scope(request.user), national_region()
     else:
@@ -82,7 +82,7 @@ def _board(request: HttpRequest, code: str):
     return scope, board
 
 
-def _board_context(scope, board) -> dict:
+def _board_context(scope: Scope, board: boards.Board) -> dict[str, object]:
     return {
         "b": board,
         "area": board.area,
@@ -160,7 +160,7 @@ def wall_home(request: HttpRequest) -> HttpResponse:
     return redirect("wall", code=_home_code(request))
 
 
-def _wall(request: HttpRequest, code: str):
+def _wall(request: HttpRequest, code: str) -> dict[str, object]:
     scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
     wall = boards.wall_board(

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 EARTH_KM = 6371.0
 
@@ -14,7 +15,7 @@ def km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(a))
 
 
-def km_matrix(lat1, lng1, lat2, lng2) -> np.ndarray:
+def km_matrix(lat1: ArrayLike, lng1: ArrayLike, lat2: ArrayLike, lng2: ArrayLike) -> np.ndarray:
     """Distances from every point of the first set (rows) to every point of the second."""
     p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
     p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]

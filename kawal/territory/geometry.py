@@ -1,5 +1,6 @@
 """Boundaries as shapely shapes, and the SVG map drawn from them (no tile server)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,7 +41,7 @@ class SvgMap:
 WIDTH = 1000.0
 
 
-def _ring_path(coords, minx: float, maxy: float, scale: float) -> str:
+def _ring_path(coords: Iterable[tuple[float, float]], minx: float, maxy: float, scale: float) -> str:
     points = [f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in coords]
     return "M" + "L".join(points) + "Z"
 
