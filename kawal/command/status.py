@@ -153,15 +153,7 @@ def region_status(
         by_child[row["child"]].tps = row["n"]
         by_child[row["child"]].voters = row["voters"] or 0
 
-    box_rows = _box_rows(region.code, child_len, from_tallies)
-    for row in box_rows:
-        if not row["n"]:
-            continue
-        totals = by_child[row["child"]]
-        totals.boxes += row["n"]
-        totals.boxes_by_state[row["state"]] = totals.boxes_by_state.get(row["state"], 0) + row["n"]
-        for milestone in progress.reached(row["state"], row["stop"]):
-            totals.reached[milestone] += row["n"]
+    _count_boxes(_box_rows(region.code, child_len, from_tallies), by_child)
 
     overdue_rows = (
         Box.objects.filter(
@@ -185,17 +177,7 @@ def region_status(
 
     unassigned = {f: 0 for f in Force.values}
     if with_personnel:
-        member_rows = (
-            Member.objects.filter(within_or_national("region__code", region.code))
-            .annotate(child=Substr("region_id", 1, child_len))
-            .values("child", "force")
-            .annotate(n=Count("id"))
-        )
-        for row in member_rows:
-            if len(row["child"]) == child_len:
-                by_child[row["child"]].personnel[row["force"]] += row["n"]
-            else:
-                unassigned[row["force"]] += row["n"]
+        unassigned = _count_personnel(region.code, child_len, by_child)
 
     child_statuses = [
         AreaStatus(code, name, level, by_child.get(code, Totals())) for code, name, level in children
@@ -210,6 +192,34 @@ def region_status(
         children=child_statuses,
         unassigned_personnel=unassigned,
     )
+
+
+def _count_boxes(box_rows: QuerySet, by_child: dict[str, Totals]) -> None:
+    for row in box_rows:
+        if not row["n"]:
+            continue
+        totals = by_child[row["child"]]
+        totals.boxes += row["n"]
+        totals.boxes_by_state[row["state"]] = totals.boxes_by_state.get(row["state"], 0) + row["n"]
+        for milestone in progress.reached(row["state"], row["stop"]):
+            totals.reached[milestone] += row["n"]
+
+
+def _count_personnel(code: str, child_len: int, by_child: dict[str, Totals]) -> dict[str, int]:
+    """Members per force into each child's totals; answers those based above the children."""
+    unassigned = {f: 0 for f in Force.values}
+    member_rows = (
+        Member.objects.filter(within_or_national("region__code", code))
+        .annotate(child=Substr("region_id", 1, child_len))
+        .values("child", "force")
+        .annotate(n=Count("id"))
+    )
+    for row in member_rows:
+        if len(row["child"]) == child_len:
+            by_child[row["child"]].personnel[row["force"]] += row["n"]
+        else:
+            unassigned[row["force"]] += row["n"]
+    return unassigned
 
 
 def _add(into: Totals, other: Totals) -> None:
