@@ -1,5 +1,7 @@
 """An operation, its stages and time windows, and the election's contests."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,11 +9,26 @@ from kawal.territory.codes import lies_within
 from kawal.territory.models import Region
 
 
+def _holders(code: str) -> list[str]:
+    """The region codes that hold a region, TPS or box `code`, itself included."""
+    return [code[:n] for n in (2, 5, 8, 13) if len(code) > n] + [code]
+
+
 class OperationQuerySet(models.QuerySet):
     def covering(self, code: str) -> "OperationQuerySet":
         """Operations whose region holds the region, TPS or box `code`, newest first."""
-        holders = [code[:n] for n in (2, 5, 8, 13) if len(code) > n] + [code]
-        return self.filter(region_id__in=holders).order_by("-starts_at")
+        return self.filter(region_id__in=_holders(code)).order_by("-starts_at")
+
+    def covering_each(self, codes: Iterable[str]) -> "dict[str, Operation]":
+        """`covering(code).first()` for each of `codes` that has one, read in one query."""
+        holders = {code: set(_holders(code)) for code in codes}
+        regions = set().union(*holders.values())
+        found: dict[str, Operation] = {}
+        for operation in self.filter(region_id__in=regions).order_by("-starts_at"):
+            for code, held_by in holders.items():
+                if operation.region_id in held_by:
+                    found.setdefault(code, operation)
+        return found
 
 
 class Operation(models.Model):
