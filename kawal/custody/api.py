@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from ninja import Query, Router, Schema, Status
 
 from kawal.accounts.scope import scope_of
-from kawal.custody import alerts, ledger, timeline, verification
+from kawal.custody import alerts, ledger, payload, timeline, verification
 
 router = Router(tags=["custody"])
 
@@ -49,7 +49,7 @@ class ResultsOut(Schema):
                 "application/json": {
                     "schema": {
                         "type": "array",
-                        "maxItems": ledger.MAX_BATCH,
+                        "maxItems": payload.MAX_BATCH,
                         "items": {"type": "object"},
                     },
                     "example": [EVENT_EXAMPLE],
@@ -70,7 +70,7 @@ def post_events(request):
         return Status(400, {"detail": f"the body is not JSON: {exc}"})
     try:
         results = ledger.ingest(request.user, items)
-    except ledger.BatchError as exc:
+    except payload.BatchError as exc:
         return Status(422, {"detail": str(exc)})
     # Already in ResultsOut's shape; skipping its validation of 1,000 rows keeps sync fast.
     return JsonResponse({"results": results})

@@ -6,48 +6,19 @@ verify` and anyone auditing an export compute exactly the same bytes.
 
 import hashlib
 import json
-from datetime import UTC, datetime
+
+from kawal.custody.columns import HASHED
 
 GENESIS = "0" * 64
-HASHED = (
-    "id",
-    "box",
-    "seq",
-    "kind",
-    "occurred_at",
-    "received_at",
-    "place",
-    "lat",
-    "lng",
-    "from_party",
-    "to_party",
-    "escorts",
-    "seals",
-    "document",
-    "note",
-    "corrects",
-    "recorded_by",
-)
-
-
-def instant(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def canonical(event: dict) -> str:
-    """The HASHED fields of `event` as canonical JSON: sorted keys, no spaces, UTC times.
+    """The hashed fields of `event` (columns.HASHED) as canonical JSON: sorted keys, no
+    spaces, UTC times to the microsecond, ids as strings, coordinates as floats.
 
     `box` is the box code and `recorded_by` the user id.
     """
-    body = {
-        **{key: event[key] for key in HASHED},
-        "id": str(event["id"]),
-        "corrects": str(event["corrects"]) if event["corrects"] else None,
-        "occurred_at": instant(event["occurred_at"]),
-        "received_at": instant(event["received_at"]),
-        "lat": float(event["lat"]) if event["lat"] is not None else None,
-        "lng": float(event["lng"]) if event["lng"] is not None else None,
-    }
+    body = {c.name: c.plain(event[c.name]) for c in HASHED}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -13,11 +13,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kawal.custody import chain
-from kawal.custody.ledger import DEVICE_COLUMNS
+from kawal.custody.columns import EVENT, named, reads
 from kawal.custody.models import Box, Checkpoint, CustodyEvent
 from kawal.territory.codes import within
-
-COLUMNS = (*DEVICE_COLUMNS, "seq", "received_at", "recorded_by_id", "prev_hash", "hash")
 
 
 @dataclass
@@ -36,15 +34,6 @@ class Report:
     broken: list[Break]
 
 
-def _hashed(row: dict) -> dict:
-    return {
-        **row,
-        "box": row["box__code"],
-        "corrects": row["corrects_id"],
-        "recorded_by": row["recorded_by_id"],
-    }
-
-
 def verify(region: str | None = None) -> Report:
     """Recompute every chain (in `region`, if given) from its first event."""
     events = CustodyEvent.objects.order_by("box__code", "seq")
@@ -56,13 +45,14 @@ def verify(region: str | None = None) -> Report:
     broken: dict[str, Break] = {}
     tail: dict[str, tuple[int, str]] = {}
     count = 0
-    for row in events.values(*COLUMNS).iterator(chunk_size=5000):
+    for stored in events.values(*reads(EVENT)).iterator(chunk_size=5000):
         count += 1
-        code = row["box__code"]
+        row = named(stored)  # every column of columns.EVENT, by name
+        code = row["box"]
         event_id = str(row["id"])
         seq, prev = tail.get(code, (0, chain.GENESIS))
         tail[code] = (row["seq"], row["hash"])
-        if chain.link(row["prev_hash"], _hashed(row)) != row["hash"]:
+        if chain.link(row["prev_hash"], row) != row["hash"]:
             found = broken.setdefault(
                 code, Break(code, row["seq"], event_id, "content does not match its hash")
             )

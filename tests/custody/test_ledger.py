@@ -1,7 +1,7 @@
 """The ledger appends device batches to each box's chain, idempotently, one event at a time."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kawal.accounts.models import AuditEntry
-from kawal.custody import ledger
+from kawal.custody import columns, ledger, payload
 from kawal.custody.models import Box, CustodyEvent
 from tests.conftest import user
 from tests.custody.conftest import START, event, journey
@@ -63,7 +63,7 @@ def test_the_same_id_with_other_content_is_rejected_as_a_conflict(route):
 def test_the_same_instant_in_another_offset_is_still_a_duplicate(route):
     first = journey(route)[0]
     ledger.ingest(user("petugas"), [first])
-    utc = {**first, "occurred_at": START.astimezone(ledger.chain.UTC).isoformat()}
+    utc = {**first, "occurred_at": START.astimezone(UTC).isoformat()}
     assert _statuses(ledger.ingest(user("petugas"), [utc])) == ["duplicate"]
 
 
@@ -72,29 +72,18 @@ def test_the_same_instant_in_another_offset_is_still_a_duplicate(route):
     [
         ({"box": "35.10.16.1001-999-BUP"}, "unknown box 35.10.16.1001-999-BUP"),
         ({"escorts": ["00000000"]}, "unknown escort NRP 00000000"),
-        ({"occurred_at": "2024-11-23T08:00:00"}, "occurred_at has no UTC offset"),
-        ({"occurred_at": "yesterday"}, "occurred_at must be an ISO-8601 time"),
-        ({"occurred_at": "2999-01-01T00:00:00+07:00"}, "occurred_at is in the future"),
-        ({"kind": "teleported"}, "kind 'teleported' is not one of"),
-        ({"id": "not-a-uuid"}, "id must be a UUID"),
-        ({"place": "Banyuwangi"}, "place must be a region or TPS code"),
         ({"place": "35.10.99"}, "unknown place 35.10.99"),
-        ({"lat": -8.2}, "lat and lng come together"),
-        ({"lat": 123, "lng": 114}, "lat must be a number"),
-        ({"seals": "S-1"}, "seals must be a list of strings"),
-        ({"colour": "red"}, "unknown field colour"),
-        ({"kind": "correction"}, "a correction, and only a correction"),
         ({"corrects": str(uuid.uuid4()), "kind": "correction"}, "no such event"),
     ],
 )
-def test_a_bad_event_is_rejected_with_a_message_naming_the_problem(route, change, error):
+def test_an_event_naming_what_is_not_stored_is_rejected_with_a_message(route, change, error):
     bad = {**journey(route)[0], **change}
     [result] = ledger.ingest(user("petugas"), [bad])
     assert result["status"] == "rejected"
     assert error in result["error"]
 
 
-def test_a_missing_field_is_named(route):
+def test_an_event_that_does_not_parse_is_rejected_naming_the_field(route):
     bad = journey(route)[0]
     del bad["place"]
     [result] = ledger.ingest(user("petugas"), [bad])
@@ -128,9 +117,9 @@ def test_an_observer_may_not_record_custody(route):
 
 
 def test_a_body_that_is_not_an_array_of_objects_is_refused_whole(route):
-    with pytest.raises(ledger.BatchError):
+    with pytest.raises(payload.BatchError):
         ledger.ingest(user("petugas"), [journey(route)[0], "not an event"])
-    with pytest.raises(ledger.BatchError):
+    with pytest.raises(payload.BatchError):
         ledger.ingest(user("petugas"), {"events": []})
     assert not CustodyEvent.objects.filter(box__code=route.box).exists()
 
@@ -206,4 +195,6 @@ def test_the_orm_refuses_to_change_or_remove_an_event(route):
 
 
 def test_the_ledger_writes_every_column_of_an_event():
-    assert set(ledger.EVENT_COLUMNS) == {f.column for f in CustodyEvent._meta.concrete_fields}
+    assert {c.db_column for c in columns.EVENT} == {
+        f.column for f in CustodyEvent._meta.concrete_fields
+    }

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kawal.custody import ledger, verification
+from kawal.custody import columns, ledger, verification
 from kawal.custody.models import Alert, Box, CustodyEvent
 from tests.conftest import user
 from tests.custody.conftest import journey
@@ -75,7 +75,7 @@ def _edits(row: CustodyEvent, other_user: int, other_event: str) -> dict:
     }
 
 
-COLUMNS = [c for c in ledger.EVENT_COLUMNS if c not in ("id", "box_id")]
+COLUMNS = [c.db_column for c in columns.EVENT if c.name not in ("id", "box")]
 
 
 @PROPERTY

@@ -1,0 +1,89 @@
+"""A custody event's fields, declared once.
+
+What a device may send (`DEVICE_FIELDS`), what the hash chain commits to (`HASHED`), what
+the bulk insert writes and with which PostgreSQL types, and what verification reads back
+are all derived from `EVENT` below. Pure: no Django.
+
+Adding a field to an event:
+1. one `Column` line in `EVENT`;
+2. the model field on `CustodyEvent`, and its migration;
+3. for a field the device sends, its attribute on `payload.Incoming` and its check in
+   `payload.parse()`.
+A hashed field added now must keep every stored hash valid: events stored before it have no
+value for it, so `chain.canonical()` must leave it out while it is empty (declare it with
+`hashed=False` until the chain knows how to skip it).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+def instant(value: datetime) -> str:
+    """A time as the chain writes it: UTC, to the microsecond."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # in the device's JSON, the chain's canonical JSON and the model
+    pg_type: str  # of the column, for the PostgreSQL bulk insert's unnest() arrays
+    column: str = ""  # the database column, where it is not `name` (foreign keys)
+    lookup: str = ""  # what `.values()` reads, where it is not `column`
+    device: bool = False  # sent by the device, rather than set by the server
+    hashed: bool = True  # committed to by the chain's hash
+
+    @property
+    def db_column(self) -> str:
+        return self.column or self.name
+
+    @property
+    def read_as(self) -> str:
+        return self.lookup or self.db_column
+
+    def plain(self, value: Any) -> Any:
+        """`value` as JSON: how the chain hashes it and how a resent event is compared."""
+        if self.pg_type == "uuid":
+            return str(value) if value else None
+        if self.pg_type == "timestamptz":
+            return instant(value) if value is not None else None
+        if self.pg_type == "float8":
+            return float(value) if value is not None else None
+        return value
+
+
+EVENT = (
+    Column("id", "uuid", device=True),
+    # Hashed and compared by the box's code; stored as the box's id.
+    Column("box", "bigint", column="box_id", lookup="box__code", device=True),
+    Column("seq", "integer"),  # position in the box's chain
+    Column("kind", "varchar", device=True),
+    Column("occurred_at", "timestamptz", device=True),
+    Column("received_at", "timestamptz"),
+    Column("place", "varchar", device=True),
+    Column("lat", "float8", device=True),
+    Column("lng", "float8", device=True),
+    Column("from_party", "varchar", device=True),
+    Column("to_party", "varchar", device=True),
+    Column("escorts", "jsonb", device=True),
+    Column("seals", "jsonb", device=True),
+    Column("document", "varchar", device=True),
+    Column("note", "text", device=True),
+    Column("corrects", "uuid", column="corrects_id", device=True),
+    Column("recorded_by", "integer", column="recorded_by_id"),
+    Column("prev_hash", "varchar", hashed=False),
+    Column("hash", "varchar", hashed=False),
+)
+DEVICE = tuple(c for c in EVENT if c.device)
+DEVICE_FIELDS = tuple(c.name for c in DEVICE)
+HASHED = tuple(c for c in EVENT if c.hashed)
+
+
+def named(row: dict, columns: tuple[Column, ...] = EVENT) -> dict:
+    """A `.values(*(c.read_as for c in columns))` row under the columns' names."""
+    return {c.name: row[c.read_as] for c in columns}
+
+
+def reads(columns: tuple[Column, ...] = EVENT) -> tuple[str, ...]:
+    """The `.values()` lookups that read `columns`."""
+    return tuple(c.read_as for c in columns)

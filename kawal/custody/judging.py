@@ -1,0 +1,212 @@
+"""Judging a batch: each touched box folded on, and the alerts its new events raise.
+
+In order, a box folds on from the state stored on it (custody/states.py). When events land
+before others in time, or a correction retracts one, the box is folded again from its whole
+history, and the rules that depend on order are judged again over it: findings the replay
+reveals are raised, and standing alerts it no longer shows lapse, resolved by the ledger.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+
+from kawal.custody import rules, states
+from kawal.custody.columns import EVENT, named
+from kawal.custody.models import Alert, Box, CustodyEvent
+from kawal.custody.payload import Incoming
+from kawal.operations.models import CustodyRules, Operation
+
+DEFAULT_RULES = (rules.Config(), CustodyRules())
+RETRACTED = "resolved by the ledger: the event was corrected"
+REORDERED = "resolved by the ledger: no longer holds with late events in their place"
+# What the fold reads of a stored event (states.Fact), and the box it belongs to.
+FACT_COLUMNS = tuple(
+    c for c in EVENT if c.name in ("id", "box", "kind", "occurred_at", "place", "seals", "corrects")
+)
+
+
+@dataclass
+class AlertChanges:
+    new: list[Alert] = field(default_factory=list)
+    # Open alerts that no longer hold, by why: resolved by the ledger itself.
+    lapsed: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def save(self, now: datetime) -> int:
+        """Insert the new alerts and resolve the lapsed ones; answer how many lapsed."""
+        Alert.objects.bulk_create(self.new)
+        lapsed = 0
+        for note, ids in self.lapsed.items():
+            lapsed += Alert.objects.filter(pk__in=ids).update(
+                status=Alert.Status.RESOLVED, note=Concat(F("note"), Value("\n" + note)),
+                handled_at=now,
+            )  # fmt: skip
+        return lapsed
+
+
+@dataclass
+class Lookups:
+    """What a batch read besides its boxes: its escorts' forces and its places' points."""
+
+    forces: dict[str, str]
+    points: dict[str, tuple[float, float]]
+
+
+def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
+    """The custody rules of the operation covering each box code, where one does."""
+    found = {}
+    for code, operation in (
+        Operation.objects.select_related("custody_rules").covering_each(codes).items()
+    ):
+        config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
+        found[code] = (rules.Config(config.require_joint_escort, config.max_distance_km), config)
+    return found
+
+
+def folded_of(box: Box) -> states.Folded:
+    return states.Folded(
+        state=box.state,
+        stop=box.stop,
+        seals=tuple(box.seals),
+        expected_by=box.expected_by,
+        last_occurred_at=box.last_occurred_at,
+    )
+
+
+def fact_of(event: Mapping[str, Any]) -> states.Fact:
+    """An event (an `Incoming`'s attributes, or a stored row read with `columns.named`)."""
+    return states.Fact(
+        id=str(event["id"]),
+        kind=event["kind"],
+        occurred_at=event["occurred_at"],
+        place=event["place"],
+        seals=tuple(event["seals"]),
+        corrects=str(event["corrects"]) if event["corrects"] else None,
+    )
+
+
+def _history(codes: list[str]) -> dict[str, list[states.Fact]]:
+    history: dict[str, list[states.Fact]] = defaultdict(list)
+    if codes:
+        rows = CustodyEvent.objects.filter(box__code__in=codes).values(
+            *(c.read_as for c in FACT_COLUMNS)
+        )
+        for row in rows:
+            event = named(row, FACT_COLUMNS)
+            history[event["box"]].append(fact_of(event))
+    return history
+
+
+def _standing_alerts(codes: list[str]) -> dict[str, list[dict]]:
+    """Alerts not yet resolved on the boxes about to be folded again."""
+    standing: dict[str, list[dict]] = defaultdict(list)
+    if codes:
+        for row in (
+            Alert.objects.filter(box__code__in=codes)
+            .exclude(status=Alert.Status.RESOLVED)
+            .values("id", "box__code", "event_id", "rule")
+        ):
+            standing[row["box__code"]].append(row)
+    return standing
+
+
+def _replayed(boxes: dict[str, Box], touched: dict[str, list[Incoming]]) -> list[str]:
+    """The boxes whose new events retract one, or land before the last one folded."""
+    return [
+        code
+        for code, new in touched.items()
+        if any(i.corrects for i in new)
+        or (
+            boxes[code].last_occurred_at is not None
+            and min(i.occurred_at for i in new) <= boxes[code].last_occurred_at
+        )
+    ]
+
+
+def judge_batch(
+    boxes: dict[str, Box], touched: dict[str, list[Incoming]], lookups: Lookups, now: datetime
+) -> AlertChanges:
+    """Move each touched box's state on, and judge its new events against the rules."""
+    replay = _replayed(boxes, touched)
+    history = _history(replay)
+    standing = _standing_alerts(replay)
+    configs = rules_for(touched)
+    changes = AlertChanges()
+    for code, new in touched.items():
+        box = boxes[code]
+        config, custody_rules = configs.get(code, DEFAULT_RULES)
+        legs = custody_rules.legs_for(code)
+        if code in replay:
+            facts = [*history[code], *(fact_of(vars(i)) for i in new)]
+            steps = states.fold(facts, legs)
+            result = states.final(steps)
+            new_ids = {str(i.id) for i in new}
+            _rejudge(box, facts, steps, new_ids, standing[code], changes, now)
+        else:
+            start = folded_of(box)
+            steps = states.fold((fact_of(vars(i)) for i in new), legs, start)
+            result = states.final(steps, start)
+        box.state, box.stop, box.seals = result.state, result.stop, list(result.seals)
+        box.expected_by, box.last_occurred_at = result.expected_by, result.last_occurred_at
+        _judge_new(box, steps, {str(i.id): i for i in new}, lookups, config, changes, now)
+    return changes
+
+
+def _judge_new(
+    box: Box,
+    steps: list[states.Step],
+    new: dict[str, Incoming],
+    lookups: Lookups,
+    config: rules.Config,
+    changes: AlertChanges,
+    now: datetime,
+) -> None:
+    """Raise every finding of the batch's own events, given the box's state before each."""
+    for s in steps:
+        item = new.get(s.fact.id)
+        if item is None:
+            continue
+        position = (item.lat, item.lng) if item.lat is not None and item.lng is not None else None
+        forces = [lookups.forces[n] for n in item.escorts]
+        expected = lookups.points.get(item.place)
+        for finding in rules.judge(s, box.code, forces, position, expected, config):
+            changes.new.append(_alert(box, item.id, finding, now))
+
+
+def _alert(box: Box, event_id: uuid.UUID, finding: rules.Finding, now: datetime) -> Alert:
+    return Alert(
+        box=box, event_id=event_id, rule=finding.rule, severity=finding.severity,
+        message=finding.message, raised_at=now,
+    )  # fmt: skip
+
+
+def _rejudge(
+    box: Box,
+    facts: list[states.Fact],
+    steps: list[states.Step],
+    new_ids: set[str],
+    standing: list[dict],
+    changes: AlertChanges,
+    now: datetime,
+) -> None:
+    """Raise the order-dependent findings a replay reveals; lapse those it no longer shows."""
+    folded = {s.fact.id for s in steps}
+    corrections = {f.id for f in facts if f.kind == CustodyEvent.Kind.CORRECTION}
+    holds = {(s.fact.id, finding.rule): finding for s in steps for finding in rules.ordered(s)}
+    raised = {(str(a["event_id"]), a["rule"]) for a in standing}
+    for (event_id, rule), finding in holds.items():
+        if event_id not in new_ids and (event_id, rule) not in raised:
+            changes.new.append(_alert(box, uuid.UUID(event_id), finding, now))
+    for a in standing:
+        event_id = str(a["event_id"]) if a["event_id"] else None
+        if event_id is None or event_id in new_ids:
+            continue
+        if event_id not in folded and event_id not in corrections:
+            changes.lapsed[RETRACTED].append(a["id"])
+        elif a["rule"] in rules.ORDERED and (event_id, a["rule"]) not in holds:
+            changes.lapsed[REORDERED].append(a["id"])

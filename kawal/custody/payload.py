@@ -1,0 +1,163 @@
+"""A device's batch of custody events, checked and normalised. Pure: no database.
+
+`check_batch()` refuses a body that is unusable as a whole; `parse()` checks one event
+field by field and names the first problem. What is checked against stored rows (the box,
+the escorts, the place, the event a correction points at) is the ledger's part.
+"""
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+
+from kawal.custody.columns import DEVICE, DEVICE_FIELDS
+from kawal.custody.models import CustodyEvent
+from kawal.territory.codes import REGION_CODE, TPS_CODE
+
+MAX_BATCH = 1000
+TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
+# A device clock may run a little fast; further ahead than this is a wrong clock.
+CLOCK_SKEW = timedelta(minutes=15)
+KINDS = frozenset(CustodyEvent.Kind.values)
+
+
+class BatchError(ValueError):
+    """The body as a whole is unusable; nothing of it is stored."""
+
+
+class Rejected(ValueError):
+    """One event is unusable; the rest of its batch goes on."""
+
+
+@dataclass
+class Incoming:
+    """One event as the device sent it, checked. Its attributes are columns.DEVICE_FIELDS."""
+
+    id: uuid.UUID
+    box: str
+    kind: str
+    occurred_at: datetime
+    place: str
+    lat: float | None = None
+    lng: float | None = None
+    from_party: str = ""
+    to_party: str = ""
+    escorts: list[str] = field(default_factory=list)
+    seals: list[str] = field(default_factory=list)
+    document: str = ""
+    note: str = ""
+    corrects: uuid.UUID | None = None
+
+    def content(self) -> dict[str, Any]:
+        """What the device said, normalised: two sends of one event compare equal."""
+        return normalised(vars(self))
+
+
+def normalised(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The device's part of `event` (an `Incoming`'s attributes, or a stored event read with
+    `columns.named`) as plain JSON values, so that a resent event compares equal."""
+    return {c.name: c.plain(event[c.name]) for c in DEVICE}
+
+
+def check_batch(items: object) -> list[dict[str, Any]]:
+    """A batch is a JSON array of at most MAX_BATCH objects."""
+    if not isinstance(items, list):
+        raise BatchError("the body must be a JSON array of events")
+    if len(items) > MAX_BATCH:
+        raise BatchError(f"a batch holds at most {MAX_BATCH} events, not {len(items)}")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BatchError(f"event [{i}] must be a JSON object")
+    return items
+
+
+def _uuid(value: object, name: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Rejected(f"{name} must be a UUID") from None
+
+
+def _text(item: dict[str, Any], name: str) -> str:
+    value = item.get(name) or ""
+    if not isinstance(value, str):
+        raise Rejected(f"{name} must be a string")
+    if len(value) > TEXT_LIMITS[name]:
+        raise Rejected(f"{name} is longer than {TEXT_LIMITS[name]} characters")
+    return value
+
+
+def _strings(item: dict[str, Any], name: str) -> list[str]:
+    value = item.get(name) or []
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and 0 < len(v) <= 40 for v in value
+    ):
+        raise Rejected(f"{name} must be a list of strings")
+    if len(set(value)) != len(value):
+        raise Rejected(f"{name} lists the same value twice")
+    return value
+
+
+def _coordinate(item: dict[str, Any], name: str, limit: float) -> float | None:
+    value = item.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
+        raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
+    return float(value)
+
+
+def _occurred_at(raw: object, now: datetime) -> datetime:
+    occurred_at = parse_datetime(raw) if isinstance(raw, str) else None
+    if occurred_at is None:
+        raise Rejected("occurred_at must be an ISO-8601 time")
+    if occurred_at.tzinfo is None:
+        raise Rejected("occurred_at has no UTC offset: send e.g. 2024-11-27T13:05:00+07:00")
+    if occurred_at > now + CLOCK_SKEW:
+        raise Rejected("occurred_at is in the future: check the device clock")
+    return occurred_at
+
+
+def parse(item: dict[str, Any], now: datetime) -> Incoming:
+    """One event of a batch, checked field by field; Rejected names the first problem."""
+    unknown = sorted(set(item) - set(DEVICE_FIELDS))
+    if unknown:
+        raise Rejected(f"unknown field {unknown[0]}")
+    for name in ("id", "box", "kind", "occurred_at", "place"):
+        if item.get(name) in (None, ""):
+            raise Rejected(f"{name} is required")
+    event_id = _uuid(item["id"], "id")
+    if not isinstance(item["box"], str):
+        raise Rejected("box must be a box code")
+    kind = item["kind"]
+    if kind not in KINDS:
+        raise Rejected(f"kind {kind!r} is not one of {', '.join(CustodyEvent.Kind.values)}")
+    occurred_at = _occurred_at(item["occurred_at"], now)
+    place = item["place"]
+    if not isinstance(place, str) or not (REGION_CODE.match(place) or TPS_CODE.match(place)):
+        raise Rejected("place must be a region or TPS code")
+    lat, lng = _coordinate(item, "lat", 90), _coordinate(item, "lng", 180)
+    if (lat is None) != (lng is None):
+        raise Rejected("lat and lng come together")
+    corrects = _uuid(item["corrects"], "corrects") if item.get("corrects") else None
+    if (kind == CustodyEvent.Kind.CORRECTION) != (corrects is not None):
+        raise Rejected("a correction, and only a correction, names the event it corrects")
+    return Incoming(
+        id=event_id,
+        box=item["box"],
+        kind=kind,
+        occurred_at=occurred_at,
+        place=place,
+        lat=lat,
+        lng=lng,
+        from_party=_text(item, "from_party"),
+        to_party=_text(item, "to_party"),
+        escorts=_strings(item, "escorts"),
+        seals=_strings(item, "seals"),
+        document=_text(item, "document"),
+        note=_text(item, "note"),
+        corrects=corrects,
+    )
