@@ -19,6 +19,7 @@ from django.utils import timezone
 from kawal.command import progress, tallies
 from kawal.command.models import AlertTally, BoxTally, Tally, TpsTally
 from kawal.custody.models import Alert, Box
+from kawal.custody.rules import overdue_boxes
 from kawal.custody.states import MOVING_STATES
 from kawal.personnel.models import Force, Member
 from kawal.territory.codes import within
@@ -156,11 +157,7 @@ def region_status(
     _count_boxes(_box_rows(region.code, child_len, from_tallies), by_child)
 
     overdue_rows = (
-        Box.objects.filter(
-            within_or_national("code", region.code),
-            state__in=MOVING_STATES,
-            expected_by__lt=now or timezone.now(),
-        )
+        Box.objects.filter(within_or_national("code", region.code), overdue_boxes(now or timezone.now()))
         .annotate(child=Substr("code", 1, child_len))
         .values("child")
         .annotate(n=Count("id"))

@@ -19,7 +19,7 @@ from kawal.accounts.models import Role
 from kawal.accounts.scope import require_region, require_roles, scope_of
 from kawal.custody import rules
 from kawal.custody.models import Alert, Box
-from kawal.custody.states import MOVING_STATES, UNSEALED_STATES
+from kawal.custody.states import UNSEALED_STATES
 from kawal.operations.models import Operation, Stage
 from kawal.territory.codes import within
 
@@ -66,9 +66,8 @@ def _computed(boxes, now: datetime) -> list[AlertView]:
     )
     for operation in running:
         in_operation = boxes.filter(within("code", operation.region_id))
-        for code, due in in_operation.filter(
-            state__in=MOVING_STATES, expected_by__lt=now
-        ).values_list("code", "expected_by"):
+        overdue = in_operation.filter(rules.overdue_boxes(now))
+        for code, due in overdue.values_list("code", "expected_by"):
             found.append(
                 AlertView(
                     None,

@@ -1,23 +1,27 @@
 """Rules that raise custody alerts. Pure: plain data in, findings out; no database.
 
-The ledger calls `judge()` for every event it appends (custody/ledger.py). The two rules
+The ledger judges every event it appends (`judge()`, from custody/judging.py). The two rules
 that depend on the clock, overdue legs and unsealed boxes, are judged when alerts are read
-(custody/alerts.py), from the `expected_by` and state the fold keeps on each box.
+(custody/alerts.py), from the `expected_by` and state the fold keeps on each box. Overdue
+is also a query filter (`overdue_boxes`), for the alerts and the command center's counts.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.custody.states import MOVING_STATES, PPS, TPS, Step, level_of
 from kawal.territory.codes import lies_within
 from kawal.territory.distance import km
 
-K = CustodyEvent.Kind
-SEV = Alert.Severity
+Kind = CustodyEvent.Kind
+Severity = Alert.Severity
 
-ESCORT, SEALS, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED = (
+# The rules, by the name an alert records.
+ESCORT, SEAL_MISMATCH, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED = (
     "escort",
     "seal_mismatch",
     "skipped_leg",
@@ -42,19 +46,19 @@ class Finding:
 
 def escort(kind: str, forces: Sequence[str], config: Config) -> list[Finding]:
     """A departure needs at least one Polri escort, and a TNI one where the operation says so."""
-    if kind != K.DEPARTED:
+    if kind != Kind.DEPARTED:
         return []
     found = []
     if "polri" not in forces:
-        found.append(Finding(ESCORT, SEV.CRITICAL, "departure without a Polri escort"))
+        found.append(Finding(ESCORT, Severity.CRITICAL, "departure without a Polri escort"))
     if config.require_joint_escort and "tni" not in forces:
-        found.append(Finding(ESCORT, SEV.WARNING, "departure without the required TNI escort"))
+        found.append(Finding(ESCORT, Severity.WARNING, "departure without the required TNI escort"))
     return found
 
 
 def seals(kind: str, recorded: Sequence[str], at_sealing: Sequence[str]) -> list[Finding]:
     """Seals seen on arrival or at a check must be those recorded when the box was sealed."""
-    if kind not in (K.ARRIVED, K.SEAL_CHECKED) or not at_sealing:
+    if kind not in (Kind.ARRIVED, Kind.SEAL_CHECKED) or not at_sealing:
         return []
     if set(recorded) == set(at_sealing):
         return []
@@ -65,7 +69,9 @@ def seals(kind: str, recorded: Sequence[str], at_sealing: Sequence[str]) -> list
         parts.append("missing " + ", ".join(missing))
     if unknown:
         parts.append("unknown " + ", ".join(unknown))
-    return [Finding(SEALS, SEV.CRITICAL, "seals differ from sealing: " + "; ".join(parts))]
+    return [
+        Finding(SEAL_MISMATCH, Severity.CRITICAL, "seals differ from sealing: " + "; ".join(parts))
+    ]
 
 
 def sequence(step: Step) -> list[Finding]:
@@ -74,7 +80,7 @@ def sequence(step: Step) -> list[Finding]:
         return [
             Finding(
                 SKIPPED_LEG,
-                SEV.WARNING,
+                Severity.WARNING,
                 f"{step.fact.kind} at {level_of(step.fact.place).upper()} while the box is "
                 f"{step.before.state}: a step before it was not recorded",
             )
@@ -83,7 +89,7 @@ def sequence(step: Step) -> list[Finding]:
         return [
             Finding(
                 SKIPPED_LEG,
-                SEV.WARNING,
+                Severity.WARNING,
                 f"arrived at {level_of(step.fact.place).upper()} without passing the "
                 f"{step.skipped.upper()}",
             )
@@ -109,7 +115,7 @@ def place(
     TPS and village places are held to the distance.
     """
     if not lies_within(box_code, place_code):
-        return [Finding(PLACE, SEV.WARNING, f"place {place_code} is not on the box's route")]
+        return [Finding(PLACE, Severity.WARNING, f"place {place_code} is not on the box's route")]
     if position is None or expected is None or level_of(place_code) not in (TPS, PPS):
         return []
     km = km_between(position, expected)
@@ -117,7 +123,7 @@ def place(
         return [
             Finding(
                 PLACE,
-                SEV.WARNING,
+                Severity.WARNING,
                 f"recorded {km:.1f} km from {place_code} (allowed {config.max_distance_km:g} km)",
             )
         ]
@@ -126,7 +132,7 @@ def place(
 
 # Rules whose verdict depends on the events before: judged again when a late event lands
 # before them in time, or a correction retracts one of them.
-ORDERED = (SEALS, SKIPPED_LEG)
+ORDERED = (SEAL_MISMATCH, SKIPPED_LEG)
 
 
 def ordered(step: Step) -> list[Finding]:
@@ -153,4 +159,10 @@ def judge(
 
 
 def overdue(state: str, expected_by: datetime | None, now: datetime) -> bool:
+    """A box in transit past the time its leg allows. The twin of `overdue_boxes`."""
     return state in MOVING_STATES and expected_by is not None and expected_by < now
+
+
+def overdue_boxes(now: datetime) -> Q:
+    """Boxes that are `overdue()` at `now`, as a query filter on Box (the box_state_due index)."""
+    return Q(state__in=MOVING_STATES, expected_by__lt=now)

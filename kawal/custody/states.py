@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 
 from kawal.custody.models import Box, CustodyEvent
 
-S = Box.State
-K = CustodyEvent.Kind
+State = Box.State
+Kind = CustodyEvent.Kind
 
 # Place levels, from the KPU regency office down to the polling station.
 KPU, PPK, PPS, TPS = "kpu", "ppk", "pps", "tps"
@@ -25,41 +25,41 @@ ANY = "*"
 # (state, event kind, level of the event's place) -> next state. ANY matches every level.
 TRANSITIONS: dict[tuple[str, str, str], str] = {
     # Distribution: KPU warehouse -> PPK -> PPS -> TPS.
-    (S.AT_KPU_WAREHOUSE, K.DEPARTED, ANY): S.IN_TRANSIT,
-    (S.AT_PPK, K.DEPARTED, ANY): S.IN_TRANSIT,
-    (S.AT_PPS, K.DEPARTED, ANY): S.IN_TRANSIT,
-    (S.AT_TPS, K.DEPARTED, ANY): S.IN_TRANSIT,
-    (S.IN_TRANSIT, K.ARRIVED, KPU): S.AT_KPU_WAREHOUSE,
-    (S.IN_TRANSIT, K.ARRIVED, PPK): S.AT_PPK,
-    (S.IN_TRANSIT, K.ARRIVED, PPS): S.AT_PPS,
-    (S.IN_TRANSIT, K.ARRIVED, TPS): S.AT_TPS,
+    (State.AT_KPU_WAREHOUSE, Kind.DEPARTED, ANY): State.IN_TRANSIT,
+    (State.AT_PPK, Kind.DEPARTED, ANY): State.IN_TRANSIT,
+    (State.AT_PPS, Kind.DEPARTED, ANY): State.IN_TRANSIT,
+    (State.AT_TPS, Kind.DEPARTED, ANY): State.IN_TRANSIT,
+    (State.IN_TRANSIT, Kind.ARRIVED, KPU): State.AT_KPU_WAREHOUSE,
+    (State.IN_TRANSIT, Kind.ARRIVED, PPK): State.AT_PPK,
+    (State.IN_TRANSIT, Kind.ARRIVED, PPS): State.AT_PPS,
+    (State.IN_TRANSIT, Kind.ARRIVED, TPS): State.AT_TPS,
     # Voting day: shown empty, then sealed after counting.
-    (S.AT_TPS, K.OPENED, ANY): S.OPEN,
-    (S.OPEN, K.SEALED, ANY): S.SEALED,
+    (State.AT_TPS, Kind.OPENED, ANY): State.OPEN,
+    (State.OPEN, Kind.SEALED, ANY): State.SEALED,
     # Return of results: TPS -> PPS -> PPK (recap) -> KPU.
-    (S.SEALED, K.DEPARTED, ANY): S.RETURNING,
-    (S.RETURNING, K.ARRIVED, PPS): S.RETURNING,
-    (S.RETURNING, K.DEPARTED, ANY): S.RETURNING,
-    (S.RETURNING, K.ARRIVED, PPK): S.AT_PPK_RECAP,
-    (S.AT_PPK_RECAP, K.OPENED, ANY): S.AT_PPK_RECAP,
-    (S.AT_PPK_RECAP, K.SEALED, ANY): S.AT_PPK_RECAP,
-    (S.AT_PPK_RECAP, K.DEPARTED, ANY): S.RETURNING,
-    (S.RETURNING, K.ARRIVED, KPU): S.AT_KPU,
+    (State.SEALED, Kind.DEPARTED, ANY): State.RETURNING,
+    (State.RETURNING, Kind.ARRIVED, PPS): State.RETURNING,
+    (State.RETURNING, Kind.DEPARTED, ANY): State.RETURNING,
+    (State.RETURNING, Kind.ARRIVED, PPK): State.AT_PPK_RECAP,
+    (State.AT_PPK_RECAP, Kind.OPENED, ANY): State.AT_PPK_RECAP,
+    (State.AT_PPK_RECAP, Kind.SEALED, ANY): State.AT_PPK_RECAP,
+    (State.AT_PPK_RECAP, Kind.DEPARTED, ANY): State.RETURNING,
+    (State.RETURNING, Kind.ARRIVED, KPU): State.AT_KPU,
     # Re-votes and recounts, when recorded: the box goes back down the chain.
-    (S.SEALED, K.OPENED, ANY): S.OPEN,
-    (S.RETURNING, K.ARRIVED, TPS): S.AT_TPS,
-    (S.AT_KPU, K.DEPARTED, ANY): S.RETURNING,
+    (State.SEALED, Kind.OPENED, ANY): State.OPEN,
+    (State.RETURNING, Kind.ARRIVED, TPS): State.AT_TPS,
+    (State.AT_KPU, Kind.DEPARTED, ANY): State.RETURNING,
 }
 # These record what happened to a box without moving it.
-STILL = frozenset({K.HANDED_OVER, K.SEAL_CHECKED, K.NOTE})
+STILL = frozenset({Kind.HANDED_OVER, Kind.SEAL_CHECKED, Kind.NOTE})
 
-MOVING_STATES = frozenset({S.IN_TRANSIT, S.RETURNING})
+MOVING_STATES = frozenset({State.IN_TRANSIT, State.RETURNING})
 # A box in one of these states has not been sealed after counting yet.
 UNSEALED_STATES = frozenset(
-    {S.AT_KPU_WAREHOUSE, S.IN_TRANSIT, S.AT_PPK, S.AT_PPS, S.AT_TPS, S.OPEN}
+    {State.AT_KPU_WAREHOUSE, State.IN_TRANSIT, State.AT_PPK, State.AT_PPS, State.AT_TPS, State.OPEN}
 )
 # After sealing the box travels up the chain; a departure from these goes back up.
-INBOUND_STATES = frozenset({S.SEALED, S.RETURNING, S.AT_PPK_RECAP, S.AT_KPU})
+INBOUND_STATES = frozenset({State.SEALED, State.RETURNING, State.AT_PPK_RECAP, State.AT_KPU})
 
 
 def level_of(place: str) -> str:
@@ -87,7 +87,7 @@ class Fact:
 
 @dataclass(frozen=True)
 class Folded:
-    state: str = S.AT_KPU_WAREHOUSE
+    state: str = State.AT_KPU_WAREHOUSE
     stop: str = KPU  # the last level the box reached
     seals: tuple[str, ...] = ()  # as recorded at the last sealing
     expected_by: datetime | None = None  # set while a leg is under way
@@ -115,7 +115,7 @@ def leg_of(stop: str, inbound: bool) -> str:
 
 
 def _skipped(before: Folded, level: str) -> str | None:
-    if before.state == S.RETURNING:
+    if before.state == State.RETURNING:
         expected = UP.get(before.stop)
         moved_on = DEPTH[level] < DEPTH[before.stop]
     else:
@@ -136,17 +136,17 @@ def step(before: Folded, fact: Fact, legs: Mapping[str, float]) -> Step:
         (before.state, fact.kind, ANY)
     )
     # A departure while a leg is still under way means its arrival was never recorded.
-    if target is None or (fact.kind == K.DEPARTED and before.expected_by is not None):
+    if target is None or (fact.kind == Kind.DEPARTED and before.expected_by is not None):
         return Step(fact, before, after, allowed=False)
     after = replace(after, state=target)
-    if fact.kind == K.DEPARTED:
+    if fact.kind == Kind.DEPARTED:
         leg = leg_of(before.stop, before.state in INBOUND_STATES)
         due = fact.occurred_at + timedelta(hours=legs[leg])
         return Step(fact, before, replace(after, expected_by=due), allowed=True, leg=leg)
-    if fact.kind == K.ARRIVED:
+    if fact.kind == Kind.ARRIVED:
         after = replace(after, stop=level, expected_by=None)
         return Step(fact, before, after, allowed=True, skipped=_skipped(before, level))
-    if fact.kind == K.SEALED:
+    if fact.kind == Kind.SEALED:
         after = replace(after, seals=tuple(sorted(fact.seals)))
     return Step(fact, before, after, allowed=True)
 
@@ -154,11 +154,11 @@ def step(before: Folded, fact: Fact, legs: Mapping[str, float]) -> Step:
 def fold(facts: Iterable[Fact], legs: Mapping[str, float], start: Folded = START) -> list[Step]:
     """Fold events in the order they happened. Corrections retract the event they point at."""
     facts = list(facts)
-    retracted = {f.corrects for f in facts if f.kind == K.CORRECTION}
+    retracted = {f.corrects for f in facts if f.kind == Kind.CORRECTION}
     steps = []
     state = start
     for fact in sorted(facts, key=lambda f: f.order):
-        if fact.kind == K.CORRECTION or fact.id in retracted:
+        if fact.kind == Kind.CORRECTION or fact.id in retracted:
             continue
         s = step(state, fact, legs)
         steps.append(s)
