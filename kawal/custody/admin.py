@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from kawal.custody.models import Alert, Box, Checkpoint, CustodyEvent
 from kawal.operations.models import CustodyRules
@@ -25,13 +27,13 @@ class BoxAdmin(admin.ModelAdmin):
 class ReadOnly(admin.ModelAdmin):
     """The ledger is append-only: admin shows it and changes nothing."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

@@ -8,9 +8,10 @@ their operation runs. Command and sector staff acknowledge and resolve stored al
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -56,7 +57,7 @@ def _seal_by(operation: Operation) -> datetime | None:
     return voting.ends_at if voting else None
 
 
-def _computed(boxes, now: datetime) -> list[AlertView]:
+def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
     """Overdue legs and unsealed boxes among `boxes`, for every operation running now."""
     found = []
     running = (
@@ -99,7 +100,7 @@ def _computed(boxes, now: datetime) -> list[AlertView]:
 
 
 def listing(
-    user,
+    user: User,
     *,
     region: str | None = None,
     box: str | None = None,
@@ -138,7 +139,7 @@ MOVES = {
 
 
 @transaction.atomic
-def handle(user, alert_id: int, to: str, note: str) -> Alert:
+def handle(user: User, alert_id: int, to: str, note: str) -> Alert:
     """Acknowledge or resolve a stored alert, with a note; recorded in the audit log."""
     scope = require_roles(
         user, HANDLER_ROLES, "only command and sector staff acknowledge or resolve alerts"

@@ -3,7 +3,7 @@
 import json
 
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema, Status
 
 from kawal.accounts.scope import scope_of
@@ -58,7 +58,7 @@ class ResultsOut(Schema):
         }
     },
 )
-def post_events(request):
+def post_events(request: HttpRequest) -> Status | JsonResponse:
     """Append a batch of up to 1,000 custody events. Each is accepted, a duplicate or rejected.
 
     Retrying a batch is safe: an id already stored with the same content is a duplicate.
@@ -81,13 +81,13 @@ def post_events(request):
     response={200: timeline.Timeline, 403: Error, 404: Error},
     exclude_none=True,
 )
-def box(request, code: str):
+def box(request: HttpRequest, code: str) -> timeline.Timeline:
     """A box, its state and its timeline. Observers see escorts as counts per force only."""
     return timeline.box_timeline(request.user, code)
 
 
 @router.get("/custody/verify", response=verification.Report)
-def verify(request):
+def verify(request: HttpRequest) -> verification.Report:
     """Recompute every chain in the caller's scope; name the first broken link per box."""
     reports = [verification.verify(code) for code in scope_of(request.user).regions]
     return verification.Report(
@@ -104,7 +104,7 @@ class AlertQuery(Schema):
 
 
 @router.get("/alerts", response={200: list[alerts.AlertView], 403: Error, 422: Error})
-def alert_list(request, q: Query[AlertQuery]):
+def alert_list(request: HttpRequest, q: Query[AlertQuery]) -> Status:
     """Alerts in scope, newest first: stored ones, and overdue or unsealed boxes right now."""
     try:
         found = alerts.listing(request.user, region=q.region, box=q.box, status=q.status)
@@ -117,7 +117,7 @@ class NoteIn(Schema):
     note: str
 
 
-def _handle(request, alert_id: int, to: str, body: NoteIn):
+def _handle(request: HttpRequest, alert_id: int, to: str, body: NoteIn) -> Status:
     try:
         return Status(200, alerts.view_of(alerts.handle(request.user, alert_id, to, body.note)))
     except ValidationError as exc:
@@ -128,7 +128,7 @@ def _handle(request, alert_id: int, to: str, body: NoteIn):
     "/alerts/{alert_id}/acknowledge",
     response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
 )
-def acknowledge(request, alert_id: int, body: NoteIn):
+def acknowledge(request: HttpRequest, alert_id: int, body: NoteIn) -> Status:
     """Acknowledge an open alert, with a note (command and sector staff)."""
     return _handle(request, alert_id, "acknowledged", body)
 
@@ -137,6 +137,6 @@ def acknowledge(request, alert_id: int, body: NoteIn):
     "/alerts/{alert_id}/resolve",
     response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
 )
-def resolve(request, alert_id: int, body: NoteIn):
+def resolve(request: HttpRequest, alert_id: int, body: NoteIn) -> Status:
     """Resolve an alert, with a note saying how (command and sector staff)."""
     return _handle(request, alert_id, "resolved", body)

@@ -7,6 +7,7 @@ Sheets are per village or district, so a PPS or PPK can print its own boxes' lab
 from dataclasses import dataclass
 
 import segno
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
 from kawal.custody.models import Box
@@ -90,7 +91,7 @@ def label_of(box: Box, *, with_qr: bool = False) -> Label:
     )
 
 
-def sheet_boxes(region: Region):
+def sheet_boxes(region: Region) -> QuerySet[Box]:
     """The ballot boxes of a village or district, in label order."""
     return (
         Box.objects.filter(within("code", region.code), tps__isnull=False)

@@ -1,5 +1,7 @@
 """Ballot boxes and box-like items, their append-only custody events, alerts and checkpoints."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -59,10 +61,10 @@ def box_code(tps_code: str, contest: str) -> str:
 class AppendOnlyQuerySet(models.QuerySet):
     """Custody events are only ever appended: the ORM refuses to change or remove them."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise PermissionDenied("custody events are append-only: record a correction instead")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("custody events are append-only: record a correction instead")
 
 
@@ -113,12 +115,12 @@ class CustodyEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.box_id}#{self.seq} {self.kind}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionDenied("custody events are append-only: record a correction instead")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionDenied("custody events are append-only: record a correction instead")
 
 

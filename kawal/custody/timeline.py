@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -68,7 +69,7 @@ class Timeline:
     alerts: list[AlertView] = field(default_factory=list)
 
 
-def box_timeline(user, code: str, *, now: datetime | None = None) -> Timeline:
+def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timeline:
     scope = scope_of(user)
     if not scope.covers(code):
         raise PermissionDenied(f"box {code} is outside your scope")

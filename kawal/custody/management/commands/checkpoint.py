@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kawal.custody import verification
 
@@ -9,10 +9,10 @@ class Command(BaseCommand):
         "With --since DIGEST, say whether history since that checkpoint was only appended to."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", metavar="DIGEST", help="an earlier checkpoint's digest")
 
-    def handle(self, *args, since: str | None = None, **options):
+    def handle(self, *args: object, since: str | None = None, **options: object) -> None:
         if since:
             result = verification.since(since)
             for problem in result.problems:

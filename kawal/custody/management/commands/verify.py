@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kawal.custody import verification
 
@@ -6,10 +6,10 @@ from kawal.custody import verification
 class Command(BaseCommand):
     help = "Recompute every custody chain and name the first broken link per box."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--region", help="only boxes in this region code")
 
-    def handle(self, *args, region: str | None = None, **options):
+    def handle(self, *args: object, region: str | None = None, **options: object) -> None:
         report = verification.verify(region)
         for b in report.broken:
             where = f"seq {b.seq}" if b.seq else "end"
