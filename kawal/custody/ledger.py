@@ -1,14 +1,14 @@
 """The custody ledger: appending device batches to each box's hash chain.
 
-A batch costs the same few queries however many events it holds. It reads, in order: the
-boxes it names (locked), the known ids (the events sent and those corrected), the escorts'
-forces, the TPS and the regions named as places; then the operations covering the touched
-boxes with their custody rules, and (only when events arrived out of order or correct
-another) those boxes' history and standing alerts. It writes one bulk insert of events,
-one bulk update of boxes, one bulk insert of alerts (after a replay, one update per reason
-of the alerts that lapsed) and one audit entry. Parsing (custody/payload.py), hashing, the
-fold and the rules (custody/judging.py) run in memory between them; the raw writes are
-custody/bulk.py.
+A batch costs the same few queries however many events it holds. It reads the caller's
+roles, then in one transaction: the boxes it names (locked), the events it sends or
+corrects that are stored already, the escorts' forces, the TPS and the regions named as
+places, (only when events arrived out of order or correct another) those boxes' history
+and standing alerts, and the operations covering the touched boxes with their custody
+rules. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
+alerts (after a replay, one update per reason of the alerts that lapsed) and one audit
+entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py)
+run in memory between them; the raw writes are custody/bulk.py.
 """
 
 from collections import defaultdict

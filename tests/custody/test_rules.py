@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kawal.custody import alerts, ledger, rules
+from kawal.custody import alerts, judging, ledger, rules
 from kawal.custody.models import Alert, Box
-from kawal.operations.models import CustodyRules
+from kawal.operations.models import CustodyRules, Operation
 from tests.conftest import user
 from tests.custody.conftest import START, WIB, event, journey
 
@@ -80,6 +80,21 @@ def test_an_arrival_that_skips_the_ppk_is_a_skipped_leg(route):
     skipped = [events[0], {**events[3], "occurred_at": (START + timedelta(hours=3)).isoformat()}]
     assert _raised(route, skipped) == [("skipped_leg", "warning")]
     assert "without passing the PPK" in Alert.objects.get(box__code=route.box).message
+
+
+def test_the_rules_are_those_of_the_newest_operation_covering_the_box(route, demo):
+    district_operation = Operation.objects.create(
+        code="pengamanan-kota",
+        name="Pengamanan Kota",
+        region_id=route.district,
+        starts_at=demo.starts_at + timedelta(days=1),
+        ends_at=demo.ends_at,
+    )
+    CustodyRules.objects.create(operation=district_operation, require_joint_escort=True)
+    first = {**journey(route)[0], "escorts": [route.polri]}
+    assert _raised(route, [first]) == [("escort", "warning")]
+    elsewhere = Box.objects.exclude(code__startswith=route.district).first()
+    assert judging.rules_for([elsewhere.code])[elsewhere.code][1].operation == demo
 
 
 def test_opening_a_box_that_never_reached_the_tps_is_a_skipped_leg(route):
