@@ -7,9 +7,11 @@ verify` and anyone auditing an export compute exactly the same bytes.
 import hashlib
 import json
 
-from kawal.custody.columns import HASHED
+from kawal.custody.columns import HASHED, PLAIN
 
 GENESIS = "0" * 64
+# Each hashed field with its conversion to JSON, looked up once: hashing is on the hot path.
+_HASHED = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED)
 
 
 def canonical(event: dict) -> str:
@@ -18,7 +20,7 @@ def canonical(event: dict) -> str:
 
     `box` is the box code and `recorded_by` the user id.
     """
-    body = {c.name: c.plain(event[c.name]) for c in HASHED}
+    body = {name: plain(event[name]) if plain else event[name] for name, plain in _HASHED}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

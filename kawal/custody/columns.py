@@ -14,6 +14,7 @@ value for it, so `chain.canonical()` must leave it out while it is empty (declar
 `hashed=False` until the chain knows how to skip it).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -43,14 +44,16 @@ class Column:
 
     def plain(self, value: Any) -> Any:
         """`value` as JSON: how the chain hashes it and how a resent event is compared."""
-        if self.pg_type == "uuid":
-            return str(value) if value else None
-        if self.pg_type == "timestamptz":
-            return instant(value) if value is not None else None
-        if self.pg_type == "float8":
-            return float(value) if value is not None else None
-        return value
+        to_plain = PLAIN.get(self.pg_type)
+        return to_plain(value) if to_plain else value
 
+
+# How a value of each PostgreSQL type is written as JSON; other types are JSON already.
+PLAIN: dict[str, Callable[[Any], Any]] = {
+    "uuid": lambda v: str(v) if v else None,
+    "timestamptz": lambda v: instant(v) if v is not None else None,
+    "float8": lambda v: float(v) if v is not None else None,
+}
 
 EVENT = (
     Column("id", "uuid", device=True),
