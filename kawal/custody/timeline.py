@@ -70,6 +70,7 @@ class Timeline:
 
 
 def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timeline:
+    """The box `code`, if the caller's scope covers it: its state, events and alerts."""
     scope = scope_of(user)
     if not scope.covers(code):
         raise PermissionDenied(f"box {code} is outside your scope")
@@ -106,35 +107,39 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         problem=problem,
         alerts=listing(user, box=box.code, now=now),
     )
-    for e in events:
-        forces = Counter(members[n].force for n in e.escorts if n in members)
-        timeline.events.append(
-            Entry(
-                id=str(e.id),
-                seq=e.seq,
-                kind=e.kind,
-                kind_label=str(CustodyEvent.Kind(e.kind).label),
-                occurred_at=e.occurred_at,
-                received_at=e.received_at,
-                place=e.place,
-                lat=e.lat,
-                lng=e.lng,
-                from_party=e.from_party,
-                to_party=e.to_party,
-                seals=e.seals,
-                document=e.document,
-                note=e.note,
-                corrects=str(e.corrects_id) if e.corrects_id else None,
-                corrected=str(e.id) in corrected,
-                escort_counts=dict(forces),
-                escorts=[
-                    Escort(n, members[n].name, members[n].rank, members[n].force)
-                    for n in e.escorts
-                    if n in members
-                ]
-                if personnel
-                else None,
-                recorded_by=e.recorded_by.username if personnel else None,
-            )
-        )
+    timeline.events = [_entry(e, members, corrected, personnel) for e in events]
     return timeline
+
+
+def _entry(
+    e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool
+) -> Entry:
+    """One event of the timeline; escorts and who recorded it only for who sees personnel."""
+    forces = Counter(members[n].force for n in e.escorts if n in members)
+    return Entry(
+        id=str(e.id),
+        seq=e.seq,
+        kind=e.kind,
+        kind_label=str(CustodyEvent.Kind(e.kind).label),
+        occurred_at=e.occurred_at,
+        received_at=e.received_at,
+        place=e.place,
+        lat=e.lat,
+        lng=e.lng,
+        from_party=e.from_party,
+        to_party=e.to_party,
+        seals=e.seals,
+        document=e.document,
+        note=e.note,
+        corrects=str(e.corrects_id) if e.corrects_id else None,
+        corrected=str(e.id) in corrected,
+        escort_counts=dict(forces),
+        escorts=[
+            Escort(n, members[n].name, members[n].rank, members[n].force)
+            for n in e.escorts
+            if n in members
+        ]
+        if personnel
+        else None,
+        recorded_by=e.recorded_by.username if personnel else None,
+    )
