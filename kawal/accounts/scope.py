@@ -20,7 +20,7 @@ Caller = AbstractBaseUser | AnonymousUser
 
 PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
 # Who acknowledges and resolves alerts: the same roles as see personnel today, but another
-# permission. custody/alerts.py (HANDLER_ROLES) enforces it on the action itself.
+# permission. custody/alerts.py enforces it on the action itself.
 ALERT_HANDLER_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
 
 

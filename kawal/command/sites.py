@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kawal.command.board import operation_of
 from kawal.custody.models import Alert, Box, CustodyEvent
-from kawal.custody.states import MOVING_STATES
+from kawal.custody.rules import overdue
 from kawal.incidents.models import Incident
 from kawal.planning.models import Assignment, Post
 from kawal.planning.service import current_plan
@@ -40,10 +40,7 @@ def tps_detail(code: str, *, with_personnel: bool, now: datetime | None = None) 
     if tps is None:
         raise Http404(f"no TPS {code}")
     boxes = [
-        BoxLine(
-            b,
-            b.state in MOVING_STATES and b.expected_by is not None and b.expected_by < now,
-        )
+        BoxLine(b, overdue(b.state, b.expected_by, now))
         for b in Box.objects.filter(tps=tps).order_by("code")
     ]
     alerts = list(

@@ -16,15 +16,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from kawal.accounts import audit
-from kawal.accounts.models import Role
-from kawal.accounts.scope import require_region, require_roles, scope_of
+from kawal.accounts.scope import ALERT_HANDLER_ROLES, require_region, require_roles, scope_of
 from kawal.custody import rules
 from kawal.custody.models import Alert, Box
 from kawal.custody.states import UNSEALED_STATES
 from kawal.operations.models import Operation, Stage
 from kawal.territory.codes import within
 
-HANDLER_ROLES = (Role.COMMAND, Role.SECTOR, Role.ADMIN)
 LIMIT = 1000
 
 
@@ -142,7 +140,7 @@ MOVES = {
 def handle(user: User, alert_id: int, to: str, note: str) -> Alert:
     """Acknowledge or resolve a stored alert, with a note; recorded in the audit log."""
     scope = require_roles(
-        user, HANDLER_ROLES, "only command and sector staff acknowledge or resolve alerts"
+        user, ALERT_HANDLER_ROLES, "only command and sector staff acknowledge or resolve alerts"
     )
     alert = Alert.objects.select_for_update().filter(scope.filter("box__code"), pk=alert_id).first()
     if alert is None:
