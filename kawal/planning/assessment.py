@@ -31,11 +31,6 @@ class Assessment:
         return self.override.category if self.override else self.suggested
 
 
-def covering_operation(code: str) -> Operation | None:
-    """The newest operation whose region holds the region or TPS `code`."""
-    return Operation.objects.covering(code).first()
-
-
 def _operation_incidents(operation: Operation | None, region_code: str):
     """Incidents in the region during the operation: those are what raise a TPS's risk."""
     incidents = Incident.objects.filter(within("region__code", region_code))
@@ -47,7 +42,7 @@ def _operation_incidents(operation: Operation | None, region_code: str):
 
 
 def _incident_points(tps: TPS) -> list[risk.IncidentPoint]:
-    incidents = _operation_incidents(covering_operation(tps.code), tps.code[:8])
+    incidents = _operation_incidents(Operation.objects.covering(tps.code).first(), tps.code[:8])
     return [
         risk.IncidentPoint(*row) for row in incidents.values_list("tps_id", "lat", "lng", "severity")
     ]

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from kawal.accounts.models import AuditEntry
 from kawal.incidents.models import Incident
-from kawal.planning import service
+from kawal.planning import qr, service
 from kawal.planning.models import Absence, Assignment, GuardPattern, Plan, RiskOverride
 from kawal.territory.models import TPS
 from tests.conftest import logged_in, user
@@ -79,12 +79,12 @@ def test_a_members_qr_code_names_their_post_and_cannot_be_forged(plan):
     response = logged_in("komandan").get(f"/plan/assignment/{held.pk}/qr.svg")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b"<svg")
-    token = service.assignment_token(held)
-    assert service.read_assignment_token(token) == {
+    token = qr.assignment_token(held)
+    assert qr.read_assignment_token(token) == {
         "plan": plan.pk, "post": held.post.code, "stage": held.stage, "nrp": held.member.nrp
     }
     with pytest.raises(signing.BadSignature):
-        service.read_assignment_token(token[:-3] + "abc")
+        qr.read_assignment_token(token[:-3] + "abc")
     assert logged_in("pemantau").get(f"/plan/assignment/{held.pk}/qr.svg").status_code == 403
 
 

@@ -5,11 +5,10 @@ from rich.console import Console
 from rich.table import Table
 
 from kawal.operations.models import Operation
-from kawal.planning import service
+from kawal.personnel.models import Force
+from kawal.planning import coverage, service
 from kawal.territory.codes import lies_within
 from kawal.territory.models import Region
-
-FORCES = ("polri", "tni", "linmas")
 
 
 class Command(BaseCommand):
@@ -39,8 +38,8 @@ class Command(BaseCommand):
             raise CommandError(f"--region: no region {region!r}")
         if not lies_within(area.code, op.region_id):
             raise CommandError(f"--region: {area.code} is outside operation {op.code}")
-        result = service.coverage(plan, area, with_personnel=False, tps_codes=False)
-        data = service.as_dict(result, with_personnel=False)
+        result = coverage.coverage(plan, area, with_personnel=False, tps_codes=False)
+        data = coverage.as_dict(result, with_personnel=False)
         if json:
             data.pop("posts")
             self.stdout.write(_json(data))
@@ -58,12 +57,12 @@ class Command(BaseCommand):
         table = Table(show_footer=True, caption="assigned/required (missing)")
         table.add_column("district", footer="total", no_wrap=True)
         table.add_column("TPS", justify="right", footer=f"{region['tps_covered']}/{region['tps']}")
-        for f in FORCES:
+        for f in Force.values:
             table.add_column(f, justify="right", footer=_cell(region["forces"][f]))
         for d in data["districts"]:
             table.add_row(
                 f"{d['code']} {d['name']}", f"{d['tps_covered']}/{d['tps']}",
-                *(_cell(d["forces"][f]) for f in FORCES),
+                *(_cell(d["forces"][f]) for f in Force.values),
             )
         console.print(table)
         if data["shortfall"]:
