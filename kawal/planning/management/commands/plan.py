@@ -1,6 +1,6 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
@@ -17,13 +17,16 @@ class Command(BaseCommand):
         "has no current plan (or with --new)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument("--region", help="a region code inside the operation (default: all)")
         parser.add_argument("--operation", help="operation code (default: the newest)")
         parser.add_argument("--new", action="store_true", help="make a new draft plan first")
 
-    def handle(self, *args, json: bool, region: str | None, operation: str | None, new: bool, **_):
+    def handle(
+        self, *args: object, json: bool, region: str | None, operation: str | None, new: bool,
+        **_: object,
+    ) -> None:
         operations = Operation.objects.all()
         op = operations.filter(code=operation).first() if operation else operations.first()
         if op is None:
