@@ -20,7 +20,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from kawal.operations.models import Stage
 from kawal.personnel.models import Force
 from kawal.planning.models import Assignment, Plan, Post, PostTPS
-from kawal.territory.codes import within
+from kawal.territory.codes import lies_within, within
 from kawal.territory.models import TPS, Region
 
 DISTRICT_LENGTH = len("35.10.01")
@@ -81,7 +81,9 @@ class Area(Staffing):
     tps_covered: int = 0
 
     @classmethod
-    def of(cls, staffing: Staffing, *, code: str, name: str, tps: int = 0, tps_covered: int = 0) -> "Area":
+    def of(
+        cls, staffing: Staffing, *, code: str, name: str, tps: int = 0, tps_covered: int = 0
+    ) -> "Area":
         """A region's row from its summed staffing (and, on the plan pages, its TPS)."""
         return cls(
             code=code, name=name, posts=staffing.posts, forces=staffing.forces, tps=tps,
@@ -124,7 +126,9 @@ class StaffingTable:
         """Everything in the region, or in one stage."""
         return _sum(c for (_, s), c in self.cells.items() if stage in (None, s))
 
-    def by_area(self, length: int = DISTRICT_LENGTH, *, stage: str | None = None) -> dict[str, Staffing]:
+    def by_area(
+        self, length: int = DISTRICT_LENGTH, *, stage: str | None = None
+    ) -> dict[str, Staffing]:
         """Per area, sorted by code: each district's code cut to `length` (5: regencies;
         8: districts, the finest a plan goes). Only areas with posts appear."""
         areas: dict[str, Staffing] = defaultdict(Staffing)
@@ -137,7 +141,7 @@ class StaffingTable:
         """Per stage, in the operation's order, within the region or one area inside it."""
         stages: dict[str, StageStaffing] = {}
         for (district, s), cell in self.cells.items():
-            if area is None or district.startswith(area):
+            if area is None or lies_within(district, area):
                 stages.setdefault(s, StageStaffing(stage=s)).add(cell)
         return [stages[s] for s in Stage.Kind.values if s in stages]
 

@@ -93,6 +93,7 @@ def read_inputs(operation: Operation) -> Inputs:
         points.append(TpsPoint(code, lat, lng, risk))
         tps_ids[code] = pk
     stages = sorted(operation.stages.values_list("kind", flat=True), key=Stage.Kind.values.index)
+    hq = _anchor(region, HQ_DISTRICTS, districts)
     return Inputs(
         points=points,
         tps_ids=tps_ids,
@@ -101,5 +102,5 @@ def read_inputs(operation: Operation) -> Inputs:
         warehouse=_anchor(region, KPU_WAREHOUSES, districts),
         stages=stages,
         patterns=patterns_of(operation),
-        people=_people(operation, {**districts, **villages}, _anchor(region, HQ_DISTRICTS, districts)),
+        people=_people(operation, {**districts, **villages}, hq),
     )

@@ -259,7 +259,8 @@ def _deployment(
     plan = service.current_plan(operation) if operation else None
     if plan is None:
         raise Http404(f"no deployment plan covers {code} yet")
-    return plan, district, deployment.polsek_name(district), deployment.deployment_list(plan, district)
+    rows = deployment.deployment_list(plan, district)
+    return plan, district, deployment.polsek_name(district), rows
 
 
 def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
