@@ -196,7 +196,7 @@ def _incidents(rows: dict[str, AreaFigures], region: str, window: Window) -> Non
 
 def _strength(rows: dict[str, AreaFigures], region: str, plan: Plan, stage: str) -> None:
     """The plan's posts of the stage: required against assigned, per district and force."""
-    posts = Post.objects.filter(plan=plan, stage=stage).filter(within("district_id", region))
+    posts = Post.objects.filter(plan=plan, stage=stage).filter(within("district__code", region))
     for r in posts.values("district_id").annotate(**{f: Sum(f) for f in Force.values}):
         for code in {region, r["district_id"]}:
             if code in rows:
@@ -297,3 +297,24 @@ def figures(region: Region, window: Window, *, now: datetime) -> Sitrep:
     view_box, shades = _shades(region, districts, window)
     return Sitrep(region, operation, plan, window, now, total, districts, critical, notable,
                   view_box, shades)  # fmt: skip
+
+
+def next_stage(operation: Operation | None, stage: Stage | None) -> Stage | None:
+    """The stage that starts after `stage` (the first one when there is none yet)."""
+    if operation is None:
+        return None
+    stages = sorted(operation.stages.all(), key=lambda s: (s.starts_at, s.order))
+    if stage is None:
+        return stages[0] if stages else None
+    later = [s for s in stages if (s.starts_at, s.order) > (stage.starts_at, stage.order)]
+    return later[0] if later else None
+
+
+def readiness(report: Sitrep, stage: Stage) -> list[AreaFigures]:
+    """The plan's staffing of a coming stage, per district and in total (the last row)."""
+    districts = [AreaFigures(d.code, d.name) for d in report.districts]
+    total = AreaFigures(report.region.code, report.region.name)
+    if report.plan is not None:
+        rows = {r.code: r for r in (total, *districts)}
+        _strength(rows, report.region.code, report.plan, stage.kind)
+    return [*districts, total]

@@ -10,4 +10,7 @@ urlpatterns = [
         views.incident_action,
         name="incident_action",
     ),
+    path("sitrep/<str:code>/", views.sitrep_page, name="sitrep"),
+    path("rakor/<str:code>/", views.rakor, name="rakor"),
+    path("rakor/<str:code>/live/", views.rakor_live, name="rakor_live"),
 ]
