@@ -2,6 +2,7 @@
 
 import uuid
 
+from csp.decorators import csp_update
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -119,6 +120,8 @@ class SitrepForm(forms.Form):
         ]
 
 
+# The report as a web page carries its print styles inline, as WeasyPrint reads them.
+@csp_update({"style-src": ["'self'", "'unsafe-inline'"]})
 @login_required
 def sitrep_page(request: HttpRequest, code: str) -> HttpResponse:
     """The report's form; its buttons post it and get the PDF (or the HTML) back."""

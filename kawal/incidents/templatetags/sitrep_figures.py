@@ -6,8 +6,12 @@ from kawal.incidents.sitrep import AreaFigures
 
 register = template.Library()
 
-# The map's shades, from no trouble (0) to the most (4): printable in black and white too.
-SHADES = ("#f4f4f4", "#fde0c5", "#f8b27a", "#ee7b4d", "#c8281b")
+# The map's shades, from no trouble (0) to the most (4): on paper (printable in black and
+# white too), and on the rakor's dark screen.
+SHADES = {
+    "paper": ("#f4f4f4", "#fde0c5", "#f8b27a", "#ee7b4d", "#c8281b"),
+    "screen": ("#24364a", "#8a6a1f", "#b5781f", "#d0571f", "#e5484d"),
+}
 
 
 @register.filter
@@ -21,5 +25,5 @@ def group(row: AreaFigures, categories: tuple[str, ...]) -> int:
 
 
 @register.filter
-def shade(band: int) -> str:
-    return SHADES[band]
+def shade(band: int, medium: str = "paper") -> str:
+    return SHADES[medium][band]
