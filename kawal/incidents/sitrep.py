@@ -25,8 +25,9 @@ from kawal.custody.models import Alert
 from kawal.custody.states import UNSEALED_STATES
 from kawal.incidents.models import Incident, IncidentStep
 from kawal.operations.models import Operation, Stage
-from kawal.personnel.models import Force
-from kawal.planning.models import Assignment, Plan, Post
+from kawal.planning import coverage
+from kawal.planning.coverage import Figures, per_force
+from kawal.planning.models import Plan
 from kawal.planning.service import current_plan
 from kawal.territory.codes import within
 from kawal.territory.geometry import svg_map
@@ -81,20 +82,6 @@ def window_for(
 
 
 @dataclass
-class Strength:
-    required: int = 0
-    assigned: int = 0
-
-    @property
-    def shortfall(self) -> int:
-        return max(self.required - self.assigned, 0)
-
-
-def _forces() -> dict[str, Strength]:
-    return {f: Strength() for f in Force.values}
-
-
-@dataclass
 class AreaFigures:
     """One row of the report: the region itself, or one of its districts."""
 
@@ -109,7 +96,7 @@ class AreaFigures:
     incidents: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     dead: int = 0
     injured: int = 0
-    strength: dict[str, Strength] = field(default_factory=_forces)
+    strength: dict[str, Figures] = field(default_factory=per_force)
 
     @property
     def alerts_opened(self) -> int:
@@ -195,22 +182,12 @@ def _incidents(rows: dict[str, AreaFigures], region: str, window: Window) -> Non
 
 
 def _strength(rows: dict[str, AreaFigures], region: str, plan: Plan, stage: str) -> None:
-    """The plan's posts of the stage: required against assigned, per district and force."""
-    posts = Post.objects.filter(plan=plan, stage=stage).filter(within("district__code", region))
-    for r in posts.values("district_id").annotate(**{f: Sum(f) for f in Force.values}):
-        for code in {region, r["district_id"]}:
-            if code in rows:
-                for f in Force.values:
-                    rows[code].strength[f].required += r[f] or 0
-    assigned = (
-        Assignment.objects.filter(post__in=posts.values("id"))
-        .values("post__district_id", "force")
-        .annotate(n=Count("id"))
-    )
-    for r in assigned:
-        for code in {region, r["post__district_id"]}:
-            if code in rows:
-                rows[code].strength[r["force"]].assigned += r["n"]
+    """The plan's staffing of the stage per district and force, from planning's coverage."""
+    table = coverage.staffing(plan, Region.objects.get(code=region), stage=stage)
+    cells = {region: table.total(stage=stage), **table.by_area(stage=stage)}
+    for code, staffing in cells.items():
+        if code in rows:
+            rows[code].strength = staffing.forces
 
 
 def _written_out(region: str, window: Window):
