@@ -143,10 +143,10 @@ def _personnel(districts: list[Region], villages: list[Region], tps: list[TPS]) 
 
     def add(n: int, unit: Unit, prefix: str, rank: str, region: str, sector=None) -> None:
         for _ in range(n):
-            nrp = f"{prefix}{len(members) + 1:04d}"
+            n = len(members) + 1
             members.append(
-                Member(nrp=nrp, name=f"{rank} {nrp}", rank=rank, force=unit.force, unit=unit,
-                       home_sector=sector, region_id=region)
+                Member(nrp=f"{prefix}{n:04d}", name=f"Anggota Contoh {n}", rank=rank,
+                       force=unit.force, unit=unit, home_sector=sector, region_id=region)
             )  # fmt: skip
 
     add(HQ_MEMBERS, by_code["polres-contoh"], "6001", "Bripka", REGENCY)
