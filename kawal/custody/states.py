@@ -168,3 +168,32 @@ def fold(facts: Iterable[Fact], legs: Mapping[str, float], start: Folded = START
 
 def final(steps: list[Step], start: Folded = START) -> Folded:
     return steps[-1].after if steps else start
+
+
+# Where each place level of a box's journey is, as a prefix of the box code.
+LEVEL_CODE_LENGTH = {KPU: 5, PPK: 8, PPS: 13, TPS: 17}
+
+
+@dataclass(frozen=True)
+class Move:
+    kind: str
+    place: str  # the region or TPS code where the ledger expects it
+
+
+def next_move(box_code: str, folded: Folded) -> Move | None:
+    """What the ledger expects next for a box, by TRANSITIONS: the move a field officer
+    confirms before recording. None once the box is back at the KPU."""
+    def at(level: str) -> str:
+        return box_code[: LEVEL_CODE_LENGTH[level]]
+
+    state, stop = folded.state, folded.stop
+    if state in MOVING_STATES and folded.expected_by is not None:
+        destination = leg_of(stop, state in INBOUND_STATES).split("_")[1]
+        return Move(K.ARRIVED, at(destination))
+    if state in (S.AT_KPU_WAREHOUSE, S.AT_PPK, S.AT_PPS, S.SEALED, S.AT_PPK_RECAP, S.RETURNING):
+        return Move(K.DEPARTED, at(stop))
+    if state == S.AT_TPS:
+        return Move(K.OPENED, at(TPS))
+    if state == S.OPEN:
+        return Move(K.SEALED, at(stop))
+    return None
