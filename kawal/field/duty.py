@@ -74,12 +74,10 @@ def _assigned(member, operation: Operation | None, now: datetime):
     plan = Plan.objects.filter(operation=operation, status=Plan.Status.APPROVED).first()
     if plan is None:
         return [], on_duty
-    assignments = (
-        Assignment.objects.filter(plan=plan, member=member, stage__in=on_duty)
-        .select_related("post")
-        .order_by("post__stage", "post__code")
-    )
-    return list(assignments), on_duty
+    assignments = Assignment.objects.filter(
+        plan=plan, member=member, stage__in=on_duty
+    ).select_related("post")
+    return sorted(assignments, key=lambda a: (on_duty[a.stage].starts_at, a.post.code)), on_duty
 
 
 def _posts(post_ids: list[int], member) -> tuple[dict, dict]:

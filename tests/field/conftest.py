@@ -21,6 +21,7 @@ from kawal.personnel.models import Member
 from kawal.planning.models import Assignment, Plan, Post, PostTPS
 from kawal.territory.models import TPS
 from tests.conftest import user
+from tests.custody.conftest import Route, route_of
 
 DISTRICT = "35.10.16"  # Banyuwangi town
 SECTOR_USER = "polsek-banyuwangi"
@@ -164,3 +165,11 @@ def checkin(lat: float, lng: float, at: datetime | None = None, **fields) -> dic
 
 def boxes_of(tps: TPS) -> list[str]:
     return list(Box.objects.filter(tps=tps).order_by("code").values_list("code", flat=True))
+
+
+@pytest.fixture
+def route_in_duty(duty) -> Route:
+    """The journey of the first box of the member's TPS post, escorted by the partner."""
+    box = Box.objects.select_related("tps__village").get(code=boxes_of(duty.tps)[0])
+    tni = Member.objects.filter(force="tni").values_list("nrp", flat=True).first()
+    return route_of(box, duty.partner.nrp, tni)
