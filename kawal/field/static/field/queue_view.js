@@ -18,7 +18,7 @@ function title(item) {
 function photoLine(photo) {
   if (photo.complete) return t("photo_done");
   if (photo.error) return t("photo_refused", { error: photo.error });
-  return t("photo_waiting", { percent: Math.floor((100 * photo.received) / photo.total) });
+  return t("photo_waiting", { percent: `${Math.floor((100 * photo.received) / photo.total)}%` });
 }
 
 const FIX = { event: (b) => `#record/${b.box}`, checkin: () => "#checkin", incident: () => "#incident" };

@@ -119,15 +119,21 @@ function problem() {
   return "";
 }
 
+function copyOf(el) {
+  const copy = el.cloneNode(true);
+  copy.removeAttribute("id");
+  return copy;
+}
+
 function confirmation(event) {
   const escorts = duty.team().filter((p) => event.escorts.includes(p.nrp)).map((p) => p.name);
   return [
     h("p", {}, h("b", {}, t("confirm"))),
     h("p", {}, `${t(`kind:${event.kind}`)} · ${event.box} · ${event.place}`),
     h("p", {}, `${t("seals")}: ${event.seals.join(", ") || "—"} · ${escorts.join(", ") || t("escorts_none")}`),
-    $("#record-next").cloneNode(true),
-    $("#record-seal-warning").hidden ? null : $("#record-seal-warning").cloneNode(true),
-  ];
+    copyOf($("#record-next")),
+    $("#record-seal-warning").hidden ? null : copyOf($("#record-seal-warning")),
+  ].filter(Boolean);
 }
 
 async function build() {
