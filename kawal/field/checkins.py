@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from kawal.accounts import audit
 from kawal.custody.ledger import CLOCK_SKEW
-from kawal.field import signatures
+from kawal.field import signatures, signers
 from kawal.field.duty import operation_of, rules_of
 from kawal.field.models import CheckIn, Device
 from kawal.operations.models import Stage
@@ -87,22 +87,15 @@ def parse(item: dict, device: Device, now: datetime) -> Incoming:
     assignment = item.get("assignment")
     if assignment is not None and (isinstance(assignment, bool) or not isinstance(assignment, int)):
         raise Rejected("assignment must be an assignment id (a number)")
-    signature = item.get("signature") or ""
-    sent_device = item.get("device")
-    if sent_device is not None and str(sent_device) != str(device.pk):
-        raise Rejected(f"device {sent_device} is not the device sending this check-in")
-    if bool(signature) != (sent_device is not None):
-        raise Rejected("device and signature come together")
-    if signature:
-        try:
-            signatures.verify(
-                device.public_key, signature, signatures.canonical(item), "check-in"
-            )
-        except signatures.BadSignature as exc:
-            raise Rejected(str(exc)) from None
+    sender = str(device.pk)
+    try:
+        signers.check(item, {sender: signers.Signer(sender, device.public_key, "")}, sender,
+                      "check-in")  # fmt: skip
+    except signatures.BadSignature as exc:
+        raise Rejected(str(exc)) from None
     return Incoming(
         checkin_id, occurred_at, _coordinate(item, "lat", 90), _coordinate(item, "lng", 180),
-        assignment, signature,
+        assignment, item.get("signature") or "",
     )  # fmt: skip
 
 
@@ -114,7 +107,7 @@ def ingest(device: Device, items, *, actor, now: datetime | None = None) -> list
     for item in items:
         try:
             parsed.append(parse(item, device, now))
-        except (Rejected, signatures.BadSignature) as exc:
+        except Rejected as exc:
             sent_id = item.get("id") if isinstance(item.get("id"), str) else None
             parsed.append((sent_id, str(exc)))
     with transaction.atomic():
