@@ -1,4 +1,4 @@
-"""Fixtures for the field app's browser tests: a duty in the live server's database, phones.
+"""Helpers for the field app's browser tests: a duty in the live server's database, phones.
 
 The demo ships no approved plan and its stages lie in 2024, so `field_duty` writes a small
 approved plan into the live server's database (through `kawal shell`, with `server_env`):
@@ -12,8 +12,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 DISTRICT = "35.10.16"  # Banyuwangi town, the demo's polsek-banyuwangi
@@ -21,8 +19,13 @@ PHONE = {"width": 390, "height": 844}
 MARK = "FIELD-JSON "
 
 
-def kawal_shell(env: dict, code: str) -> dict:
-    """Run `code` in `kawal shell` against the live server's database; it prints MARK + JSON."""
+def in_server(env: dict, name: str, *args) -> dict:
+    """Call this module's function `name` inside `kawal shell`, on the live server's database
+    (`server_env`); the function prints MARK and its answer as JSON."""
+    literal = json.dumps(json.dumps(args))  # a Python string literal of the JSON
+    code = (
+        f"import json; from tests.e2e.field_conftest import {name}; {name}(*json.loads({literal}))"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "kawal.cli", "shell", "-c", code],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
@@ -102,20 +105,6 @@ def restore_stages(stages: dict) -> None:
     print(MARK + "{}")
 
 
-@pytest.fixture(scope="module")
-def field_duty(server, server_env):
-    duty = kawal_shell(
-        server_env, "from tests.e2e.field_conftest import plan_field_duty; plan_field_duty()"
-    )
-    yield duty
-    stages = json.dumps(json.dumps(duty["stages"]))  # a Python string literal of the JSON
-    kawal_shell(
-        server_env,
-        f"import json; from tests.e2e.field_conftest import restore_stages; "
-        f"restore_stages(json.loads({stages}))",
-    )
-
-
 def phone_options(**extra) -> dict:
     """A cheap Android phone in Banyuwangi: 390×844, touch, WIB, GPS allowed."""
     return {
@@ -130,10 +119,25 @@ def phone_options(**extra) -> dict:
     }
 
 
-def launch_phone(playwright, user_data_dir: Path, **extra):
+def launch_phone(browser_type, user_data_dir: Path, **extra):
     """A phone whose storage lives in `user_data_dir`: closing and launching it again on the
     same folder is the app being killed and reopened (IndexedDB and the service worker stay)."""
-    return playwright.chromium.launch_persistent_context(
+    return browser_type.launch_persistent_context(
         str(user_data_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
         **phone_options(**extra),
     )  # fmt: skip
+
+
+def stored(ids: dict[str, list[str]], boxes: list[str]) -> None:
+    """(In `kawal shell`.) How many of the phone's records the server holds, by kind, and how
+    many events the boxes have in all."""
+    from kawal.custody.models import CustodyEvent
+    from kawal.field.models import CheckIn
+    from kawal.incidents.models import Incident
+
+    print(MARK + json.dumps({
+        "event": CustodyEvent.objects.filter(id__in=ids["event"]).count(),
+        "checkin": CheckIn.objects.filter(id__in=ids["checkin"]).count(),
+        "incident": Incident.objects.filter(id__in=ids["incident"]).count(),
+        "box_events": CustodyEvent.objects.filter(box__code__in=boxes).count(),
+    }))  # fmt: skip

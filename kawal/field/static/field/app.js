@@ -25,6 +25,7 @@ const VIEWS = {
   queue: () => queueView.render(),
 };
 let view = "";
+let routing = 0;
 
 function show(name) {
   view = name;
@@ -33,7 +34,10 @@ function show(name) {
   scrollTo(0, 0);
 }
 
+// body[data-ready] names the view once it is drawn (views draw from IndexedDB, asynchronously).
 async function route() {
+  const turn = ++routing;
+  delete document.body.dataset.ready;
   const [path, query] = location.hash.slice(1).split("?");
   const enrolled = await device();
   $("#tabs").hidden = !enrolled;
@@ -44,12 +48,14 @@ async function route() {
     // Opened from the Polsek's QR code on a new phone: enrol straight away.
     if (code && !enrolled) $("#enrol-form").requestSubmit();
     else if (enrolled) fail($("#enrol-form [data-error]"), t("enrolled", { name: enrolled.member.name }));
+    document.body.dataset.ready = "enrol";
     return;
   }
   const [name, arg] = path.split("/");
   const chosen = name in VIEWS ? name : "duty";
   show(chosen);
   await VIEWS[chosen](new URLSearchParams(query), arg && decodeURIComponent(arg));
+  if (turn === routing) document.body.dataset.ready = chosen;
 }
 
 async function renderStatus() {
