@@ -141,3 +141,23 @@ def stored(ids: dict[str, list[str]], boxes: list[str]) -> None:
         "incident": Incident.objects.filter(id__in=ids["incident"]).count(),
         "box_events": CustodyEvent.objects.filter(box__code__in=boxes).count(),
     }))  # fmt: skip
+
+
+def noisy_bmp(width: int = 2400, height: int = 1800) -> bytes:
+    """A camera-sized photo that compresses badly: random pixels, as a 24-bit BMP (megabytes)."""
+    import os
+    import struct
+
+    row = width * 3 + (-width * 3) % 4
+    pixels = os.urandom(row * height)
+    header = struct.pack("<2sIHHI", b"BM", 54 + len(pixels), 0, 0, 54)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
+    return header + info + pixels
+
+
+def photos_of(record_ids: list[str]) -> None:
+    """(In `kawal shell`.) The photos the server holds for these records."""
+    from kawal.field.models import Photo
+
+    rows = Photo.objects.filter(record_id__in=record_ids).values("total", "received", "complete")
+    print(MARK + json.dumps(list(rows)))

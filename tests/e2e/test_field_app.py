@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, screenshot
-from tests.e2e.field_conftest import in_server, launch_phone
+from tests.e2e.field_conftest import in_server, launch_phone, noisy_bmp, phone_options
 
 pytestmark = pytest.mark.e2e
 
@@ -190,3 +190,130 @@ def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_
     }
     counts = in_server(server_env, "stored", ids, field_duty["boxes"])
     assert counts == {"event": 20, "checkin": 1, "incident": 2, "box_events": 20}
+
+
+def test_a_record_the_server_rejects_shows_its_reason_and_is_sent_again_once_fixed(
+    browser, enrolled, field_duty, phone_dir, server
+):
+    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    page = phone.pages[0]
+    page.goto(f"{server}/field/#box")
+    page.wait_for_selector("body[data-ready=box]", state="attached")
+    box = field_duty["boxes"][1]
+    record(page, box, "note", "35.10.99.9999", note="Kotak diperiksa di pos")
+    go(page, "#queue")
+    rejected = page.locator("#queue-list li[data-status=rejected]")
+    expect(rejected).to_have_count(1, timeout=15000)
+    expect(rejected.locator(".reason")).to_contain_text("35.10.99.9999")
+    screenshot(page, "field-rejected")
+
+    rejected.locator("a.button").click()
+    page.wait_for_selector("body[data-ready=record]", state="attached")
+    expect(page.locator("#record-form input[name=place]")).to_have_value("35.10.99.9999")
+    expect(page.locator("#record-form [name=note]")).to_have_value("Kotak diperiksa di pos")
+    page.fill("#record-form input[name=place]", box.rsplit("-", 1)[0])
+    page.click("#record-save")
+    page.click("#record-save")
+    page.wait_for_selector("body[data-ready=box]", state="attached")
+    go(page, "#queue")
+    fixed = page.locator("#queue-list li").first
+    expect(fixed).to_have_attribute("data-status", "synced", timeout=15000)
+    # The rejected record stays, marked as fixed, and can't be sent twice.
+    expect(rejected).to_have_count(1)
+    expect(rejected).to_contain_text("Sudah diperbaiki")
+    expect(rejected.locator("a.button")).to_have_count(0)
+    phone.close()
+
+
+def test_a_handover_co_signed_by_a_second_phone_stores_both_signatures(
+    browser, desk, enrolled, field_duty, phone_dir, server, server_env
+):
+    receiver = browser.new_context(**phone_options(geolocation=post_position(field_duty)))
+    their = receiver.new_page()
+    their.goto(issue_device(desk, server, field_duty["receiver"]))
+    their.wait_for_selector("body[data-ready=duty]", state="attached")
+    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    mine = phone.pages[0]
+    mine.goto(f"{server}/field/#box")
+    mine.wait_for_selector("body[data-ready=box]", state="attached")
+
+    box = field_duty["boxes"][0]
+    go(mine, f"#record/{box}")
+    mine.check("#record-form input[name=kind][value=handed_over]")
+    mine.fill("#record-form input[name=place]", box.rsplit("-", 1)[0])
+    mine.fill("#record-form input[name=from_party]", "KPPS TPS 001")
+    mine.fill("#record-form input[name=to_party]", "PPS Kepatihan")
+    mine.fill("#record-form input[name=seals]", "KPU-3510-001, KPU-3510-099")
+    expect(mine.locator("#record-seal-warning")).to_be_visible()
+    mine.fill("#record-form input[name=document]", "BA-017/PPS/2024")
+    mine.set_input_files(
+        "#record-form input[name=photo]",
+        {"name": "ba.bmp", "mimeType": "image/bmp", "buffer": noisy_bmp()},
+    )
+    mine.click("#record-cosign")
+    expect(mine.locator("#record-confirm")).to_contain_text("KPU-3510-099")
+    screenshot(mine, "field-record-confirm")
+    mine.click("#record-cosign")
+    mine.wait_for_selector("body[data-ready=handover]", state="attached")
+    screenshot(mine, "field-handover")
+
+    go(their, "#cosign")
+    their.fill("#cosign-form textarea[name=request]", mine.input_value("#handover-request"))
+    their.click("#cosign-form button[type=submit]")
+    expect(their.locator("#cosign-summary")).to_contain_text("BA-017/PPS/2024")
+    their.click("#cosign-sign")
+    expect(their.locator("#cosign-qr")).to_be_visible()
+    screenshot(their, "field-cosign")
+    mine.fill("#handover-form textarea[name=answer]", their.input_value("#cosign-text"))
+    mine.click("#handover-form button[type=submit]")
+    mine.wait_for_selector("body[data-ready=queue]", state="attached")
+    handover = mine.locator("#queue-list li").first
+    expect(handover).to_have_attribute("data-status", "synced", timeout=15000)
+    expect(handover.locator(".photo")).to_contain_text("terunggah", timeout=30000)
+    event_id = handover.get_attribute("data-id")
+    receiver.close()
+    phone.close()
+
+    photos = in_server(server_env, "photos_of", [event_id])
+    assert len(photos) == 1 and photos[0]["complete"]
+    assert photos[0]["total"] <= 200 * 1024
+    desk.goto(f"{server}/boxes/{box}/")
+    row = desk.locator(f"[data-event='{event_id}']")
+    expect(row).to_contain_text(field_duty["officer_name"])
+    expect(row).to_contain_text(field_duty["receiver_name"])
+
+
+def test_english_is_one_tap_away_on_the_phone(browser, enrolled, field_duty, phone_dir, server):
+    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    page = phone.pages[0]
+    page.goto(f"{server}/field/#duty")
+    page.wait_for_selector("body[data-ready=duty]", state="attached")
+    expect(page.locator("[data-view=duty] h1")).to_have_text("Tugas saya")
+    page.click("button[data-language=en]")
+    page.wait_for_selector("html[lang=en] body[data-ready=duty]", state="attached")
+    expect(page.locator("[data-view=duty] h1")).to_have_text("My duty")
+    page.click("button[data-language=id]")
+    page.wait_for_selector("html[lang=id] body[data-ready=duty]", state="attached")
+    phone.close()
+
+
+def test_a_revoked_phone_stops_sending_and_keeps_its_records(
+    browser, desk, enrolled, field_duty, phone_dir, server
+):
+    desk.goto(f"{server}/field/devices/")
+    row = desk.locator("#device-list tbody tr", has_text=field_duty["officer"]).filter(
+        has=desk.locator("button")
+    )
+    row.locator("button[type=submit]").click()
+    desk.wait_for_load_state("networkidle")
+
+    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    page = phone.pages[0]
+    page.goto(f"{server}/field/#duty")
+    page.wait_for_selector("body[data-ready=duty]", state="attached")
+    check_in(page)
+    expect(page.locator("#revoked")).to_be_visible(timeout=15000)
+    expect(page.locator("#queue-list li").first).to_have_attribute("data-status", "queued")
+    expect(page.locator("#pending-count")).to_have_text("1")
+    screenshot(page, "field-revoked")
+    phone.close()

@@ -16,7 +16,9 @@ export const ENDPOINTS = {
 const BATCH = 100;
 const CHUNK = 64 * 1024;
 const MAX_DELAY = 60000;
-const REFUSED = new Set([400, 403, 413, 422]); // answers that retrying the same body won't change
+// Answers that retrying the same body won't change. A 403 is not one: it is about the
+// device's access, not the record, so the record waits (401 means the device was revoked).
+const REFUSED = new Set([400, 413, 422]);
 
 const listeners = new Set();
 export const state = { syncing: false, lastSync: null, error: "", revoked: false, retryAt: 0 };
