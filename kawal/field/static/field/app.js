@@ -72,7 +72,8 @@ async function renderStatus() {
   const seconds = Math.max(0, Math.round((queue.state.retryAt - Date.now()) / 1000));
   note.textContent = [
     queue.state.syncing ? t("syncing") : "",
-    !queue.state.syncing && queue.state.error && pending ? t("retry", { error: queue.state.error, seconds }) : "",
+    !queue.state.syncing && queue.state.retryAt && pending
+      ? t("retry", { error: queue.state.error || t("offline"), seconds }) : "",
     photos ? t("photos_pending", { count: photos }) : "",
   ].filter(Boolean).join(" ");
   note.hidden = !note.textContent;

@@ -100,7 +100,8 @@ export async function sync() {
       state.revoked = true;
     } else {
       attempts += 1;
-      state.error = error.message;
+      // With no signal the browser's own words ("Failed to fetch") say nothing useful.
+      state.error = navigator.onLine ? error.message : "";
       if (await pendingWork()) schedule(backoff(attempts));
     }
   } finally {
