@@ -143,13 +143,21 @@ async function scanInto(button) {
   }
 }
 
+// A new release's worker takes over while this page runs the old one: offer a reload, never
+// force it (the officer may be halfway through a form).
+function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const updating = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener("controllerchange", () => { $("#update").hidden = !updating; });
+  $("#reload").addEventListener("click", () => location.reload());
+  navigator.serviceWorker
+    .register(document.body.dataset.serviceWorker, { scope: document.body.dataset.scope })
+    .catch(() => {});
+}
+
 async function boot() {
   loadText();
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker
-      .register(document.body.dataset.serviceWorker, { scope: document.body.dataset.scope })
-      .catch(() => {});
-  }
+  registerWorker();
   initEnrol();
   checkin.init();
   record.initBox();

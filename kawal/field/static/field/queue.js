@@ -1,4 +1,4 @@
-// The offline queue: every record goes to IndexedDB first, then to the server in order.
+// The offline queue: every record goes to IndexedDB first, then to the server in order of recording.
 //
 // Each item keeps its client UUID and the exact body that was signed, so a retry after a
 // lost answer is a duplicate the server acknowledges, never a second record. Items are
@@ -90,8 +90,8 @@ export async function sync() {
   state.syncing = true;
   changed();
   try {
-    while (await sendNextRun()) changed();
-    await uploadPhotos();
+    const failed = await sendAll();
+    if (failed) throw failed;
     attempts = 0;
     state.error = "";
     state.retryAt = 0;
@@ -112,20 +112,38 @@ export async function sync() {
   }
 }
 
+// Each kind of record in its own order of recording, the kind recorded first going first, then
+// the photos. One kind that can't be sent (its endpoint down) holds up neither the others nor
+// the photos; the first failure is returned for the retry. A revoked device stops everything.
+async function sendAll() {
+  const queued = (await allItems()).filter((item) => item.status === "queued");
+  const kinds = [...new Set(queued.map((item) => item.type))];
+  let failed = null;
+  for (const task of [...kinds.map((kind) => () => sendKind(kind)), uploadPhotos]) {
+    try {
+      await task();
+    } catch (error) {
+      if (error instanceof Revoked) throw error;
+      failed ??= error;
+    }
+  }
+  return failed;
+}
+
+async function sendKind(kind) {
+  while (await sendNextRun(kind)) changed();
+}
+
 async function pendingWork() {
   const photos = await allPhotos();
   return (await pendingCount()) > 0 || photos.some((p) => !p.complete && !p.error);
 }
 
 // Sends the oldest queued records of one kind (up to BATCH, in order); false when none is left.
-async function sendNextRun() {
+async function sendNextRun(kind) {
   const queued = (await allItems()).filter((item) => item.status === "queued");
-  if (!queued.length) return false;
-  const run = [];
-  for (const item of queued) {
-    if (item.type !== queued[0].type || run.length === BATCH) break;
-    run.push(item);
-  }
+  const run = queued.filter((item) => item.type === kind).slice(0, BATCH);
+  if (!run.length) return false;
   const answer = await post(run, queued.length);
   if (answer.refused && run.length > 1) {
     // One bad record can refuse a whole batch: send them one by one so only it is rejected.
