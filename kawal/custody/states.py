@@ -189,11 +189,11 @@ def next_move(box_code: str, folded: Folded) -> Move | None:
     state, stop = folded.state, folded.stop
     if state in MOVING_STATES and folded.expected_by is not None:
         destination = leg_of(stop, state in INBOUND_STATES).split("_")[1]
-        return Move(K.ARRIVED, at(destination))
-    if state in (S.AT_KPU_WAREHOUSE, S.AT_PPK, S.AT_PPS, S.SEALED, S.AT_PPK_RECAP, S.RETURNING):
-        return Move(K.DEPARTED, at(stop))
-    if state == S.AT_TPS:
-        return Move(K.OPENED, at(TPS))
-    if state == S.OPEN:
-        return Move(K.SEALED, at(stop))
+        return Move(Kind.ARRIVED, at(destination))
+    if state in (State.AT_KPU_WAREHOUSE, State.AT_PPK, State.AT_PPS, State.SEALED, State.AT_PPK_RECAP, State.RETURNING):
+        return Move(Kind.DEPARTED, at(stop))
+    if state == State.AT_TPS:
+        return Move(Kind.OPENED, at(TPS))
+    if state == State.OPEN:
+        return Move(Kind.SEALED, at(stop))
     return None

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kawal.accounts import audit
-from kawal.custody.ledger import CLOCK_SKEW
+from kawal.custody.payload import CLOCK_SKEW
 from kawal.field import signatures, signers
 from kawal.field.duty import operation_of, rules_of
 from kawal.field.models import CheckIn, Device
