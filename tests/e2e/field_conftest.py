@@ -129,18 +129,34 @@ def launch_phone(browser_type, user_data_dir: Path, **extra):
 
 
 def stored(ids: dict[str, list[str]], boxes: list[str]) -> None:
-    """(In `kawal shell`.) How many of the phone's records the server holds, by kind, and how
-    many events the boxes have in all."""
+    """(In `kawal shell`.) How many of the phone's events and check-ins the server holds, and
+    how many events the boxes have in all."""
     from kawal.custody.models import CustodyEvent
     from kawal.field.models import CheckIn
-    from kawal.incidents.models import Incident
 
     print(MARK + json.dumps({
         "event": CustodyEvent.objects.filter(id__in=ids["event"]).count(),
         "checkin": CheckIn.objects.filter(id__in=ids["checkin"]).count(),
-        "incident": Incident.objects.filter(id__in=ids["incident"]).count(),
         "box_events": CustodyEvent.objects.filter(box__code__in=boxes).count(),
     }))  # fmt: skip
+
+
+def api_get(server: str, token: str, path: str):
+    """GET an API path with a bearer token; the answer's JSON."""
+    from urllib.request import Request, urlopen
+
+    request = Request(f"{server}{path}", headers={"Authorization": f"Bearer {token}"})
+    with urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def command_token(env: dict) -> str:
+    """A new API token for the demo's command user (`kawal token create komandan`)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kawal.cli", "token", "create", "komandan"],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip().splitlines()[-1]
 
 
 def noisy_bmp(width: int = 2400, height: int = 1800) -> bytes:

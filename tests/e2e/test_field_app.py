@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, screenshot
-from tests.e2e.field_conftest import in_server, launch_phone, noisy_bmp, phone_options
+from tests.e2e.field_conftest import (
+    api_get,
+    command_token,
+    in_server,
+    launch_phone,
+    noisy_bmp,
+    phone_options,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -143,6 +150,41 @@ def test_a_phone_provisioned_from_the_qr_code_shows_its_officer_and_duty(
     phone.close()
 
 
+def test_a_used_enrolment_code_is_refused_on_another_phone(browser, enrolled, field_duty):
+    context = browser.new_context(**phone_options())
+    page = context.new_page()
+    page.goto(enrolled)
+    error = page.locator("#enrol-form [data-error]")
+    expect(error).to_be_visible()
+    expect(error).not_to_be_empty()
+    expect(page.locator("#tabs")).to_be_hidden()
+    context.close()
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'main a, main button, main input, main select, main textarea, main summary, nav a, header button')]
+  .filter(el => el.offsetParent !== null && el.type !== 'radio' && el.type !== 'checkbox')
+  .filter(el => el.getBoundingClientRect().height < 44)
+  .map(el => el.outerHTML.slice(0, 80))"""
+
+
+def test_every_view_fits_a_360_px_phone_with_touch_targets_of_44_px(
+    browser, enrolled, field_duty, phone_dir, server
+):
+    phone = launch_phone(
+        browser.browser_type, phone_dir, geolocation=post_position(field_duty),
+        viewport={"width": 360, "height": 740},
+    )  # fmt: skip
+    page = phone.pages[0]
+    page.goto(f"{server}/field/#duty")
+    for view in ("#duty", "#checkin", "#box", f"#record/{field_duty['boxes'][0]}", "#cosign",
+                 "#incident", "#queue"):  # fmt: skip
+        go(page, view)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, view
+        assert page.evaluate(SMALL_TARGETS) == [], view
+    phone.close()
+
+
 def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_once(
     browser, enrolled, field_duty, phone_dir, server, server_env
 ):
@@ -184,12 +226,12 @@ def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_
     screenshot(page, "field-queue-synced")
     phone.close()
 
-    ids = {
-        kind: [r["id"] for r in rows if r["type"] == kind]
-        for kind in ("event", "checkin", "incident")
-    }
+    ids = {kind: [r["id"] for r in rows if r["type"] == kind] for kind in ("event", "checkin")}
     counts = in_server(server_env, "stored", ids, field_duty["boxes"])
-    assert counts == {"event": 20, "checkin": 1, "incident": 2, "box_events": 20}
+    assert counts == {"event": 20, "checkin": 1, "box_events": 20}
+    incidents = api_get(server, command_token(server_env), "/api/v1/incidents?region=35.10.16")
+    ours = {r["id"] for r in rows if r["type"] == "incident"}
+    assert sum(1 for i in incidents if i["id"] in ours) == 2
 
 
 def test_a_record_the_server_rejects_shows_its_reason_and_is_sent_again_once_fixed(

@@ -41,6 +41,7 @@ export async function openHandover() {
 
 async function finish(cosignatures) {
   const pending = await getMeta("handover");
+  if (!pending) return; // already saved (a double tap)
   const body = { ...pending.event };
   body.signature = await sign(pending.event);
   if (cosignatures.length) body.cosignatures = cosignatures;
