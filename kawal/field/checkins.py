@@ -69,6 +69,15 @@ def _coordinate(item: dict, name: str, limit: float) -> float:
     return float(value)
 
 
+def _device_id(value) -> str | None:
+    if value is None:
+        return None
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise Rejected("device must be a UUID") from None
+
+
 def parse(item: dict, device: Device, now: datetime) -> Incoming:
     """One check-in, checked field by field; Rejected names the first problem."""
     unknown = sorted(set(item) - set(FIELDS))
@@ -88,14 +97,19 @@ def parse(item: dict, device: Device, now: datetime) -> Incoming:
     if assignment is not None and (isinstance(assignment, bool) or not isinstance(assignment, int)):
         raise Rejected("assignment must be an assignment id (a number)")
     sender = str(device.pk)
+    signature = item.get("signature") or ""
+    if not isinstance(signature, str):
+        raise Rejected("signature must be a base64 string")
     try:
-        signers.check(item, {sender: signers.Signer(sender, device.public_key, "")}, sender,
-                      "check-in")  # fmt: skip
+        signers.check(
+            signatures.canonical(item), _device_id(item.get("device")), signature, [],
+            {sender: signers.Signer(sender, device.public_key, "")}, sender, "check-in",
+        )  # fmt: skip
     except signatures.BadSignature as exc:
         raise Rejected(str(exc)) from None
     return Incoming(
         checkin_id, occurred_at, _coordinate(item, "lat", 90), _coordinate(item, "lng", 180),
-        assignment, item.get("signature") or "",
+        assignment, signature,
     )  # fmt: skip
 
 

@@ -34,44 +34,51 @@ def active(ids: Iterable[str]) -> dict[str, Signer]:
     }
 
 
-def cosigners(item: dict) -> list[str]:
-    """The devices a record's co-signatures name, as sent (malformed entries left out)."""
-    found = item.get("cosignatures")
-    if not isinstance(found, list):
+def cosignatures_of(value) -> list[dict[str, str]]:
+    """A record's `cosignatures` as sent, checked for shape: [{"device", "signature"}]."""
+    if value is None:
         return []
-    return [str(c.get("device")) for c in found if isinstance(c, dict) and c.get("device")]
+    if not isinstance(value, list) or len(value) > MAX_COSIGNATURES:
+        raise signatures.BadSignature(
+            f"cosignatures must be a list of at most {MAX_COSIGNATURES} device signatures"
+        )
+    for entry in value:
+        if (
+            not isinstance(entry, dict)
+            or set(entry) != {"device", "signature"}
+            or not all(isinstance(v, str) for v in entry.values())
+        ):
+            raise signatures.BadSignature(
+                'each co-signature is {"device": uuid, "signature": base64}'
+            )
+    return value
 
 
-def check(item: dict, signers: dict[str, Signer], sender: str | None, what: str) -> None:
-    """Check `item`'s signature and co-signatures as received; BadSignature says what fails.
+def check(
+    content: bytes, device: str | None, signature: str, cosignatures: list[dict[str, str]],
+    signers: dict[str, Signer], sender: str | None, what: str,
+) -> None:  # fmt: skip
+    """Check a record's signature and co-signatures over `content` (the bytes the device
+    signed: signatures.canonical of the record as received); BadSignature says what fails.
 
     A signed record names its device, which must be the device sending it; co-signatures
     (on a handover) come from other devices, over the same bytes.
     """
-    device, signature = item.get("device"), item.get("signature")
-    if device is None and signature is None:
-        if item.get("cosignatures"):
+    if device is None and not signature:
+        if cosignatures:
             raise signatures.BadSignature("co-signatures need the sender's own signature")
         return
     if device is None or not signature:
         raise signatures.BadSignature("device and signature come together")
-    if sender is not None and str(device) != sender:
+    if sender is not None and device != sender:
         raise signatures.BadSignature(f"device {device} is not the device sending this {what}")
-    content = signatures.canonical(item)
-    _verify(signers, str(device), signature, content, what)
-    cosigned = item.get("cosignatures") or []
-    if not isinstance(cosigned, list) or len(cosigned) > MAX_COSIGNATURES:
-        raise signatures.BadSignature(
-            f"cosignatures must be a list of at most {MAX_COSIGNATURES} device signatures"
-        )
-    seen = {str(device)}
-    for entry in cosigned:
-        if not isinstance(entry, dict) or set(entry) != {"device", "signature"}:
-            raise signatures.BadSignature('each co-signature is {"device", "signature"}')
-        if str(entry["device"]) in seen:
+    _verify(signers, device, signature, content, what)
+    seen = {device}
+    for entry in cosignatures:
+        if entry["device"] in seen:
             raise signatures.BadSignature(f"device {entry['device']} signed this {what} twice")
-        seen.add(str(entry["device"]))
-        _verify(signers, str(entry["device"]), entry["signature"], content, what)
+        seen.add(entry["device"])
+        _verify(signers, entry["device"], entry["signature"], content, what)
 
 
 def _verify(signers: dict[str, Signer], device: str, signature, content: bytes, what: str):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kawal.field import devices, signers
+from kawal.field import devices, signatures, signers
 from kawal.field.signatures import BadSignature
 from tests.conftest import user
 from tests.field.conftest import new_key, sign
@@ -34,8 +34,12 @@ def _cosigned(sender, receiver) -> dict:
 
 
 def _check(item, sender):
-    found = signers.active([item.get("device"), *signers.cosigners(item)])
-    signers.check(item, found, sender.id, "event")
+    cosigned = signers.cosignatures_of(item.get("cosignatures"))
+    found = signers.active([item.get("device"), *(c["device"] for c in cosigned)])
+    signers.check(
+        signatures.canonical(item), item.get("device"), item.get("signature", ""), cosigned,
+        found, sender.id, "event",
+    )  # fmt: skip
 
 
 def test_a_handover_cosigned_by_a_second_device_passes(pair):
@@ -94,3 +98,10 @@ def test_a_record_signed_with_a_key_that_is_not_the_devices_is_refused(pair):
 def test_an_unsigned_record_passes_the_check(pair):
     sender, _ = pair
     _check(dict(HANDOVER), sender)
+
+
+def test_a_malformed_cosignature_is_named():
+    with pytest.raises(BadSignature, match="each co-signature is"):
+        signers.cosignatures_of([{"device": "d"}])
+    with pytest.raises(BadSignature, match="at most 4"):
+        signers.cosignatures_of([{"device": "d", "signature": "s"}] * 5)
