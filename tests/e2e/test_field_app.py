@@ -65,18 +65,42 @@ def phone_dir(tmp_path_factory):
     shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.fixture
+def phones(browser, field_duty, phone_dir):
+    """phones(**options): the officer's phone (its storage in phone_dir), closed after the test
+    even when it fails, so the next test can open it again."""
+    opened = []
+
+    def _open(**options):
+        options.setdefault("geolocation", post_position(field_duty))
+        opened.append(launch_phone(browser.browser_type, phone_dir, **options))
+        return opened[-1]
+
+    yield _open
+    for phone in opened:
+        phone.close()
+
+
 @pytest.fixture(scope="module")
 def enrolled(browser, desk, server, field_duty, phone_dir):
     """The officer's phone, provisioned by scanning the Polsek's QR code (its URL, opened)."""
     url = issue_device(desk, server, field_duty["officer"])
     phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
-    page = phone.pages[0]
-    page.goto(url)
-    expect(page.locator("body[data-ready=duty] #duty-list article")).to_have_count(1)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    screenshot(page, "field-duty")
-    phone.close()
+    try:
+        page = phone.pages[0]
+        page.goto(url)
+        expect(page.locator("body[data-ready=duty] #duty-list article")).to_have_count(1)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        shot(page, "field-duty")
+    finally:
+        phone.close()
     return url
+
+
+def shot(page, name: str) -> None:
+    """A screenshot for docs/field.md, without the passing "saved" notice over the view."""
+    page.locator("#toast").evaluate("toast => { toast.hidden = true; }")
+    screenshot(page, name)
 
 
 def go(page, fragment: str) -> None:
@@ -135,10 +159,10 @@ def journey(duty: dict):
 
 
 def test_a_phone_provisioned_from_the_qr_code_shows_its_officer_and_duty(
-    browser, enrolled, field_duty, phone_dir, server
+    phones, enrolled, field_duty, server
 ):
     assert enrolled.startswith(f"{server}/field/#enrol=")
-    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    phone = phones()
     page = phone.pages[0]
     page.goto(f"{server}/field/")
     page.wait_for_selector("body[data-ready=duty]", state="attached")
@@ -169,12 +193,9 @@ SMALL_TARGETS = """() => [...document.querySelectorAll(
 
 
 def test_every_view_fits_a_360_px_phone_with_touch_targets_of_44_px(
-    browser, enrolled, field_duty, phone_dir, server
+    phones, enrolled, field_duty, server
 ):
-    phone = launch_phone(
-        browser.browser_type, phone_dir, geolocation=post_position(field_duty),
-        viewport={"width": 360, "height": 740},
-    )  # fmt: skip
+    phone = phones(viewport={"width": 360, "height": 740})
     page = phone.pages[0]
     page.goto(f"{server}/field/#duty")
     for view in ("#duty", "#checkin", "#box", f"#record/{field_duty['boxes'][0]}", "#cosign",
@@ -186,9 +207,9 @@ def test_every_view_fits_a_360_px_phone_with_touch_targets_of_44_px(
 
 
 def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_once(
-    browser, enrolled, field_duty, phone_dir, server, server_env
+    phones, enrolled, field_duty, server, server_env
 ):
-    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    phone = phones()
     page = phone.pages[0]
     page.goto(f"{server}/field/#duty")
     page.wait_for_selector("body[data-ready=duty]", state="attached")
@@ -201,7 +222,7 @@ def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_
     rows = queue_rows(page)
     assert len(rows) == 23 and {r["status"] for r in rows} == {"queued"}
     expect(page.locator("#pending-count")).to_have_text("23")
-    screenshot(page, "field-queue-offline")
+    shot(page, "field-queue-offline")
 
     page.reload()
     page.wait_for_selector("body[data-ready=queue]", state="attached")
@@ -209,9 +230,7 @@ def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_
     phone.close()
 
     # The app killed and opened again, still with no signal: the shell comes from the cache.
-    phone = launch_phone(
-        browser.browser_type, phone_dir, geolocation=post_position(field_duty), offline=True
-    )
+    phone = phones(offline=True)
     page = phone.pages[0]
     response = page.goto(f"{server}/field/#queue")
     assert response.from_service_worker
@@ -223,7 +242,7 @@ def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_
     expect(page.locator("#pending-count")).to_have_text("0", timeout=30000)
     synced = queue_rows(page)
     assert len(synced) == 23 and {r["status"] for r in synced} == {"synced"}
-    screenshot(page, "field-queue-synced")
+    shot(page, "field-queue-synced")
     phone.close()
 
     ids = {kind: [r["id"] for r in rows if r["type"] == kind] for kind in ("event", "checkin")}
@@ -235,9 +254,9 @@ def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_
 
 
 def test_a_record_the_server_rejects_shows_its_reason_and_is_sent_again_once_fixed(
-    browser, enrolled, field_duty, phone_dir, server
+    phones, enrolled, field_duty, server
 ):
-    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    phone = phones()
     page = phone.pages[0]
     page.goto(f"{server}/field/#box")
     page.wait_for_selector("body[data-ready=box]", state="attached")
@@ -247,7 +266,7 @@ def test_a_record_the_server_rejects_shows_its_reason_and_is_sent_again_once_fix
     rejected = page.locator("#queue-list li[data-status=rejected]")
     expect(rejected).to_have_count(1, timeout=15000)
     expect(rejected.locator(".reason")).to_contain_text("35.10.99.9999")
-    screenshot(page, "field-rejected")
+    shot(page, "field-rejected")
 
     rejected.locator("a.button").click()
     page.wait_for_selector("body[data-ready=record]", state="attached")
@@ -268,13 +287,13 @@ def test_a_record_the_server_rejects_shows_its_reason_and_is_sent_again_once_fix
 
 
 def test_a_handover_co_signed_by_a_second_phone_stores_both_signatures(
-    browser, desk, enrolled, field_duty, phone_dir, server, server_env
+    browser, phones, desk, enrolled, field_duty, server, server_env
 ):
     receiver = browser.new_context(**phone_options(geolocation=post_position(field_duty)))
     their = receiver.new_page()
     their.goto(issue_device(desk, server, field_duty["receiver"]))
     their.wait_for_selector("body[data-ready=duty]", state="attached")
-    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    phone = phones()
     mine = phone.pages[0]
     mine.goto(f"{server}/field/#box")
     mine.wait_for_selector("body[data-ready=box]", state="attached")
@@ -294,10 +313,10 @@ def test_a_handover_co_signed_by_a_second_phone_stores_both_signatures(
     )
     mine.click("#record-cosign")
     expect(mine.locator("#record-confirm")).to_contain_text("KPU-3510-099")
-    screenshot(mine, "field-record-confirm")
+    shot(mine, "field-record-confirm")
     mine.click("#record-cosign")
     mine.wait_for_selector("body[data-ready=handover]", state="attached")
-    screenshot(mine, "field-handover")
+    shot(mine, "field-handover")
 
     go(their, "#cosign")
     their.fill("#cosign-form textarea[name=request]", mine.input_value("#handover-request"))
@@ -305,7 +324,7 @@ def test_a_handover_co_signed_by_a_second_phone_stores_both_signatures(
     expect(their.locator("#cosign-summary")).to_contain_text("BA-017/PPS/2024")
     their.click("#cosign-sign")
     expect(their.locator("#cosign-qr")).to_be_visible()
-    screenshot(their, "field-cosign")
+    shot(their, "field-cosign")
     mine.fill("#handover-form textarea[name=answer]", their.input_value("#cosign-text"))
     mine.click("#handover-form button[type=submit]")
     mine.wait_for_selector("body[data-ready=queue]", state="attached")
@@ -325,8 +344,8 @@ def test_a_handover_co_signed_by_a_second_phone_stores_both_signatures(
     expect(row).to_contain_text(field_duty["receiver_name"])
 
 
-def test_english_is_one_tap_away_on_the_phone(browser, enrolled, field_duty, phone_dir, server):
-    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+def test_english_is_one_tap_away_on_the_phone(phones, enrolled, field_duty, server):
+    phone = phones()
     page = phone.pages[0]
     page.goto(f"{server}/field/#duty")
     page.wait_for_selector("body[data-ready=duty]", state="attached")
@@ -340,7 +359,7 @@ def test_english_is_one_tap_away_on_the_phone(browser, enrolled, field_duty, pho
 
 
 def test_a_revoked_phone_stops_sending_and_keeps_its_records(
-    browser, desk, enrolled, field_duty, phone_dir, server
+    phones, desk, enrolled, field_duty, server
 ):
     desk.goto(f"{server}/field/devices/")
     row = desk.locator("#device-list tbody tr", has_text=field_duty["officer"]).filter(
@@ -349,7 +368,7 @@ def test_a_revoked_phone_stops_sending_and_keeps_its_records(
     row.locator("button[type=submit]").click()
     desk.wait_for_load_state("networkidle")
 
-    phone = launch_phone(browser.browser_type, phone_dir, geolocation=post_position(field_duty))
+    phone = phones()
     page = phone.pages[0]
     page.goto(f"{server}/field/#duty")
     page.wait_for_selector("body[data-ready=duty]", state="attached")
@@ -357,5 +376,5 @@ def test_a_revoked_phone_stops_sending_and_keeps_its_records(
     expect(page.locator("#revoked")).to_be_visible(timeout=15000)
     expect(page.locator("#queue-list li").first).to_have_attribute("data-status", "queued")
     expect(page.locator("#pending-count")).to_have_text("1")
-    screenshot(page, "field-revoked")
+    shot(page, "field-revoked")
     phone.close()
