@@ -177,3 +177,11 @@ def photos_of(record_ids: list[str]) -> None:
 
     rows = Photo.objects.filter(record_id__in=record_ids).values("total", "received", "complete")
     print(MARK + json.dumps(list(rows)))
+
+
+def corrections_of(event_id: str) -> None:
+    """(In `kawal shell`.) The correction events stored for an event: their kind and note."""
+    from kawal.custody.models import CustodyEvent
+
+    rows = CustodyEvent.objects.filter(corrects_id=event_id).values("kind", "note")
+    print(MARK + json.dumps(list(rows)))

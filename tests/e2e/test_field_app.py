@@ -286,6 +286,37 @@ def test_a_record_the_server_rejects_shows_its_reason_and_is_sent_again_once_fix
     phone.close()
 
 
+def test_a_synced_event_is_corrected_with_a_correction_event(
+    phones, enrolled, field_duty, server, server_env
+):
+    phone = phones()
+    page = phone.pages[0]
+    page.goto(f"{server}/field/#box")
+    page.wait_for_selector("body[data-ready=box]", state="attached")
+    box = field_duty["boxes"][2]
+    record(page, box, "note", box.rsplit("-", 1)[0], note="Segel kabel terpasang")
+    go(page, "#queue")
+    synced = page.locator("#queue-list li").first
+    expect(synced).to_have_attribute("data-status", "synced", timeout=15000)
+    wrong = synced.get_attribute("data-id")
+
+    synced.locator("a.button").click()
+    page.wait_for_selector("body[data-ready=record]", state="attached")
+    expect(page.locator("#record-kinds")).to_be_hidden()
+    page.click("#record-save")
+    expect(page.locator("#record-form [data-error]")).to_be_visible()  # a correction says why
+    page.fill("#record-form [name=note]", "Salah kotak: catatan ini untuk kotak GUB")
+    page.click("#record-save")
+    page.click("#record-save")
+    page.wait_for_selector("body[data-ready=box]", state="attached")
+    go(page, "#queue")
+    expect(page.locator("#queue-list li").first).to_have_attribute(
+        "data-status", "synced", timeout=15000
+    )
+    stored = in_server(server_env, "corrections_of", wrong)
+    assert stored == [{"kind": "correction", "note": "Salah kotak: catatan ini untuk kotak GUB"}]
+
+
 def test_a_handover_co_signed_by_a_second_phone_stores_both_signatures(
     browser, phones, desk, enrolled, field_duty, server, server_env
 ):

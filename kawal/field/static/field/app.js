@@ -26,6 +26,7 @@ const VIEWS = {
 };
 let view = "";
 let routing = 0;
+let dutySync = null; // the last sync before the duty was fetched ("" none yet; null: not started)
 
 function show(name) {
   view = name;
@@ -82,13 +83,18 @@ async function renderStatus() {
     $("#member-region").textContent = dev.region;
   }
   if (view === "queue") await queueView.render();
+  // Records just reached the ledger: fetch the boxes' new state and next moves.
+  if (dutySync !== null && !queue.state.syncing && (queue.state.lastSync ?? "") !== dutySync) {
+    dutySync = queue.state.lastSync ?? "";
+    refreshDuty();
+  }
 }
 
 async function refreshDuty() {
   try {
     await duty.refresh(await queue.pendingCount());
   } catch (error) {
-    if (duty.current()) toast(t("duty_offline"), "warn");
+    if (duty.current() && !navigator.onLine) toast(t("duty_offline"), "warn");
   }
   if (view === "duty") duty.render();
 }
@@ -97,6 +103,7 @@ async function start() {
   await duty.load();
   await queue.start();
   await refreshDuty();
+  dutySync = queue.state.lastSync ?? "";
 }
 
 function initEnrol() {
