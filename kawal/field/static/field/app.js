@@ -4,7 +4,7 @@
 // IndexedDB (queue.js) and is sent when a connection comes back.
 
 import * as checkin from "./checkin.js";
-import { device, enrol } from "./device.js";
+import { device, enrol, Revoked } from "./device.js";
 import { $, $$, fail, loadText, t, toast, wib } from "./dom.js";
 import * as duty from "./duty.js";
 import * as handover from "./handover.js";
@@ -94,7 +94,10 @@ async function refreshDuty() {
   try {
     await duty.refresh(await queue.pendingCount());
   } catch (error) {
-    if (duty.current() && !navigator.onLine) toast(t("duty_offline"), "warn");
+    if (error instanceof Revoked) {
+      queue.state.revoked = true;
+      await renderStatus();
+    } else if (duty.current() && !navigator.onLine) toast(t("duty_offline"), "warn");
   }
   if (view === "duty") duty.render();
 }
