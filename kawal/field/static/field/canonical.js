@@ -7,11 +7,18 @@
 
 const UNSIGNED = new Set(["signature", "cosignatures"]);
 
+// Python sorts keys by code point; JavaScript's sort() by UTF-16 unit, which differs past U+FFFF.
+function byCodePoint(a, b) {
+  const x = Array.from(a, (c) => c.codePointAt(0));
+  const y = Array.from(b, (c) => c.codePointAt(0));
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
 export function canonicalJSON(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJSON).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    // Keys are ASCII field names, so UTF-16 order (sort's) equals Python's code-point order.
-    const keys = Object.keys(value).sort();
+    const keys = Object.keys(value).sort(byCodePoint);
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJSON(value[k])}`).join(",")}}`;
   }
   if (typeof value === "number" && !Number.isFinite(value)) {
