@@ -185,6 +185,24 @@ def test_a_used_enrolment_code_is_refused_on_another_phone(browser, enrolled, fi
     context.close()
 
 
+def test_the_app_installs_from_its_manifest_with_a_worker_scoped_to_field(phones, enrolled, server):
+    page = phones().pages[0]
+    page.goto(f"{server}/field/")
+    page.wait_for_selector("body[data-ready=duty]", state="attached")
+    href = page.locator("link[rel=manifest]").get_attribute("href")
+    manifest = page.request.get(f"{server}{href}").json()
+    assert (manifest["start_url"], manifest["scope"], manifest["display"]) == (
+        "/field/", "/field/", "standalone",
+    )  # fmt: skip
+    assert manifest["name"] == "Kawal Lapangan"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert page.request.get(f"{server}{icon['src']}").headers["content-type"] == "image/png"
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope == f"{server}/field/"
+
+
 SMALL_TARGETS = """() => [...document.querySelectorAll(
     'main a, main button, main input, main select, main textarea, main summary, nav a, header button')]
   .filter(el => el.offsetParent !== null && el.type !== 'radio' && el.type !== 'checkbox')
