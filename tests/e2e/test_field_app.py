@@ -224,53 +224,6 @@ def test_every_view_fits_a_360_px_phone_with_touch_targets_of_44_px(
     phone.close()
 
 
-def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_once(
-    phones, enrolled, field_duty, server, server_env
-):
-    phone = phones()
-    page = phone.pages[0]
-    page.goto(f"{server}/field/#duty")
-    page.wait_for_selector("body[data-ready=duty]", state="attached")
-    phone.set_offline(True)
-    check_in(page)
-    for box, kind, place, seals in journey(field_duty):
-        record(page, box, kind, place, seals)
-    report_incident(page, "Massa berkumpul di depan TPS 001 menolak hasil hitung.", "high")
-    report_incident(page, "Pohon tumbang menutup jalan ke PPS.", "medium")
-    rows = queue_rows(page)
-    assert len(rows) == 23 and {r["status"] for r in rows} == {"queued"}
-    expect(page.locator("#pending-count")).to_have_text("23")
-    shot(page, "field-queue-offline")
-
-    page.reload()
-    page.wait_for_selector("body[data-ready=queue]", state="attached")
-    expect(page.locator("#pending-count")).to_have_text("23")
-    phone.close()
-
-    # The app killed and opened again, still with no signal: the shell comes from the cache.
-    phone = phones(offline=True)
-    page = phone.pages[0]
-    response = page.goto(f"{server}/field/#queue")
-    assert response.from_service_worker
-    page.wait_for_selector("body[data-ready=queue]", state="attached")
-    expect(page.locator("#pending-count")).to_have_text("23")
-    assert [r["id"] for r in queue_rows(page)] == [r["id"] for r in rows]
-
-    phone.set_offline(False)
-    expect(page.locator("#pending-count")).to_have_text("0", timeout=30000)
-    synced = queue_rows(page)
-    assert len(synced) == 23 and {r["status"] for r in synced} == {"synced"}
-    shot(page, "field-queue-synced")
-    phone.close()
-
-    ids = {kind: [r["id"] for r in rows if r["type"] == kind] for kind in ("event", "checkin")}
-    counts = in_server(server_env, "stored", ids, field_duty["boxes"])
-    assert counts == {"event": 20, "checkin": 1, "box_events": 20}
-    incidents = api_get(server, command_token(server_env), "/api/v1/incidents?region=35.10.16")
-    ours = {r["id"] for r in rows if r["type"] == "incident"}
-    assert sum(1 for i in incidents if i["id"] in ours) == 2
-
-
 def test_a_record_the_server_rejects_shows_its_reason_and_is_sent_again_once_fixed(
     phones, enrolled, field_duty, server
 ):
@@ -348,6 +301,7 @@ def test_a_handover_co_signed_by_a_second_phone_stores_both_signatures(
     mine.wait_for_selector("body[data-ready=box]", state="attached")
 
     box = field_duty["boxes"][0]
+    record(mine, box, "sealed", box.rsplit("-", 1)[0], ("KPU-3510-001", "KPU-3510-002"))
     go(mine, f"#record/{box}")
     mine.check("#record-form input[name=kind][value=handed_over]")
     mine.fill("#record-form input[name=place]", box.rsplit("-", 1)[0])
@@ -405,6 +359,59 @@ def test_english_is_one_tap_away_on_the_phone(phones, enrolled, field_duty, serv
     page.click("button[data-language=id]")
     page.wait_for_selector("html[lang=id] body[data-ready=duty]", state="attached")
     phone.close()
+
+
+def test_records_made_offline_survive_a_reload_and_a_restart_and_arrive_exactly_once(
+    phones, enrolled, field_duty, server, server_env
+):
+    before = in_server(server_env, "stored", {"event": [], "checkin": []}, field_duty["boxes"])
+    phone = phones()
+    page = phone.pages[0]
+    page.goto(f"{server}/field/#duty")
+    page.wait_for_selector("body[data-ready=duty]", state="attached")
+    earlier = {r["id"] for r in queue_rows(page)}  # what the tests above recorded
+
+    def recorded_here():
+        return [r for r in queue_rows(page) if r["id"] not in earlier]
+
+    phone.set_offline(True)
+    check_in(page)
+    for box, kind, place, seals in journey(field_duty):
+        record(page, box, kind, place, seals)
+    report_incident(page, "Massa berkumpul di depan TPS 001 menolak hasil hitung.", "high")
+    report_incident(page, "Pohon tumbang menutup jalan ke PPS.", "medium")
+    rows = recorded_here()
+    assert len(rows) == 23 and {r["status"] for r in rows} == {"queued"}
+    expect(page.locator("#pending-count")).to_have_text("23")
+    shot(page, "field-queue-offline")
+
+    page.reload()
+    page.wait_for_selector("body[data-ready=queue]", state="attached")
+    expect(page.locator("#pending-count")).to_have_text("23")
+    phone.close()
+
+    # The app killed and opened again, still with no signal: the shell comes from the cache.
+    phone = phones(offline=True)
+    page = phone.pages[0]
+    response = page.goto(f"{server}/field/#queue")
+    assert response.from_service_worker
+    page.wait_for_selector("body[data-ready=queue]", state="attached")
+    expect(page.locator("#pending-count")).to_have_text("23")
+    assert [r["id"] for r in recorded_here()] == [r["id"] for r in rows]
+
+    phone.set_offline(False)
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=30000)
+    synced = recorded_here()
+    assert len(synced) == 23 and {r["status"] for r in synced} == {"synced"}
+    shot(page, "field-queue-synced")
+    phone.close()
+
+    ids = {kind: [r["id"] for r in rows if r["type"] == kind] for kind in ("event", "checkin")}
+    counts = in_server(server_env, "stored", ids, field_duty["boxes"])
+    assert counts == {"event": 20, "checkin": 1, "box_events": before["box_events"] + 20}
+    incidents = api_get(server, command_token(server_env), "/api/v1/incidents?region=35.10.16")
+    ours = {r["id"] for r in rows if r["type"] == "incident"}
+    assert sum(1 for i in incidents if i["id"] in ours) == 2
 
 
 def test_a_revoked_phone_stops_sending_and_keeps_its_records(

@@ -112,6 +112,7 @@ export function initCosign() {
     const text = JSON.stringify({ kawal: "cosignature", event: received.id, device: dev.id, signature });
     drawQr($("#cosign-qr"), text);
     $("#cosign-text").value = text;
+    $("#cosign-form").hidden = true;
     $("#cosign-check").hidden = true;
     $("#cosign-answer").hidden = false;
   });
@@ -120,6 +121,7 @@ export function initCosign() {
 export function openCosign() {
   received = null;
   $("#cosign-form").reset();
+  $("#cosign-form").hidden = false;
   $("#cosign-check").hidden = true;
   $("#cosign-answer").hidden = true;
   fail($("#cosign-form [data-error]"), "");
