@@ -7,9 +7,9 @@ from ninja.security import SessionAuth
 
 from kawal.command.api import router as command_router
 from kawal.custody.api import router as custody_router
-from kawal.incidents.api import router as incidents_router
 from kawal.field.api import router as field_router
 from kawal.field.auth import DeviceBearer
+from kawal.incidents.api import router as incidents_router
 from kawal.personnel.api import router as personnel_router
 from kawal.planning.api import router as planning_router
 

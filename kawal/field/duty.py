@@ -133,6 +133,6 @@ def duty(device: Device, *, now: datetime | None = None) -> dict:
             "require_signatures": rules.require_signatures,
         },
         "assignments": [_assignment(a, on_duty[a.stage], tps_of, team) for a in assignments],
-        "incident_categories": [[value, str(label)] for value, label in Incident.Kind.choices],
+        "incident_categories": [[value, str(label)] for value, label in Incident.Category.choices],
         "generated_at": now.isoformat(),
     }
