@@ -29,9 +29,8 @@ DISTRICT_LENGTH = len("35.10.01")
 
 @dataclass
 class Figures:
-    """One force's staffing: how many the posts require, how many the plan assigned, and how
-    many are on post: members who checked in near their post (kawal/field), or, at a post
-    with no check-in yet, those the plan assigned there."""
+    """One force's staffing: required by the posts, assigned by the plan, and on post: checked
+    in near their post (kawal/field), or at a post with no check-in yet, as assigned."""
 
     required: int = 0
     assigned: int = 0
@@ -163,8 +162,7 @@ def posts_in(plan: Plan, region: Region) -> QuerySet[Post]:
 
 
 def _tally(posts: QuerySet[Post], by: tuple[str, ...]) -> dict[tuple, Staffing]:
-    """Posts and required/assigned/on post per force, grouped by the post fields `by`: four
-    queries."""
+    """Posts and required/assigned/on post per force, grouped by the post fields `by`."""
     cells: dict[tuple, Staffing] = defaultdict(Staffing)
     required = posts.order_by().values(*by).annotate(
         n=Count("id"), **{f: Sum(f) for f in Force.values}
@@ -198,9 +196,8 @@ def _count_on_post(posts: QuerySet[Post], keys: list[str], cells: dict[tuple, St
         .values(*keys, "post_id", "member__force")
         .annotate(near=Count("member", distinct=True, filter=Q(far=False)))
     )
-    checked_posts = set()
+    checked_posts = {row["post_id"] for row in checked}
     for row in checked:
-        checked_posts.add(row["post_id"])
         cells[tuple(row[k] for k in keys)].forces[row["member__force"]].on_post += row["near"]
     if not checked_posts:
         return
