@@ -88,7 +88,7 @@ def box(request: HttpRequest, code: str) -> timeline.Timeline:
 
 @router.get("/custody/verify", response=verification.Report)
 def verify(request: HttpRequest) -> verification.Report:
-    """Recompute every chain in the caller's scope; name the first broken link per box."""
+    """Recompute every chain in the caller's scope; name every problem in each."""
     reports = [verification.verify(code) for code in scope_of(request.user).regions]
     return verification.Report(
         ok=all(r.ok for r in reports),

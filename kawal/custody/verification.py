@@ -1,12 +1,12 @@
 """Checking the ledger: recompute every chain, and checkpoints that prove append-only history.
 
-`verify()` names, per box, the first link that doesn't hold and every event whose stored
-hash no longer matches its content. A checkpoint is one digest over every chain's head
+`verify()` names every problem of every chain: each link that doesn't hold, each event whose
+stored hash no longer matches its content, and a chain that doesn't end at its box's head. A checkpoint is one digest over every chain's head
 (box, seq, hash); given an earlier digest, `since()` says whether every head it committed
 to is still in place, which holds only if history since was appended to and nothing else.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -20,11 +20,12 @@ from kawal.territory.codes import within
 
 @dataclass
 class Break:
+    """One problem found in a box's chain: at an event (seq, event), or at its end."""
+
     box: str
     seq: int | None
     event: str | None
     problem: str
-    tampered: list[str] = field(default_factory=list)  # events whose content fails their hash
 
 
 @dataclass
@@ -35,44 +36,48 @@ class Report:
 
 
 def verify(region: str | None = None) -> Report:
-    """Recompute every chain (in `region`, if given) from its first event."""
+    """Recompute every chain (in `region`, if given) from its first event to its last, and
+    name every problem on the way: a broken link does not hide the ones after it."""
     events = CustodyEvent.objects.order_by("box__code", "seq")
-    boxes = Box.objects.filter(head_seq__gt=0)
+    boxes = Box.objects.all()
     if region:
         events = events.filter(within("box__code", region))
         boxes = boxes.filter(within("code", region))
-    heads = {code: (seq, h) for code, seq, h in boxes.values_list("code", "head_seq", "head_hash")}
-    broken: dict[str, Break] = {}
+    broken: list[Break] = []
     tail: dict[str, tuple[int, str]] = {}
     count = 0
     for stored in events.values(*reads(EVENT)).iterator(chunk_size=5000):
         count += 1
         row = named(stored)  # every column of columns.EVENT, by name
-        code = row["box"]
-        event_id = str(row["id"])
+        code, event_id = row["box"], str(row["id"])
         seq, prev = tail.get(code, (0, chain.GENESIS))
         tail[code] = (row["seq"], row["hash"])
         if chain.link(row["prev_hash"], row) != row["hash"]:
-            found = broken.setdefault(
-                code, Break(code, row["seq"], event_id, "content does not match its hash")
-            )
-            found.tampered.append(event_id)
-        if code in broken:
-            continue
+            broken.append(Break(code, row["seq"], event_id, "content does not match its hash"))
         if row["seq"] != seq + 1:
-            broken[code] = Break(code, row["seq"], event_id, f"seq {row['seq']} follows seq {seq}")
+            broken.append(Break(code, row["seq"], event_id, f"seq {row['seq']} follows seq {seq}"))
         elif row["prev_hash"] != prev:
-            broken[code] = Break(code, row["seq"], event_id, "prev_hash is not the hash before it")
-    for code, head in heads.items():
-        if code not in broken and tail.get(code) != head:
-            seq, _ = tail.get(code, (0, ""))
-            broken[code] = Break(
-                code,
-                seq or None,
-                None,
-                f"the chain ends at seq {seq} but the box's head is seq {head[0]}: events are missing",
-            )
-    return Report(ok=not broken, events=count, broken=[broken[c] for c in sorted(broken)])
+            broken.append(Break(code, row["seq"], event_id, "prev_hash is not the hash before it"))
+    for code, head_seq, head_hash in boxes.values_list("code", "head_seq", "head_hash"):
+        problem = _head_problem(tail.get(code, (0, "")), (head_seq, head_hash))
+        if problem:
+            broken.append(Break(code, tail.get(code, (None,))[0], None, problem))
+    broken.sort(key=lambda b: (b.box, b.seq is None, b.seq or 0))
+    return Report(ok=not broken, events=count, broken=broken)
+
+
+def _head_problem(last: tuple[int, str], head: tuple[int, str]) -> str:
+    """What is wrong with a chain ending at `last` (seq, hash) on a box whose head is `head`."""
+    (seq, h), (head_seq, head_hash) = last, head
+    if seq < head_seq:
+        return (
+            f"the chain ends at seq {seq} but the box's head is seq {head_seq}: events are missing"
+        )
+    if seq > head_seq:
+        return f"the chain runs to seq {seq} past the box's head, seq {head_seq}"
+    if seq and h != head_hash:
+        return "the last event's hash is not the box's head hash"
+    return ""
 
 
 def heads() -> dict[str, tuple[int, str]]:

@@ -100,7 +100,6 @@ def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, colum
             )
         report = verification.verify(route.box)
         assert not report.ok
-        [broken] = report.broken
-        assert broken.box == route.box
-        assert str(row.pk) in [broken.event, *broken.tampered]
+        assert {b.box for b in report.broken} == {route.box}
+        assert str(row.pk) in [b.event for b in report.broken]
         transaction.set_rollback(True)

@@ -24,7 +24,21 @@ def test_verify_names_the_event_edited_behind_the_orms_back(route):
     [broken] = verification.verify(route.regency).broken
     assert broken.box == route.box
     assert broken.event == str(edited.id)
-    assert broken.tampered == [str(edited.id)]
+    assert broken.problem == "content does not match its hash"
+
+
+def test_verify_keeps_checking_a_chain_after_its_first_broken_link(route):
+    ledger.ingest(user("petugas"), journey(route))
+    edited = CustodyEvent.objects.get(box__code=route.box, seq=2)
+    tamper(route, 2, "UPDATE custody_custodyevent SET note = 'x'")
+    tamper(route, 9, "DELETE FROM custody_custodyevent")
+    tamper(route, 15, "DELETE FROM custody_custodyevent")
+    problems = [(b.seq, b.event, b.problem) for b in verification.verify(route.regency).broken]
+    assert problems == [
+        (2, str(edited.id), "content does not match its hash"),
+        (10, str(CustodyEvent.objects.get(box__code=route.box, seq=10).id), "seq 10 follows seq 8"),
+        (14, None, "the chain ends at seq 14 but the box's head is seq 15: events are missing"),
+    ]
 
 
 def test_verify_notices_events_cut_off_the_end_of_a_chain(route):
