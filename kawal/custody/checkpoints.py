@@ -146,6 +146,10 @@ def readable(user: AbstractBaseUser | AnonymousUser) -> None:
         raise PermissionDenied("your account holds no role over any region")
 
 
+def newest(limit: int) -> list[Checkpoint]:
+    return list(Checkpoint.objects.order_by("-size", "-id").defer("leaves", "frontier")[:limit])
+
+
 def signed(size: int) -> Checkpoint:
     found = Checkpoint.objects.filter(size=size).order_by("id").first()
     if found is None:
