@@ -62,8 +62,6 @@ class Entry:
     position: int
     leaf: bytes  # its RFC 9162 leaf hash
     what: str  # how a person finds it: the event and its chain place, or the audit entry
-    kind: str  # "event" or "audit"
-    ref: str  # the event's id or the audit entry's id
 
 
 def event_leaf(event: dict[str, Any]) -> bytes:
@@ -102,8 +100,6 @@ def _events(start: int) -> Iterator[Entry]:
             row["position"],
             event_leaf(row),
             f"event {row['id']} (box {row['box']} seq {row['seq']})",
-            "event",
-            str(row["id"]),
         )
 
 
@@ -119,8 +115,6 @@ def _audit(start: int) -> Iterator[Entry]:
             row["position"],
             audit_leaf(row),
             f"audit entry {row['id']} ({row['action']})",
-            "audit",
-            str(row["id"]),
         )
 
 

@@ -9,7 +9,7 @@ someone kept outside the database.
 
 from dataclasses import dataclass
 
-from kawal.custody import chain, checkpoints, log, merkle
+from kawal.custody import chain, checkpoints, log, merkle, signing
 from kawal.custody.columns import EVENT, named, reads
 from kawal.custody.models import Box, Checkpoint, CustodyEvent
 from kawal.territory.codes import within
@@ -106,13 +106,15 @@ def against(digest: str) -> Against:
     Raises ValueError for a malformed digest.
     """
     size, root = parse_digest(digest)
-    if size is None:
-        stored = Checkpoint.objects.filter(root=root).order_by("id").first()
-        if stored is None:
-            return Against(False, 0, root, 0, "", [], [
-                f"no stored checkpoint has root {root}: give SIZE:ROOT from the printed one"
-            ])  # fmt: skip
+    same_root = Checkpoint.objects.filter(root=root).order_by("id")
+    stored = (same_root if size is None else same_root.filter(size=size)).first()
+    if stored is not None:
         size = stored.size
+    elif size is None:
+        return Against(False, 0, root, 0, "", [], [
+            f"no stored checkpoint has root {root}: give SIZE:ROOT from the printed one"
+        ])  # fmt: skip
+    unsigned = _unsigned(stored) if stored else []
     entries = list(log.entries())
     leaves = [e.leaf for e in entries]
     now_root = merkle.root(leaves)
@@ -122,7 +124,7 @@ def against(digest: str) -> Against:
         size, len(leaves), bytes.fromhex(root), now_root, proof
     )
     problems = [] if holds else _differences(size, root, entries)
-    problems += _misplaced(entries, start=size)
+    problems += _misplaced(entries, start=size) + unsigned
     return Against(
         ok=not problems,
         size=size,
@@ -132,6 +134,17 @@ def against(digest: str) -> Against:
         proof=[h.hex() for h in proof],
         problems=problems,
     )
+
+
+def _unsigned(stored: Checkpoint) -> list[str]:
+    """Whether the stored checkpoint's note is signed by the operation's key, for this head."""
+    try:
+        head = signing.open_note(stored.signed, signing.public_bytes())
+    except ValueError as exc:
+        return [f"the stored checkpoint {stored.digest} is not signed by this key: {exc}"]
+    if (head.size, head.root.hex()) != (stored.size, stored.root):
+        return [f"the stored checkpoint {stored.digest} signs another head"]
+    return []
 
 
 def _misplaced(entries: list[log.Entry], start: int) -> list[str]:

@@ -161,3 +161,16 @@ def test_a_root_alone_is_looked_up_among_the_stored_checkpoints(route, covered):
     missing = verification.against("0" * 64)
     assert not missing.ok
     assert "give SIZE:ROOT" in missing.problems[0]
+
+
+def test_a_stored_checkpoint_whose_signature_no_longer_checks_is_named(route, covered):
+    size, root = covered.split(":")
+    _sql(
+        "UPDATE custody_checkpoint SET signed = replace(signed, %s, %s) WHERE root = %s",
+        [f"\n{size}\n", f"\n{int(size) + 1}\n", root],
+    )
+    [problem] = verification.against(root).problems
+    assert problem == (
+        f"the stored checkpoint {covered} is not signed by this key: "
+        "the signature does not match the text: it was altered"
+    )
