@@ -170,3 +170,9 @@ def test_a_checkpoint_signs_its_time_in_utc_to_the_second(route):
     taken = checkpoints.take("test", now=timezone.now())
     assert taken.created_at.microsecond == 0
     assert taken.signed.splitlines()[3] == f"time {taken.created_at:%Y-%m-%dT%H:%M:%SZ}"
+
+
+def test_serve_refuses_to_start_without_the_checkpoint_key(settings):
+    settings.SECRET_KEY, settings.DEBUG, settings.LEDGER_KEY = "a real secret", False, ""
+    with pytest.raises(CommandError, match="KAWAL_LEDGER_KEY"):
+        call_command("serve")
