@@ -3,7 +3,7 @@
 Figures:
 - plan Banyuwangi: `service.make_plan` on the demo operation (read, group, solve, store
   ~7,300 assignments in one transaction). Floor: reading the same inputs from the database
-  (`service.read_inputs`), which any plan must do.
+  (`inputs.read_inputs`), which any plan must do.
 - solve Banyuwangi: the pure planner (`service.compute`: posts and assignment) on those
   inputs. Floor: the time spent inside scipy's linear_sum_assignment on the same cost
   matrices, measured during that run.
@@ -18,7 +18,7 @@ import time
 
 from benchmarks import Figure
 from kawal.planning import posts, service, solver
-from kawal.planning.service import Inputs
+from kawal.planning.inputs import Inputs, read_inputs
 from kawal.planning.solver import Person
 
 SEED = 60_751
@@ -60,7 +60,7 @@ def _banyuwangi() -> list[Figure]:
     plan_s, read_s, compute_s, lsa_s = [], [], [], []
     for _ in range(3):
         start = time.perf_counter()
-        inputs = service.read_inputs(operation)
+        inputs = read_inputs(operation)
         read_s.append(time.perf_counter() - start)
         spent, restore = _timed_lsa()
         start = time.perf_counter()

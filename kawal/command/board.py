@@ -19,9 +19,9 @@ from kawal.command.status import RegionStatus, region_status, tally_rows, within
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
-from kawal.personnel.models import Force
-from kawal.planning.models import Assignment, Plan, Post
-from kawal.planning.service import Figures, current_plan
+from kawal.planning import coverage
+from kawal.planning.models import Plan
+from kawal.planning.service import current_plan
 from kawal.territory.geometry import SvgMap, boundary_shape, svg_map
 from kawal.territory.models import TPS, Region
 
@@ -111,10 +111,6 @@ def _stage_windows(operation: Operation | None) -> list[progress.StageWindow]:
         progress.StageWindow(s.kind, s.get_kind_display(), s.starts_at, s.ends_at)
         for s in operation.stages.all()
     ]
-
-
-def operation_of(area: Region) -> Operation | None:
-    return Operation.objects.covering(area.code).prefetch_related("stages").first()
 
 
 def _rows(status: RegionStatus, milestone: str, sort: str, only: str) -> list[Row]:
@@ -218,11 +214,8 @@ def alerts_by_rule(area_code: str) -> charts.Bars:
 
 
 def incident_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Incident]:
-    return list(
-        Incident.objects.filter(within_or_national("region__code", area_code))
-        .select_related("region", "tps")
-        .order_by("-occurred_at")[:limit]
-    )
+    """Incidents in a region: escalated critical ones first, then newest first."""
+    return list(Incident.objects.filter(within_or_national("region__code", area_code)).for_feed()[:limit])
 
 
 def _timeline_charts(
@@ -273,57 +266,28 @@ def _timeline_charts(
 
 
 @dataclass
-class Staffing:
-    """Assigned against required, per force, for one area."""
-
-    code: str
-    name: str
-    forces: dict[str, Figures] = field(
-        default_factory=lambda: {f: Figures() for f in Force.values}
-    )
-
-
-@dataclass
 class Planned:
     plan: Plan
-    districts: list[Staffing]
-    total: Staffing
+    districts: list[coverage.Area]
+    total: coverage.Area
 
 
 def planned(plan: Plan, area: Region, status: RegionStatus) -> Planned:
-    """The plan's posts and assignments summed per child area (districts at the finest)."""
-    child_len = min(len(status.children[0].code) if status.children else 8, 8)
+    """The plan's staffing per child area (districts at the finest), from planning's coverage."""
+    child_len = min(
+        len(status.children[0].code) if status.children else coverage.DISTRICT_LENGTH,
+        coverage.DISTRICT_LENGTH,
+    )
     names = {c.code: c.name for c in status.children}
-    rows: dict[str, Staffing] = {}
-    total = Staffing(area.code, area.name)
-
-    def row(code: str) -> Staffing:
-        if code not in rows:
-            rows[code] = Staffing(code, names.get(code, area.name))
-        return rows[code]
-
-    required = (
-        Post.objects.filter(plan=plan)
-        .filter(within_or_national("district__code", area.code))
-        .annotate(child=Substr("district_id", 1, child_len))
-        .values("child")
-        .annotate(polri=Sum("polri"), tni=Sum("tni"), linmas=Sum("linmas"))
+    table = coverage.staffing(plan, area)
+    return Planned(
+        plan,
+        [
+            coverage.Area.of(staffing, code=code, name=names.get(code, area.name))
+            for code, staffing in table.by_area(child_len).items()
+        ],
+        coverage.Area.of(table.total(), code=area.code, name=area.name),
     )
-    for r in required:
-        for force in Force.values:
-            row(r["child"]).forces[force].required += r[force] or 0
-            total.forces[force].required += r[force] or 0
-    assigned = (
-        Assignment.objects.filter(plan=plan)
-        .filter(within_or_national("post__district__code", area.code))
-        .annotate(child=Substr("post__district_id", 1, child_len))
-        .values("child", "force")
-        .annotate(n=Count("id"))
-    )
-    for r in assigned:
-        row(r["child"]).forces[r["force"]].assigned += r["n"]
-        total.forces[r["force"]].assigned += r["n"]
-    return Planned(plan, [rows[c] for c in sorted(rows)], total)
 
 
 def region_board(
@@ -331,7 +295,7 @@ def region_board(
     now: datetime | None = None,
 ) -> Board:
     now = now or timezone.now()
-    operation = operation_of(area)
+    operation = Operation.objects.covering(area.code).prefetch_related("stages").first()
     windows = _stage_windows(operation)
     stage = progress.current_stage(windows, now)
     milestone = progress.STAGE_MILESTONE.get(stage.kind, progress.DELIVERED) if stage else (

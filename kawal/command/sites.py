@@ -6,10 +6,10 @@ from datetime import datetime
 from django.http import Http404
 from django.utils import timezone
 
-from kawal.command.board import operation_of
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.rules import overdue
 from kawal.incidents.models import Incident
+from kawal.operations.models import Operation
 from kawal.planning.models import Assignment, Post
 from kawal.planning.service import current_plan
 from kawal.territory.models import TPS
@@ -54,7 +54,7 @@ def tps_detail(code: str, *, with_personnel: bool, now: datetime | None = None) 
         .select_related("box")
         .order_by("-occurred_at", "-seq")[:EVENTS_SHOWN]
     )
-    operation = operation_of(tps.village)
+    operation = Operation.objects.covering(tps.code).first()
     plan = current_plan(operation) if operation else None
     posts: list[Post] = []
     guards: list[Assignment] = []
@@ -66,5 +66,5 @@ def tps_detail(code: str, *, with_personnel: bool, now: datetime | None = None) 
                 .select_related("member", "member__unit", "post")
                 .order_by("post__stage", "force", "member__name")
             )
-    incidents = list(Incident.objects.filter(tps=tps).order_by("-occurred_at"))
+    incidents = list(Incident.objects.filter(tps=tps).for_feed())
     return TpsDetail(tps, boxes, alerts, events, posts, guards, incidents)

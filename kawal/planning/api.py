@@ -1,9 +1,10 @@
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from kawal.accounts.scope import require_region
-from kawal.planning import service
+from kawal.operations.models import Operation
+from kawal.planning import coverage, qr, service
 from kawal.territory.models import Region
 
 router = Router(tags=["plan"])
@@ -87,24 +88,25 @@ class ScanOut(Schema):
 
 
 @router.get("/plan", response=PlanOut, exclude_none=True)
-def plan(request, q: Query[PlanQuery]):
+def plan(request: HttpRequest, q: Query[PlanQuery]) -> dict:
     """The current deployment plan for a region: coverage, requirement, assignment and
     shortfall per force, per district and per post. Observers get counts, never names."""
     scope = require_region(request.user, q.region)
     region = get_object_or_404(Region, code=q.region)
-    current = service.plan_for_region(region)
+    operation = Operation.objects.covering(region.code).first()
+    current = service.current_plan(operation) if operation else None
     if current is None:
         raise Http404(f"no deployment plan covers {q.region} yet")
-    result = service.coverage(current, region, with_personnel=scope.sees_personnel)
-    return service.as_dict(result, with_personnel=scope.sees_personnel)
+    result = coverage.coverage(current, region, with_personnel=scope.sees_personnel)
+    return coverage.as_dict(result, with_personnel=scope.sees_personnel)
 
 
 @router.post("/plan/scan", response={200: ScanOut, 422: dict})
-def scan(request, body: ScanIn):
+def scan(request: HttpRequest, body: ScanIn) -> dict | Status:
     """Check a scanned assignment QR code: which post and stage it names, and whether that
     assignment still stands in a plan in force. The caller's scope must cover the post."""
     try:
-        result = service.scan(body.token)
+        result = qr.scan(body.token)
     except ValueError as exc:
         return Status(422, {"detail": str(exc)})
     require_region(request.user, result.post.district_id)

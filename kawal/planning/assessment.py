@@ -6,7 +6,9 @@ the suggestion until it is cleared. Incidents only ever raise a category.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 
 from kawal.accounts import audit
 from kawal.incidents.models import Incident
@@ -31,12 +33,7 @@ class Assessment:
         return self.override.category if self.override else self.suggested
 
 
-def covering_operation(code: str) -> Operation | None:
-    """The newest operation whose region holds the region or TPS `code`."""
-    return Operation.objects.covering(code).first()
-
-
-def _operation_incidents(operation: Operation | None, region_code: str):
+def _operation_incidents(operation: Operation | None, region_code: str) -> QuerySet[Incident]:
     """Incidents in the region during the operation: those are what raise a TPS's risk."""
     incidents = Incident.objects.filter(within("region__code", region_code))
     if operation is None:
@@ -47,7 +44,7 @@ def _operation_incidents(operation: Operation | None, region_code: str):
 
 
 def _incident_points(tps: TPS) -> list[risk.IncidentPoint]:
-    incidents = _operation_incidents(covering_operation(tps.code), tps.code[:8])
+    incidents = _operation_incidents(Operation.objects.covering(tps.code).first(), tps.code[:8])
     return [
         risk.IncidentPoint(*row) for row in incidents.values_list("tps_id", "lat", "lng", "severity")
     ]
@@ -74,7 +71,7 @@ def _set_category(tps: TPS, category: str) -> None:
 
 
 @transaction.atomic
-def set_indicators(tps: TPS, indicators: set[str], *, user, note: str = "") -> Assessment:
+def set_indicators(tps: TPS, indicators: set[str], *, user: User, note: str = "") -> Assessment:
     """Record the TPS's indicators (replacing the previous set) and re-suggest its category."""
     unknown = set(indicators) - set(Indicator.values)
     if unknown:
@@ -93,7 +90,7 @@ def set_indicators(tps: TPS, indicators: set[str], *, user, note: str = "") -> A
 
 
 @transaction.atomic
-def override(tps: TPS, category: str, reason: str, *, user) -> Assessment:
+def override(tps: TPS, category: str, reason: str, *, user: User) -> Assessment:
     if category not in TPS.Risk.values:
         raise ValueError(f"category: {category!r} is not one of {', '.join(TPS.Risk.values)}")
     if not reason.strip():
@@ -111,7 +108,7 @@ def override(tps: TPS, category: str, reason: str, *, user) -> Assessment:
 
 
 @transaction.atomic
-def clear_override(tps: TPS, *, user) -> Assessment:
+def clear_override(tps: TPS, *, user: User) -> Assessment:
     RiskOverride.objects.filter(tps=tps).delete()
     result = assess(tps)
     _set_category(tps, result.category)

@@ -1,6 +1,6 @@
 """The deployment list per Polsek (daftar ploting personel) as XLSX and PDF, and QR codes.
 
-Both documents carry the same rows (service.deployment_list) and end in a signature block,
+Both documents carry the same rows (deployment.deployment_list) and end in a signature block,
 ready to print and sign.
 """
 
@@ -15,8 +15,9 @@ from openpyxl.utils import get_column_letter
 from weasyprint import HTML
 
 from kawal.operations.models import Stage
+from kawal.personnel.models import Force
+from kawal.planning.deployment import DeploymentRow
 from kawal.planning.models import Plan
-from kawal.planning.service import DeploymentRow
 from kawal.territory.models import Region
 
 # The document is printed for Indonesian signatories, so it is in Indonesian only.
@@ -29,7 +30,6 @@ STAGE_LABEL = {
     "recap_ppk": "rekapitulasi PPK",
     "recap_kpu": "rekapitulasi KPU",
 }
-FORCE_LABEL = {"polri": "Polri", "tni": "TNI", "linmas": "Linmas"}
 COLUMNS = (
     ("No", 5), ("Tahap", 22), ("Pos", 26), ("Nama pos", 40), ("TPS", 16), ("Matra", 8),
     ("Nama", 26), ("Pangkat", 14), ("NRP/NIP", 18), ("Kesatuan", 28), ("Paraf", 10),
@@ -54,7 +54,7 @@ def _title(plan: Plan, district: Region, polsek: str) -> list[str]:
 
 def _cells(i: int, r: DeploymentRow) -> list:
     return [
-        i, _stage_label(r.stage), r.post_code, r.post_name, r.tps, FORCE_LABEL[r.force],
+        i, _stage_label(r.stage), r.post_code, r.post_name, r.tps, Force(r.force).label,
         r.name, r.rank, r.nrp, r.unit, "",
     ]
 

@@ -277,6 +277,53 @@ def _warehouse_watches(stage: str, site: Place, label: str, team: Team) -> list[
     ]
 
 
+def _district_posts(
+    d: Place,
+    villages: list[Place],
+    stages: set[str],
+    warehouse: Place,
+    tps_by_village: dict[str, list[Place]],
+) -> list[PostSpec]:
+    """One district's escort teams, PPK warehouse watches, patrol and reserve."""
+    posts: list[PostSpec] = []
+    if DISTRIBUTION in stages:
+        posts.append(_team(
+            f"{d.code}-KAWAL-KPU-PPK", ESCORT, DISTRIBUTION, f"Pengawalan KPU → PPK {d.name}",
+            d.code, warehouse, ESCORT_KPU_PPK, [_leg(warehouse, d)],
+        ))
+        posts += _warehouse_watches(DISTRIBUTION, d, "PPK", WAREHOUSE_PPK)
+        for v in villages:
+            posts.append(_team(
+                f"{v.code}-KAWAL-PPK-PPS", ESCORT, DISTRIBUTION,
+                f"Pengawalan PPK → PPS → TPS {v.name}", d.code, d, ESCORT_PPK_PPS,
+                [_leg(d, v), *_tour(v, tps_by_village[v.code])],
+            ))
+    if VOTING in stages:
+        posts.append(_team(
+            f"{d.code}-PATROLI", PATROL, VOTING, f"Patroli mobile {d.name}", d.code, d,
+            PATROL_TEAM,
+        ))
+        posts.append(_team(
+            f"{d.code}-CADANGAN", RESERVE, VOTING, f"Cadangan {d.name}", d.code, d,
+            RESERVE_TEAM,
+        ))
+    if RETURN in stages:
+        posts += _warehouse_watches(RETURN, d, "PPK", WAREHOUSE_PPK)
+        for v in villages:
+            posts.append(_team(
+                f"{v.code}-KAWAL-PPS-PPK", ESCORT, RETURN, f"Pengawalan PPS {v.name} → PPK",
+                d.code, v, ESCORT_PPS_PPK, [_leg(v, d)],
+            ))
+    if RECAP_PPK in stages:
+        posts += _warehouse_watches(RECAP_PPK, d, "PPK", WAREHOUSE_PPK)
+    if RECAP_KPU in stages:
+        posts.append(_team(
+            f"{d.code}-KAWAL-PPK-KPU", ESCORT, RECAP_KPU, f"Pengawalan PPK {d.name} → KPU",
+            d.code, d, ESCORT_PPK_KPU, [_leg(d, warehouse)],
+        ))
+    return posts
+
+
 def stage_posts(
     stages: Iterable[str],
     districts: list[Place],
@@ -289,7 +336,7 @@ def stage_posts(
     `warehouse` is the KPU warehouse's district (Banyuwangi: Kabat); each district's
     centroid stands for its PPK and each village's for its PPS.
     """
-    stages = set(stages)
+    wanted = set(stages)
     tps_by_village: dict[str, list[Place]] = defaultdict(list)
     for p in points:
         tps_by_village[p.village].append(Place(p.code, p.code, p.lat, p.lng))
@@ -298,43 +345,8 @@ def stage_posts(
         villages_by_district[v.code[:8]].append(v)
     posts: list[PostSpec] = []
     for stage in (DISTRIBUTION, VOTING, RETURN, RECAP_KPU):
-        if stage in stages:
+        if stage in wanted:
             posts += _warehouse_watches(stage, warehouse, "KPU", WAREHOUSE_KPU)
     for d in districts:
-        d_villages = villages_by_district[d.code]
-        if DISTRIBUTION in stages:
-            posts.append(_team(
-                f"{d.code}-KAWAL-KPU-PPK", ESCORT, DISTRIBUTION, f"Pengawalan KPU → PPK {d.name}",
-                d.code, warehouse, ESCORT_KPU_PPK, [_leg(warehouse, d)],
-            ))
-            posts += _warehouse_watches(DISTRIBUTION, d, "PPK", WAREHOUSE_PPK)
-            for v in d_villages:
-                posts.append(_team(
-                    f"{v.code}-KAWAL-PPK-PPS", ESCORT, DISTRIBUTION,
-                    f"Pengawalan PPK → PPS → TPS {v.name}", d.code, d, ESCORT_PPK_PPS,
-                    [_leg(d, v), *_tour(v, tps_by_village[v.code])],
-                ))
-        if VOTING in stages:
-            posts.append(_team(
-                f"{d.code}-PATROLI", PATROL, VOTING, f"Patroli mobile {d.name}", d.code, d,
-                PATROL_TEAM,
-            ))
-            posts.append(_team(
-                f"{d.code}-CADANGAN", RESERVE, VOTING, f"Cadangan {d.name}", d.code, d,
-                RESERVE_TEAM,
-            ))
-        if RETURN in stages:
-            posts += _warehouse_watches(RETURN, d, "PPK", WAREHOUSE_PPK)
-            for v in d_villages:
-                posts.append(_team(
-                    f"{v.code}-KAWAL-PPS-PPK", ESCORT, RETURN, f"Pengawalan PPS {v.name} → PPK",
-                    d.code, v, ESCORT_PPS_PPK, [_leg(v, d)],
-                ))
-        if RECAP_PPK in stages:
-            posts += _warehouse_watches(RECAP_PPK, d, "PPK", WAREHOUSE_PPK)
-        if RECAP_KPU in stages:
-            posts.append(_team(
-                f"{d.code}-KAWAL-PPK-KPU", ESCORT, RECAP_KPU, f"Pengawalan PPK {d.name} → KPU",
-                d.code, d, ESCORT_PPK_KPU, [_leg(d, warehouse)],
-            ))
+        posts += _district_posts(d, villages_by_district[d.code], wanted, warehouse, tps_by_village)
     return posts

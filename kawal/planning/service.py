@@ -1,84 +1,36 @@
-"""Deployment plans: read the inputs, run the pure planner, store, approve and re-plan.
+"""Deployment plans, the writes: make a plan, approve it, set the patterns, re-plan around
+an absent member.
 
-This module owns the queries and transactions. posts.py groups the TPS and lays out the
-other posts, solver.py assigns the members; both take plain data.
+This module owns the transactions. inputs.py reads what a plan is made from; posts.py groups
+the TPS and lays out the other posts and solver.py assigns the members, both on plain data.
+Reading a plan's staffing is coverage.py's.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-
-from django.core import signing
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from kawal.accounts import audit
 from kawal.accounts.models import Role
-from kawal.accounts.scope import require_roles, scope_for_roles
-from kawal.operations.models import Operation, Stage
-from kawal.personnel.models import Member, Unit
+from kawal.accounts.scope import require_roles
+from kawal.operations.models import Operation
+from kawal.personnel.models import Force, Member
 from kawal.planning import assessment
-from kawal.planning.models import (
-    Absence,
-    Assignment,
-    GuardPattern,
-    Plan,
-    PlanChange,
-    Post,
-    PostTPS,
-)
-from kawal.planning.posts import (
-    DEFAULT_PATTERNS,
-    Leg,
-    Pattern,
-    Place,
-    PostSpec,
-    TpsPoint,
-    stage_posts,
-    tps_posts,
-)
+from kawal.planning.inputs import Inputs, read_inputs
+from kawal.planning.models import Absence, Assignment, GuardPattern, Plan, PlanChange, Post, PostTPS
+from kawal.planning.posts import Leg, Pattern, PostSpec, stage_posts, tps_posts
 from kawal.planning.solver import Person, Solution, assign, slots_for
-from kawal.territory.codes import within
-from kawal.territory.distance import km
-from kawal.territory.models import TPS, Region
+from kawal.territory.models import TPS
 
-# Where a regency's HQ (home of its BKO units) and its KPU warehouse stand. Elsewhere the
-# district nearest the regency's centroid stands in for both.
-HQ_DISTRICTS = {"35.10": "35.10.16"}  # Polresta Banyuwangi, Banyuwangi town
-KPU_WAREHOUSES = {"35.10": "35.10.14"}  # KPU Banyuwangi's warehouse at Kabat
-FORCES = ("polri", "tni", "linmas")
-STAGE_ORDER = [k for k, _ in Stage.Kind.choices]
-QR_SALT = "kawal.planning.assignment"
-
-
-# --- roles ---------------------------------------------------------------------------------
-
-
-def has_role(user, region_code: str, *roles: str) -> bool:
-    """Whether the user holds one of `roles` over `region_code` (or a region above it)."""
-    return scope_for_roles(user, roles).covers(region_code)
-
-
-def require_role(user, region_code: str, *roles: str) -> None:
-    require_roles(user, roles, f"needs the role {' or '.join(roles)} over {region_code}", region_code)
-
-
-# --- patterns ------------------------------------------------------------------------------
-
-
-def patterns_of(operation: Operation) -> dict[str, Pattern]:
-    """The operation's guarding patterns; Banyuwangi's defaults fill any category not set."""
-    stored = {
-        g.category: Pattern(g.polri, g.tps, g.linmas, g.tni)
-        for g in GuardPattern.objects.filter(operation=operation)
-    }
-    return {**DEFAULT_PATTERNS, **stored}
+EDITORS = (Role.COMMAND, Role.SECTOR)
 
 
 @transaction.atomic
-def set_patterns(operation: Operation, patterns: dict[str, Pattern], *, user) -> Plan:
+def set_patterns(operation: Operation, patterns: dict[str, Pattern], *, user: User) -> Plan:
     """Save the operation's patterns (command role) and re-plan the whole operation."""
-    require_role(user, operation.region_id, Role.COMMAND)
+    code = operation.region_id
+    require_roles(user, (Role.COMMAND,), f"needs the role command over {code}", code)
     for category in patterns:
         if category not in TPS.Risk.values:
             raise ValueError(f"category {category!r} is not a TPS risk category")
@@ -93,78 +45,6 @@ def set_patterns(operation: Operation, patterns: dict[str, Pattern], *, user) ->
         patterns={c: f"{p} +{p.tni} TNI" for c, p in patterns.items()},
     )
     return make_plan(operation, user=user)
-
-
-# --- reading the inputs --------------------------------------------------------------------
-
-
-@dataclass
-class Inputs:
-    points: list[TpsPoint]
-    tps_ids: dict[str, int]
-    districts: list[Place]
-    villages: list[Place]
-    warehouse: Place
-    stages: list[str]
-    patterns: dict[str, Pattern]
-    people: list[Person]
-
-
-def _anchor(region: Region, mapping: dict[str, str], districts: dict[str, Place]) -> Place:
-    code = mapping.get(region.code)
-    if code in districts:
-        return districts[code]
-    return min(districts.values(), key=lambda d: (km(region.lat, region.lng, d.lat, d.lng), d.code))
-
-
-def read_inputs(operation: Operation) -> Inputs:
-    region = operation.region
-    areas = Region.objects.filter(within("code", region.code)).exclude(code=region.code)
-    districts, villages = {}, {}
-    for code, name, level, lat, lng in areas.values_list("code", "name", "level", "lat", "lng"):
-        if level == Region.Level.KECAMATAN:
-            districts[code] = Place(code, name, lat, lng)
-        elif level == Region.Level.DESA:
-            villages[code] = Place(code, name, lat, lng)
-    if not districts:
-        raise ValueError(f"operation {operation.code}: region {region.code} has no districts")
-    hq = _anchor(region, HQ_DISTRICTS, districts)
-    tps_rows = TPS.objects.filter(within("code", region.code)).values_list(
-        "id", "code", "lat", "lng", "risk"
-    )
-    points, tps_ids = [], {}
-    for pk, code, lat, lng, risk in tps_rows:
-        points.append(TpsPoint(code, lat, lng, risk))
-        tps_ids[code] = pk
-    places = {**districts, **villages}
-    absent = Absence.objects.filter(operation=operation).values("member_id")
-    members = (
-        Member.objects.filter(within("region__code", region.code))
-        .exclude(id__in=absent)
-        .values_list("id", "force", "region_id", "unit__kind", "unit__region_id")
-    )
-    people = []
-    for pk, force, home, unit_kind, unit_region in members:
-        if force == "linmas":
-            at = places.get(home, hq)
-            people.append(Person(pk, force, at.lat, at.lng, village=home))
-        elif unit_kind == Unit.Kind.POLSEK:
-            at = places.get(unit_region, hq)
-            people.append(Person(pk, force, at.lat, at.lng, local_district=unit_region))
-        else:
-            at = places.get(home, hq)
-            people.append(Person(pk, force, at.lat, at.lng))
-    stages = sorted(operation.stages.values_list("kind", flat=True), key=STAGE_ORDER.index)
-    return Inputs(
-        points=points,
-        tps_ids=tps_ids,
-        districts=sorted(districts.values(), key=lambda d: d.code),
-        villages=sorted(villages.values(), key=lambda v: v.code),
-        warehouse=_anchor(region, KPU_WAREHOUSES, districts),
-        stages=stages,
-        patterns=patterns_of(operation),
-        people=people,
-    )
 
 
 def compute(inputs: Inputs) -> tuple[list[PostSpec], Solution]:
@@ -190,7 +70,7 @@ def _post_row(plan: Plan, spec: PostSpec) -> Post:
 
 
 @transaction.atomic
-def make_plan(operation: Operation, *, user=None) -> Plan:
+def make_plan(operation: Operation, *, user: User | None = None) -> Plan:
     """A new draft plan for the whole operation; the previous draft is superseded."""
     raised = assessment.raise_for_incidents(operation)
     inputs = read_inputs(operation)
@@ -239,19 +119,11 @@ def current_plan(operation: Operation) -> Plan | None:
     )
 
 
-def operation_for(region: Region) -> Operation | None:
-    """The newest operation whose region holds `region`."""
-    return assessment.covering_operation(region.code)
-
-
-def plan_for_region(region: Region) -> Plan | None:
-    operation = operation_for(region)
-    return current_plan(operation) if operation else None
-
-
 @transaction.atomic
-def approve(plan: Plan, *, user) -> Plan:
-    require_role(user, plan.operation.region_id, Role.COMMAND)
+def approve(plan: Plan, *, user: User) -> Plan:
+    """Approve a draft (command role); the plan approved before it is superseded."""
+    code = plan.operation.region_id
+    require_roles(user, (Role.COMMAND,), f"needs the role command over {code}", code)
     if plan.status != Plan.Status.DRAFT:
         raise ValueError(f"plan v{plan.version} is {plan.status}; only a draft can be approved")
     previous = list(
@@ -291,14 +163,14 @@ def _replan_part(plan: Plan, stage: str, force: str, part: str, people: list[Per
     code_of = {p.pk: p.code for p in posts}
     slots = [
         s for s in slots_for([_spec(p) for p in posts])
-        if s.force == force and (force != "linmas" or s.village == part)
+        if s.force == force and (force != Force.LINMAS or s.village == part)
     ]
     old = [
         (pk, code_of[post_id], member)
         for pk, post_id, member, home in Assignment.objects.filter(
             plan=plan, stage=stage, force=force, post_id__in=code_of
         ).values_list("id", "post_id", "member_id", "member__region_id")
-        if force != "linmas" or home == part
+        if force != Force.LINMAS or home == part
     ]
     before = {(code, member) for _, code, member in old}
     taken = set(
@@ -308,7 +180,7 @@ def _replan_part(plan: Plan, stage: str, force: str, part: str, people: list[Per
     )
     pool = [
         p for p in people
-        if p.force == force and p.id not in taken and (force != "linmas" or p.village == part)
+        if p.force == force and p.id not in taken and (force != Force.LINMAS or p.village == part)
     ]
     solution = assign(pool, slots, frozenset(before))
     after = {(p.slot.post, p.person) for p in solution.placements}
@@ -335,10 +207,11 @@ def _replan_part(plan: Plan, stage: str, force: str, part: str, people: list[Per
 
 @transaction.atomic
 def mark_absent(
-    operation: Operation, member: Member, reason: str, *, note: str = "", user
+    operation: Operation, member: Member, reason: str, *, note: str = "", user: User
 ) -> list[PlanChange]:
     """Take a member out of the operation and re-plan only the parts where they served."""
-    require_role(user, member.region_id, Role.COMMAND, Role.SECTOR)
+    code = member.region_id
+    require_roles(user, EDITORS, f"needs the role command or sector over {code}", code)
     if reason not in Absence.Reason.values:
         raise ValueError(f"reason {reason!r} must be one of {', '.join(Absence.Reason.values)}")
     if Absence.objects.filter(operation=operation, member=member).exists():
@@ -352,7 +225,7 @@ def mark_absent(
         held = Assignment.objects.filter(plan=plan, member=member).values_list(
             "stage", "force", "post__district_id"
         )
-        parts = sorted({(stage, force, member.region_id if force == "linmas" else d)
+        parts = sorted({(stage, force, member.region_id if force == Force.LINMAS else d)
                         for stage, force, d in held})
         if not parts:
             continue
@@ -373,306 +246,9 @@ def mark_absent(
 
 
 @transaction.atomic
-def mark_available(operation: Operation, member: Member, *, user) -> None:
+def mark_available(operation: Operation, member: Member, *, user: User) -> None:
     """The member serves again; the next plan includes them (no post is taken from anyone)."""
-    require_role(user, member.region_id, Role.COMMAND, Role.SECTOR)
+    code = member.region_id
+    require_roles(user, EDITORS, f"needs the role command or sector over {code}", code)
     Absence.objects.filter(operation=operation, member=member).delete()
     audit.record("planning.available", member, actor=user, operation=operation.code)
-
-
-# --- reading a plan ------------------------------------------------------------------------
-
-
-@dataclass
-class Figures:
-    required: int = 0
-    assigned: int = 0
-
-    @property
-    def shortfall(self) -> int:
-        return max(self.required - self.assigned, 0)
-
-    @property
-    def ratio(self) -> float:
-        return self.assigned / self.required if self.required else 1.0
-
-
-@dataclass
-class Area:
-    code: str
-    name: str
-    tps: int = 0
-    tps_covered: int = 0
-    posts: int = 0
-    forces: dict[str, Figures] = field(default_factory=lambda: {f: Figures() for f in FORCES})
-
-    @property
-    def ratio(self) -> float:
-        required = sum(f.required for f in self.forces.values())
-        assigned = sum(min(f.assigned, f.required) for f in self.forces.values())
-        return assigned / required if required else 1.0
-
-    @property
-    def colour(self) -> str:
-        """green: fully staffed; amber: at least 90 %; red: below."""
-        if self.ratio >= 1.0 and self.tps_covered == self.tps:
-            return "green"
-        return "amber" if self.ratio >= 0.9 else "red"
-
-
-@dataclass
-class PostLine:
-    post: Post
-    tps: list[str]
-    forces: dict[str, Figures]
-    members: dict[str, list[dict]]  # by force; empty for callers who may not see personnel
-
-    @property
-    def shortfall(self) -> dict[str, int]:
-        return {f: n.shortfall for f, n in self.forces.items() if n.shortfall}
-
-    @property
-    def columns(self) -> list[tuple[str, Figures, list[dict]]]:
-        return [(f, self.forces[f], self.members.get(f, [])) for f in FORCES]
-
-
-@dataclass
-class Coverage:
-    plan: Plan
-    region: Region
-    total: Area
-    districts: list[Area]
-    posts: list[PostLine]
-
-    @property
-    def shortfall(self) -> list[PostLine]:
-        return [p for p in self.posts if p.shortfall]
-
-
-def _posts_in(plan: Plan, region: Region):
-    posts = plan.posts.filter(within("code", region.code))
-    if region.level == Region.Level.DESA:
-        posts = plan.posts.filter(
-            Q(code__startswith=region.code + "-")
-            | Q(id__in=PostTPS.objects.filter(within("tps__code", region.code)).values("post_id"))
-        )
-    return posts
-
-
-def coverage(
-    plan: Plan, region: Region, *, with_personnel: bool, tps_codes: bool = True
-) -> Coverage:
-    """Requirement, assignment and shortfall per force for a region, per district and per post."""
-    region_posts = _posts_in(plan, region).order_by("code")
-    children = {
-        code: Area(code, name)
-        for code, name in Region.objects.filter(within("code", region.code), level=Region.Level.KECAMATAN)
-        .values_list("code", "name")
-    }
-    total = Area(region.code, region.name)
-    total.tps = TPS.objects.filter(within("code", region.code)).count()
-    for district, n in (
-        TPS.objects.filter(within("code", region.code))
-        .values_list("village__parent_id").annotate(n=Count("id")).values_list("village__parent_id", "n")
-    ):
-        if district in children:
-            children[district].tps = n
-    covered = (
-        PostTPS.objects.filter(post__plan=plan, post__in=region_posts)
-        .filter(within("tps__code", region.code))
-        .values_list("post__district_id", "tps_id")
-        .distinct()
-    )
-    for district, _ in covered:
-        total.tps_covered += 1
-        if district in children:
-            children[district].tps_covered += 1
-    lines: dict[int, PostLine] = {}
-    for post in region_posts:
-        forces = {f: Figures(required=getattr(post, f)) for f in FORCES}
-        lines[post.pk] = PostLine(post, [], forces, {f: [] for f in FORCES})
-        for area in (total, children.get(post.district_id)):
-            if area is None:
-                continue
-            area.posts += 1
-            for f in FORCES:
-                area.forces[f].required += forces[f].required
-    rows = Assignment.objects.filter(plan=plan, post__in=region_posts)
-    if with_personnel:
-        for post_id, force, nrp, name, rank, unit, km_ in rows.values_list(
-            "post_id", "force", "member__nrp", "member__name", "member__rank", "member__unit__name",
-            "travel_km",
-        ).order_by("member__name"):
-            lines[post_id].members[force].append(
-                {"nrp": nrp, "name": name, "rank": rank, "unit": unit, "travel_km": km_}
-            )
-    for post_id, force, n in rows.values_list("post_id", "force").annotate(n=Count("id")).values_list(
-        "post_id", "force", "n"
-    ):
-        line = lines[post_id]
-        line.forces[force].assigned += n
-        for area in (total, children.get(line.post.district_id)):
-            if area is not None:
-                area.forces[force].assigned += n
-    if tps_codes:
-        for post_id, code in PostTPS.objects.filter(post__in=region_posts).values_list(
-            "post_id", "tps__code"
-        ).order_by("tps__code"):
-            lines[post_id].tps.append(code)
-    return Coverage(
-        plan=plan,
-        region=region,
-        total=total,
-        districts=[children[c] for c in sorted(children)],
-        posts=list(lines.values()),
-    )
-
-
-def _figures(forces: dict[str, Figures]) -> dict:
-    return {
-        f: {"required": n.required, "assigned": n.assigned, "shortfall": n.shortfall}
-        for f, n in forces.items()
-    }
-
-
-def _area_dict(area: Area) -> dict:
-    return {
-        "code": area.code,
-        "name": area.name,
-        "tps": area.tps,
-        "tps_covered": area.tps_covered,
-        "posts": area.posts,
-        "forces": _figures(area.forces),
-    }
-
-
-def as_dict(result: Coverage, *, with_personnel: bool) -> dict:
-    """The plan's coverage for a region as plain JSON data (the API and `kawal plan --json`).
-
-    Without personnel rights, posts carry counts only: no names, no NRP.
-    """
-    plan = result.plan
-    return {
-        "operation": plan.operation.code,
-        "plan": {"id": plan.pk, "version": plan.version, "status": plan.status},
-        "region": _area_dict(result.total),
-        "districts": [_area_dict(d) for d in result.districts],
-        "shortfall": [
-            {"post": line.post.code, "name": line.post.name, "stage": line.post.stage,
-             "missing": line.shortfall}
-            for line in result.shortfall
-        ],
-        "posts": [
-            {
-                "code": line.post.code,
-                "kind": line.post.kind,
-                "stage": line.post.stage,
-                "name": line.post.name,
-                "district": line.post.district_id,
-                "category": line.post.category,
-                "lat": line.post.lat,
-                "lng": line.post.lng,
-                "tps": line.tps,
-                "route": line.post.route,
-                "forces": _figures(line.forces),
-                "members": line.members if with_personnel else None,
-            }
-            for line in result.posts
-        ],
-    }
-
-
-# --- the deployment list (daftar ploting personel) -----------------------------------------
-
-
-@dataclass(frozen=True)
-class DeploymentRow:
-    assignment_id: int
-    stage: str
-    post_code: str
-    post_name: str
-    tps: str
-    force: str
-    nrp: str
-    name: str
-    rank: str
-    unit: str
-    travel_km: float
-
-
-def polsek_name(district: Region) -> str:
-    sector = district.sectors.filter(kind="polsek").order_by("code").first()
-    return sector.name if sector else f"Polsek {district.name}"
-
-
-def deployment_list(plan: Plan, district: Region) -> list[DeploymentRow]:
-    """Every assignment at the district's posts, in stage, post and force order."""
-    if district.level != Region.Level.KECAMATAN:
-        raise ValueError(f"region {district.code}: the deployment list is per Polsek (district)")
-    tps_of: dict[int, list[str]] = defaultdict(list)
-    for post_id, code in (
-        PostTPS.objects.filter(post__plan=plan, post__district=district)
-        .order_by("tps__code")
-        .values_list("post_id", "tps__code")
-    ):
-        tps_of[post_id].append(code[-3:])
-    rows = Assignment.objects.filter(plan=plan, post__district=district).values_list(
-        "id", "stage", "post_id", "post__code", "post__name", "force", "member__nrp",
-        "member__name", "member__rank", "member__unit__name", "travel_km",
-    )
-    force_order = {f: i for i, f in enumerate(FORCES)}
-    result = [
-        DeploymentRow(pk, stage, code, name, ", ".join(tps_of.get(post_id, [])), force, nrp,
-                      person, rank, unit, km_)
-        for pk, stage, post_id, code, name, force, nrp, person, rank, unit, km_ in rows
-    ]
-    result.sort(
-        key=lambda r: (STAGE_ORDER.index(r.stage), r.post_code, force_order[r.force], r.name)
-    )
-    return result
-
-
-def assignment_token(assignment: Assignment) -> str:
-    """What a member's QR code carries: their post and stage, signed so the field app can trust it."""
-    return signing.dumps(
-        {
-            "plan": assignment.plan_id,
-            "post": assignment.post.code,
-            "stage": assignment.stage,
-            "nrp": assignment.member.nrp,
-        },
-        salt=QR_SALT,
-        compress=True,
-    )
-
-
-def read_assignment_token(token: str) -> dict:
-    """The assignment a scanned QR code names; raises signing.BadSignature if it was altered."""
-    return signing.loads(token, salt=QR_SALT)
-
-
-@dataclass(frozen=True)
-class Scan:
-    plan: Plan
-    post: Post
-    stage: str
-    nrp: str
-    current: bool  # the plan is still in force and the member still holds the post
-
-
-def scan(token: str) -> Scan:
-    """What the field app learns from a scanned assignment QR code."""
-    try:
-        data = read_assignment_token(token)
-    except signing.BadSignature as exc:
-        raise ValueError("token: not a Kawal assignment code, or altered") from exc
-    post = Post.objects.select_related("plan").filter(plan_id=data["plan"], code=data["post"]).first()
-    if post is None:
-        raise ValueError(f"token: post {data['post']} is not in plan {data['plan']}")
-    holds = Assignment.objects.filter(
-        post=post, stage=data["stage"], member__nrp=data["nrp"]
-    ).exists()
-    return Scan(
-        plan=post.plan, post=post, stage=data["stage"], nrp=data["nrp"],
-        current=holds and post.plan.status != Plan.Status.SUPERSEDED,
-    )

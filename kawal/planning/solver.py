@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from kawal.personnel.models import Force
 from kawal.planning.posts import PostSpec
 from kawal.territory.distance import km_matrix
 
@@ -30,7 +31,10 @@ SHORTFALL_WEIGHT = 1_000.0  # km; more than any trip within a province
 # In a partial re-plan, staying put is worth more than any trip saved, but less than a
 # step of shortfall: nobody already briefed for a post moves unless a shortfall needs it.
 KEEP_BONUS = SHORTFALL_WEIGHT / 2
-FORCES = ("polri", "tni")
+# The forces solved in one pool per stage. Linmas are left out on purpose: they serve only
+# their own village, so their slots come from each post's linmas_by_village and are solved
+# per village (see `assign`).
+POOLED_FORCES = tuple(f for f in Force.values if f != Force.LINMAS)
 
 _KIND_PRIORITY = {"tps": 0, "escort": 4, "warehouse": 5, "patrol": 6, "reserve": 7}
 _CATEGORY_PRIORITY = {"khusus": 0, "sangat_rawan": 1, "rawan": 2, "kurang_rawan": 3}
@@ -79,14 +83,14 @@ def slots_for(posts: list[PostSpec]) -> list[Slot]:
     slots: list[Slot] = []
     for post in posts:
         priority = _KIND_PRIORITY[post.kind] + _CATEGORY_PRIORITY.get(post.category, 0)
-        for force in FORCES:
+        for force in POOLED_FORCES:
             slots.extend(
                 Slot(post.code, post.stage, force, post.district, post.lat, post.lng, priority)
                 for _ in range(getattr(post, force))
             )
         for village, n in post.linmas_by_village.items():
             slots.extend(
-                Slot(post.code, post.stage, "linmas", post.district, post.lat, post.lng,
+                Slot(post.code, post.stage, Force.LINMAS.value, post.district, post.lat, post.lng,
                      priority, village)
                 for _ in range(n)
             )
@@ -177,16 +181,16 @@ def assign(
     by_force: dict[str, list[Person]] = defaultdict(list)
     by_village: dict[str, list[Person]] = defaultdict(list)
     for p in people:
-        if p.force == "linmas":
+        if p.force == Force.LINMAS:
             by_village[p.village or ""].append(p)
         else:
             by_force[p.force].append(p)
     for s in slots:
-        key = (s.stage, s.force, s.village) if s.force == "linmas" else (s.stage, s.force, None)
+        key = (s.stage, s.force, s.village) if s.force == Force.LINMAS else (s.stage, s.force, None)
         pools[key].append(s)
     solution = Solution([], [])
     for (_, force, village), pool_slots in sorted(pools.items(), key=lambda kv: str(kv[0])):
-        pool_people = by_village[village] if force == "linmas" else by_force[force]
+        pool_people = by_village[village] if force == Force.LINMAS else by_force[force]
         part = solve_pool(pool_people, pool_slots, keep)
         solution.placements += part.placements
         solution.unfilled += part.unfilled

@@ -7,17 +7,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kawal.accounts.models import Role
-from kawal.accounts.scope import require_personnel, require_region, scope_of
+from kawal.accounts.scope import (
+    require_personnel,
+    require_region,
+    require_roles,
+    scope_for_roles,
+    scope_of,
+)
 from kawal.incidents.models import Incident
+from kawal.operations.models import Operation, Stage
 from kawal.personnel.models import Member
-from kawal.planning import assessment, exports, service
+from kawal.planning import assessment, coverage, deployment, exports, qr, service
+from kawal.planning.deployment import DeploymentRow
+from kawal.planning.inputs import patterns_of
 from kawal.planning.models import Absence, Assignment, Indicator, Plan
 from kawal.planning.posts import Pattern
 from kawal.territory.codes import lies_within, within
 from kawal.territory.geometry import svg_map
 from kawal.territory.models import TPS, Region
-
-EDITORS = (Role.COMMAND, Role.SECTOR)
 
 
 @login_required
@@ -28,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("plan", code=home_region)
 
 
-def _map(area: Region, result: service.Coverage) -> dict | None:
+def _map(area: Region, result: coverage.Coverage) -> dict | None:
     if area.level == Region.Level.DESA:
         return None
     drawing = svg_map(area)
@@ -54,43 +61,27 @@ def _map(area: Region, result: service.Coverage) -> dict | None:
     }
 
 
-def _by_stage(result: service.Coverage) -> list[dict]:
-    """Posts and people per stage: the summary beside a district's map."""
-    rows: dict[str, dict] = {}
-    for line in result.posts:
-        row = rows.setdefault(line.post.stage, {
-            "stage": line.post.get_stage_display(), "posts": 0,
-            "forces": {f: service.Figures() for f in service.FORCES},
-        })
-        row["posts"] += 1
-        for f, n in line.forces.items():
-            row["forces"][f].required += n.required
-            row["forces"][f].assigned += n.assigned
-    return [rows[s] for s in service.STAGE_ORDER if s in rows]
-
-
 @login_required
 def region_plan(request: HttpRequest, code: str) -> HttpResponse:
     scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
-    operation = service.operation_for(area)
+    operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
     context = {
         "area": area,
         "operation": operation,
         "plan": plan,
         "sees_personnel": scope.sees_personnel,
-        "is_command": service.has_role(request.user, code, Role.COMMAND),
+        "is_command": scope_for_roles(request.user, (Role.COMMAND,)).covers(code),
         "parent": area.parent if area.parent and scope.covers(area.parent.code) else None,
     }
     if plan is not None:
         show_posts = area.level in (Region.Level.KECAMATAN, Region.Level.DESA)
-        result = service.coverage(
+        result = coverage.coverage(
             plan, area, with_personnel=scope.sees_personnel and show_posts, tps_codes=show_posts
         )
         context.update(
             result=result,
-            stages=_by_stage(result),
             patterns=[(label, plan.patterns.get(c, "")) for c, label in TPS.Risk.choices],
             map=_map(area, result),
             show_posts=show_posts,
@@ -102,13 +93,14 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "planning/plan.html", context)
 
 
-def _commanded_operation(request: HttpRequest, code: str):
+def _commanded_operation(request: HttpRequest, code: str) -> tuple[Region, Operation]:
     """The operation covering `code`, for a user who holds the command role over it."""
     area = get_object_or_404(Region, code=code)
-    operation = service.operation_for(area)
+    operation = Operation.objects.covering(code).first()
     if operation is None:
         raise Http404(f"no operation covers {code}")
-    service.require_role(request.user, operation.region_id, Role.COMMAND)
+    holder = operation.region_id
+    require_roles(request.user, (Role.COMMAND,), f"needs the role command over {holder}", holder)
     return area, operation
 
 
@@ -137,7 +129,7 @@ def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def patterns(request: HttpRequest, code: str) -> HttpResponse:
     area, operation = _commanded_operation(request, code)
-    current = service.patterns_of(operation)
+    current = patterns_of(operation)
     errors: dict[str, str] = {}
     values = {c: {"text": str(p), "tni": p.tni} for c, p in current.items()}
     if request.method == "POST":
@@ -170,7 +162,9 @@ def patterns(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def tps_risk(request: HttpRequest, code: str) -> HttpResponse:
     require_region(request.user, code)
-    service.require_role(request.user, code, *EDITORS)
+    require_roles(
+        request.user, service.EDITORS, f"needs the role command or sector over {code}", code
+    )
     tps = get_object_or_404(TPS.objects.select_related("village"), code=code)
     error = None
     if request.method == "POST":
@@ -216,10 +210,10 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
     require_personnel(request.user)
     person = get_object_or_404(Member.objects.select_related("unit", "region"), nrp=nrp)
     require_region(request.user, person.region_id)
-    operation = service.operation_for(person.region)
+    operation = Operation.objects.covering(person.region_id).first()
     if operation is None:
         raise Http404(f"no operation covers {person.region_id}")
-    can_edit = service.has_role(request.user, person.region_id, *EDITORS)
+    can_edit = scope_for_roles(request.user, service.EDITORS).covers(person.region_id)
     changes, error = [], None
     if request.method == "POST":
         if not can_edit:
@@ -237,7 +231,7 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
     plan = service.current_plan(operation)
     held = sorted(
         Assignment.objects.filter(plan=plan, member=person).select_related("post") if plan else [],
-        key=lambda a: service.STAGE_ORDER.index(a.stage),
+        key=lambda a: Stage.Kind.values.index(a.stage),
     )
     return render(
         request, "planning/member.html",
@@ -255,14 +249,18 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
     )
 
 
-def _deployment(request: HttpRequest, code: str):
+def _deployment(
+    request: HttpRequest, code: str
+) -> tuple[Plan, Region, str, list[DeploymentRow]]:
     require_personnel(request.user)
     require_region(request.user, code)
     district = get_object_or_404(Region, code=code, level=Region.Level.KECAMATAN)
-    plan = service.plan_for_region(district)
+    operation = Operation.objects.covering(code).first()
+    plan = service.current_plan(operation) if operation else None
     if plan is None:
         raise Http404(f"no deployment plan covers {code} yet")
-    return plan, district, service.polsek_name(district), service.deployment_list(plan, district)
+    rows = deployment.deployment_list(plan, district)
+    return plan, district, deployment.polsek_name(district), rows
 
 
 def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
@@ -296,5 +294,5 @@ def assignment_qr(request: HttpRequest, assignment_id: int) -> HttpResponse:
     held = get_object_or_404(Assignment.objects.select_related("post", "member"), pk=assignment_id)
     require_region(request.user, held.post.district_id)
     return HttpResponse(
-        exports.qr_svg(service.assignment_token(held)), content_type="image/svg+xml"
+        exports.qr_svg(qr.assignment_token(held)), content_type="image/svg+xml"
     )

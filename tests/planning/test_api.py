@@ -54,13 +54,13 @@ def _scan(client, token, **headers):
 
 
 def test_the_field_app_checks_a_scanned_assignment_code(plan, demo):
-    from kawal.planning import service
+    from kawal.planning import qr, service
     from kawal.planning.models import Assignment
 
     held = Assignment.objects.filter(plan=plan, post__district_id="35.10.16", force="polri").select_related(
         "post", "member"
     ).first()
-    token = service.assignment_token(held)
+    token = qr.assignment_token(held)
     client = logged_in("petugas")
     body = _scan(client, token).json()
     assert body["post"] == held.post.code and body["nrp"] == held.member.nrp and body["current"]
@@ -73,10 +73,10 @@ def test_the_field_app_checks_a_scanned_assignment_code(plan, demo):
 
 
 def test_a_scan_outside_the_callers_district_is_refused(plan):
-    from kawal.planning import service
+    from kawal.planning import qr
     from kawal.planning.models import Assignment
 
     held = Assignment.objects.filter(plan=plan, post__district_id="35.10.01").select_related(
         "post", "member"
     ).first()
-    assert _scan(logged_in("petugas"), service.assignment_token(held)).status_code == 403
+    assert _scan(logged_in("petugas"), qr.assignment_token(held)).status_code == 403

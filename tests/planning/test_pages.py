@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from kawal.accounts.models import AuditEntry
 from kawal.incidents.models import Incident
-from kawal.planning import service
+from kawal.planning import qr, service
 from kawal.planning.models import Absence, Assignment, GuardPattern, Plan, RiskOverride
 from kawal.territory.models import TPS
 from tests.conftest import logged_in, user
@@ -79,12 +79,12 @@ def test_a_members_qr_code_names_their_post_and_cannot_be_forged(plan):
     response = logged_in("komandan").get(f"/plan/assignment/{held.pk}/qr.svg")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b"<svg")
-    token = service.assignment_token(held)
-    assert service.read_assignment_token(token) == {
+    token = qr.assignment_token(held)
+    assert qr.read_assignment_token(token) == {
         "plan": plan.pk, "post": held.post.code, "stage": held.stage, "nrp": held.member.nrp
     }
     with pytest.raises(signing.BadSignature):
-        service.read_assignment_token(token[:-3] + "abc")
+        qr.read_assignment_token(token[:-3] + "abc")
     assert logged_in("pemantau").get(f"/plan/assignment/{held.pk}/qr.svg").status_code == 403
 
 
@@ -158,7 +158,7 @@ def test_an_observer_and_another_sector_cannot_touch_a_tps_risk(demo):
 def test_incidents_near_a_tps_raise_it_when_the_next_plan_is_made(demo):
     tps = TPS.objects.filter(code__startswith="35.10.01.", risk="kurang_rawan").first()
     Incident.objects.create(
-        kind="disturbance", severity="high", occurred_at=demo.starts_at, region=tps.village,
+        category="disturbance", severity="high", occurred_at=demo.starts_at, region=tps.village,
         lat=tps.lat + 0.002, lng=tps.lng, description="keributan dekat TPS",
     )
     plan = service.make_plan(demo, user=user("komandan"))
@@ -186,13 +186,13 @@ def test_incidents_from_before_the_operation_do_not_count(demo):
 
     tps = TPS.objects.filter(code__startswith="35.10.02.", risk="kurang_rawan").first()
     Incident.objects.create(
-        kind="crime", severity="high", occurred_at=demo.starts_at - timedelta(days=400),
+        category="crime", severity="high", occurred_at=demo.starts_at - timedelta(days=400),
         region=tps.village, tps=tps, description="kejadian lama",
     )
     assert assessment.assess(tps).incident_severities == ()
     assert assessment.raise_for_incidents(demo) == {}
     Incident.objects.create(
-        kind="crime", severity="high", occurred_at=demo.starts_at + timedelta(days=1),
+        category="crime", severity="high", occurred_at=demo.starts_at + timedelta(days=1),
         region=tps.village, tps=tps, description="kejadian selama operasi",
     )
     assert assessment.assess(tps).incident_severities == ("high",)

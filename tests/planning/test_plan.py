@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from kawal.accounts.models import AuditEntry
 from kawal.personnel.models import Member
-from kawal.planning import service
+from kawal.planning import coverage, service
 from kawal.planning.models import Assignment, Plan, Post, PostTPS
 from kawal.planning.posts import Pattern
 from kawal.territory.models import TPS, Region
@@ -31,7 +31,7 @@ def _assigned(plan):
 
 
 def test_every_post_meets_its_pattern_or_is_listed_in_the_shortfall_with_the_number_missing(plan):
-    result = service.coverage(plan, Region.objects.get(code="35.10"), with_personnel=False)
+    result = coverage.coverage(plan, Region.objects.get(code="35.10"), with_personnel=False)
     listed = {line.post.pk: line.shortfall for line in result.shortfall}
     assigned = _assigned(plan)
     for post in Post.objects.filter(plan=plan):
@@ -82,7 +82,7 @@ def test_a_short_pattern_lists_each_post_missing_officers(demo):
     commander = user("komandan")
     heavy = {"kurang_rawan": Pattern(3, 1, 2, 1)}
     plan = service.set_patterns(demo, heavy, user=commander)
-    result = service.coverage(plan, Region.objects.get(code="35.10"), with_personnel=False)
+    result = coverage.coverage(plan, Region.objects.get(code="35.10"), with_personnel=False)
     polri = result.total.forces["polri"]
     assert polri.required > Member.objects.filter(force="polri").count()
     assert polri.shortfall == polri.required - polri.assigned > 0
@@ -127,7 +127,7 @@ def test_an_approved_plan_cannot_be_approved_again(plan):
 
 def test_districts_short_of_people_are_coloured_red_on_the_coverage_map(demo):
     plan = service.set_patterns(demo, {"kurang_rawan": Pattern(2, 2, 4, 1)}, user=user("komandan"))
-    result = service.coverage(plan, Region.objects.get(code="35.10"), with_personnel=False)
+    result = coverage.coverage(plan, Region.objects.get(code="35.10"), with_personnel=False)
     colours = {d.code: d.colour for d in result.districts}
     assert "red" in colours.values()
     for d in result.districts:

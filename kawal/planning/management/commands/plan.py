@@ -1,15 +1,14 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
 from kawal.operations.models import Operation
-from kawal.planning import service
+from kawal.personnel.models import Force
+from kawal.planning import coverage, service
 from kawal.territory.codes import lies_within
 from kawal.territory.models import Region
-
-FORCES = ("polri", "tni", "linmas")
 
 
 class Command(BaseCommand):
@@ -18,13 +17,16 @@ class Command(BaseCommand):
         "has no current plan (or with --new)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
         parser.add_argument("--region", help="a region code inside the operation (default: all)")
         parser.add_argument("--operation", help="operation code (default: the newest)")
         parser.add_argument("--new", action="store_true", help="make a new draft plan first")
 
-    def handle(self, *args, json: bool, region: str | None, operation: str | None, new: bool, **_):
+    def handle(
+        self, *args: object, json: bool, region: str | None, operation: str | None, new: bool,
+        **_: object,
+    ) -> None:
         operations = Operation.objects.all()
         op = operations.filter(code=operation).first() if operation else operations.first()
         if op is None:
@@ -39,8 +41,8 @@ class Command(BaseCommand):
             raise CommandError(f"--region: no region {region!r}")
         if not lies_within(area.code, op.region_id):
             raise CommandError(f"--region: {area.code} is outside operation {op.code}")
-        result = service.coverage(plan, area, with_personnel=False, tps_codes=False)
-        data = service.as_dict(result, with_personnel=False)
+        result = coverage.coverage(plan, area, with_personnel=False, tps_codes=False)
+        data = coverage.as_dict(result, with_personnel=False)
         if json:
             data.pop("posts")
             self.stdout.write(_json(data))
@@ -58,12 +60,12 @@ class Command(BaseCommand):
         table = Table(show_footer=True, caption="assigned/required (missing)")
         table.add_column("district", footer="total", no_wrap=True)
         table.add_column("TPS", justify="right", footer=f"{region['tps_covered']}/{region['tps']}")
-        for f in FORCES:
+        for f in Force.values:
             table.add_column(f, justify="right", footer=_cell(region["forces"][f]))
         for d in data["districts"]:
             table.add_row(
                 f"{d['code']} {d['name']}", f"{d['tps_covered']}/{d['tps']}",
-                *(_cell(d["forces"][f]) for f in FORCES),
+                *(_cell(d["forces"][f]) for f in Force.values),
             )
         console.print(table)
         if data["shortfall"]:
