@@ -76,6 +76,8 @@ class AuditEntry(models.Model):
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # Its place in the Merkle log of custody events and audit entries (custody/log.py).
+    position = models.PositiveBigIntegerField(unique=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -1,14 +1,17 @@
-"""The custody API: device batches in, box timelines, the ledger check and alerts out."""
+"""The custody API: device batches in; box timelines, the ledger check, alerts, and the
+signed checkpoints with their proofs out."""
 
 import json
+import uuid
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import scope_of
-from kawal.custody import alerts, ledger, payload, timeline, verification
+from kawal.custody import alerts, checkpoints, ledger, payload, signing, timeline, verification
 from kawal.field.auth import device_of
 
 router = Router(tags=["custody"])
@@ -91,7 +94,7 @@ def box(request: AuthenticatedHttpRequest, code: str) -> timeline.Timeline:
 
 @router.get("/custody/verify", response=verification.Report)
 def verify(request: AuthenticatedHttpRequest) -> verification.Report:
-    """Recompute every chain in the caller's scope; name the first broken link per box."""
+    """Recompute every chain in the caller's scope; name every problem in each."""
     reports = [verification.verify(code) for code in scope_of(request.user).regions]
     return verification.Report(
         ok=all(r.ok for r in reports),
@@ -143,3 +146,81 @@ def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) 
 def resolve(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
     """Resolve an alert, with a note saying how (command and sector staff)."""
     return _handle(request, alert_id, "resolved", body)
+
+
+class CheckpointOut(Schema):
+    size: int
+    root: str
+    digest: str  # SIZE:ROOT, for `kawal verify --against`
+    created_at: datetime
+    reason: str
+    signed: str  # the signed note: check it with docs/verify_checkpoint.py
+
+
+class CheckpointsOut(Schema):
+    origin: str
+    public_key: str  # Ed25519, base64: what the signatures check against
+    checkpoints: list[CheckpointOut]
+
+
+class CheckpointQuery(Schema):
+    limit: int = Field(100, ge=1, le=1000)
+
+
+@router.get(
+    "/custody/checkpoints",
+    response={200: CheckpointsOut, 401: Error, 403: Error, 422: Error},
+)
+def checkpoint_list(request: AuthenticatedHttpRequest, q: Query[CheckpointQuery]) -> CheckpointsOut:
+    """The ledger's signed tree heads, newest first, and the public key that checks them.
+
+    A checkpoint covers every custody event and audit entry in the order the server
+    committed them; keep one, and any later change to what it covered can be proven.
+    """
+    checkpoints.readable(request.user)
+    return CheckpointsOut(
+        origin=signing.ORIGIN,
+        public_key=signing.public_key(),
+        checkpoints=[
+            CheckpointOut(
+                size=c.size, root=c.root, digest=c.digest, created_at=c.created_at,
+                reason=c.reason, signed=c.signed,
+            )
+            for c in checkpoints.newest(q.limit)
+        ],
+    )  # fmt: skip
+
+
+class ProofQuery(Schema):
+    event: uuid.UUID | None = None
+    checkpoint: int | None = Field(None, ge=0)
+    first: int | None = Field(None, ge=0, alias="from")
+    to: int | None = Field(None, ge=0)
+
+
+@router.get(
+    "/custody/proof",
+    response={
+        200: checkpoints.Inclusion | checkpoints.Consistency,
+        401: Error,
+        403: Error,
+        404: Error,
+        409: Error,
+        422: Error,
+    },
+)
+def proof(request: AuthenticatedHttpRequest, q: Query[ProofQuery]) -> Status:
+    """An inclusion proof, `?event=ID[&checkpoint=SIZE]`: the event is in that checkpoint
+    (the latest if not given), with the content its leaf commits to. Or a consistency proof,
+    `?from=SIZE&to=SIZE`: the first checkpoint is a prefix of the second. Check either
+    offline with docs/verify_checkpoint.py against a checkpoint you hold."""
+    try:
+        if q.event is not None and q.first is None and q.to is None:
+            return Status(200, checkpoints.inclusion(request.user, str(q.event), q.checkpoint))
+        if q.event is None and q.checkpoint is None and q.first is not None and q.to is not None:
+            return Status(200, checkpoints.consistency(request.user, q.first, q.to))
+    except ValidationError as exc:
+        return Status(422, {"detail": exc.messages[0]})
+    except checkpoints.LogBroken as exc:
+        return Status(409, {"detail": f"{exc}: the log must be checked with verify --against"})
+    return Status(422, {"detail": "ask for event (and checkpoint), or for from and to"})

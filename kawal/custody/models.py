@@ -110,6 +110,8 @@ class CustodyEvent(models.Model):
     cosignatures = models.JSONField(default=list, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Its place in the Merkle log of events and audit entries, in commit order (custody/log.py).
+    position = models.PositiveBigIntegerField(unique=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -167,15 +169,29 @@ class Alert(models.Model):
 
 
 class Checkpoint(models.Model):
-    """One digest over every chain's head, as written into the rakor minutes."""
+    """A signed tree head of the Merkle log (custody/log.py): its size and root hash at a
+    time, signed with the operation's Ed25519 key (custody/signing.py). Its digest,
+    SIZE:ROOT, goes into the rakor minutes; `kawal verify --against DIGEST` holds the
+    ledger to it."""
 
-    created_at = models.DateTimeField()
-    digest = models.CharField(max_length=64, db_index=True)
-    events = models.PositiveIntegerField()
-    heads = models.JSONField()  # {box code: [seq, hash]}
+    created_at = models.DateTimeField()  # the time it signs, to the second
+    size = models.PositiveBigIntegerField()  # leaves: events and audit entries
+    root = models.CharField(max_length=64, db_index=True)  # hex
+    signed = models.TextField()  # the signed note: what is printed and put in the QR code
+    key = models.CharField(max_length=44)  # the public key that signed it, base64
+    # The leaf hashes it added to the one before it (positions size - len/32 to size), so
+    # that a later check can name the first leaf that changed; and the roots of the tree's
+    # perfect subtrees, from which the next checkpoint extends it.
+    leaves = models.BinaryField()
+    frontier = models.JSONField()
+    reason = models.CharField(max_length=80)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-size", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.digest[:12]}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.digest[:24]}"
+
+    @property
+    def digest(self) -> str:
+        return f"{self.size}:{self.root}"

@@ -129,7 +129,6 @@ def test_the_verify_api_names_a_broken_link(route):
             "seq": 3,
             "event": str(seq3.id),
             "problem": "content does not match its hash",
-            "tampered": [str(seq3.id)],
         }
     ]
 
