@@ -6,7 +6,7 @@ corrects that are stored already, the escorts' forces, the TPS and the regions n
 places, the operations covering the boxes with their custody rules, (only for signed
 events) the enrolled phones that signed them, and (only when events arrived out of order
 or correct another) those boxes' history and standing alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
-alerts (after a replay, one update per reason of the alerts that lapsed) and one audit
+alerts (after a replay, one update of the warnings that lapsed) and one audit
 entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py)
 run in memory between them; the raw writes are custody/bulk.py.
 """

@@ -173,6 +173,9 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
     corrects = _uuid(item["corrects"], "corrects") if item.get("corrects") else None
     if (kind == CustodyEvent.Kind.CORRECTION) != (corrects is not None):
         raise Rejected("a correction, and only a correction, names the event it corrects")
+    note = _text(item, "note")
+    if kind == CustodyEvent.Kind.CORRECTION and not note.strip():
+        raise Rejected("note is required: a correction says what was wrong")
     device, signature, cosignatures = _signatures(item, kind)
     return Incoming(
         id=event_id,
@@ -187,7 +190,7 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
         escorts=_strings(item, "escorts"),
         seals=_strings(item, "seals"),
         document=_text(item, "document"),
-        note=_text(item, "note"),
+        note=note,
         corrects=corrects,
         device=device,
         signature=signature,
