@@ -23,7 +23,7 @@ from django.utils import timezone
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
-from kawal.custody import bulk, chain
+from kawal.custody import bulk, chain, payload
 from kawal.custody.columns import DEVICE, named, reads
 from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
@@ -61,8 +61,7 @@ def ingest(
         try:
             parsed.append(parse(item, now))
         except Rejected as exc:
-            sent_id = item.get("id") if isinstance(item.get("id"), str) else None
-            parsed.append((sent_id, str(exc)))
+            parsed.append((payload.sent_id(item), str(exc)))
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
