@@ -6,7 +6,7 @@ corrects that are stored already, the escorts' forces, the TPS and the regions n
 places, the operations covering the boxes with their custody rules, (only for signed
 events) the enrolled phones that signed them, and (only when events arrived out of order
 or correct another) those boxes' history and standing alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
-alerts (after a replay, one update per reason of the alerts that lapsed) and one audit
+alerts (after a replay, one update of the warnings that lapsed) and one audit
 entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py)
 run in memory between them; the raw writes are custody/bulk.py.
 """
@@ -23,7 +23,7 @@ from django.utils import timezone
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
-from kawal.custody import bulk, chain
+from kawal.custody import bulk, chain, payload
 from kawal.custody.columns import DEVICE, named, reads
 from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
@@ -61,8 +61,7 @@ def ingest(
         try:
             parsed.append(parse(item, now))
         except Rejected as exc:
-            sent_id = item.get("id") if isinstance(item.get("id"), str) else None
-            parsed.append((sent_id, str(exc)))
+            parsed.append((payload.sent_id(item), str(exc)))
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():

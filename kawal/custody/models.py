@@ -144,6 +144,9 @@ class Alert(models.Model):
         OPEN = "open", _("open")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         RESOLVED = "resolved", _("resolved")
+        # Closed by the ledger, not by a person: late events showed an order-dependent
+        # warning no longer holds. Its note keeps why; a person may still resolve it.
+        LAPSED = "lapsed", _("lapsed")
 
     box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="alerts")
     event = models.ForeignKey(

@@ -21,14 +21,16 @@ Kind = CustodyEvent.Kind
 Severity = Alert.Severity
 
 # The rules, by the name an alert records.
-ESCORT, SEAL_MISMATCH, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED = (
+ESCORT, SEAL_MISMATCH, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED, CORRECTION = (
     "escort",
     "seal_mismatch",
     "skipped_leg",
     "place",
     "overdue",
     "not_sealed",
+    "correction",
 )
+MESSAGE_LENGTH = 200  # Alert.message
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,25 @@ def place(
 # Rules whose verdict depends on the events before: judged again when a late event lands
 # before them in time, or a correction retracts one of them.
 ORDERED = (SEAL_MISMATCH, SKIPPED_LEG)
+# Of those, the warnings late events may lapse. A seal mismatch is the mark of a swapped
+# box: only a person closes it, whatever arrives after.
+LAPSES_WITH_LATE_EVENTS = (SKIPPED_LEG,)
+SEVERITY_RANK: dict[str, int] = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+
+
+def correction(
+    corrected_kind: str, corrected_id: str, note: str, touched: Sequence[str]
+) -> Finding:
+    """A correction never closes an alert by itself: it raises its own, for a sector or
+    command user to decide, as grave as the gravest alert it touches (`touched`: the
+    severities of the corrected event's alerts), and a warning when it touches none."""
+    severity = max(touched, key=SEVERITY_RANK.__getitem__, default=Severity.WARNING)
+    if SEVERITY_RANK[severity] < SEVERITY_RANK[Severity.WARNING]:
+        severity = Severity.WARNING
+    message = f"correction of {corrected_kind} {corrected_id}: {note.strip()}"
+    if len(message) > MESSAGE_LENGTH:
+        message = message[: MESSAGE_LENGTH - 1] + "…"
+    return Finding(CORRECTION, severity, message)
 
 
 def ordered(step: Step) -> list[Finding]:

@@ -74,7 +74,10 @@ def test_the_same_instant_in_another_offset_is_still_a_duplicate(route):
         ({"box": "35.09.01.2001-999-BUP"}, "unknown box 35.09.01.2001-999-BUP"),
         ({"escorts": ["00000000"]}, "unknown escort NRP 00000000"),
         ({"place": "35.09.99"}, "unknown place 35.09.99"),
-        ({"corrects": str(uuid.uuid4()), "kind": "correction"}, "no such event"),
+        (
+            {"corrects": str(uuid.uuid4()), "kind": "correction", "note": "wrong box"},
+            "no such event",
+        ),
     ],
 )
 def test_an_event_naming_what_is_not_stored_is_rejected_with_a_message(route, change, error):

@@ -118,7 +118,7 @@ def _expected_alerts(code: str) -> dict:
     )
     by_status = dict(window.values_list("status").annotate(n=Count("id")))
     return {
-        "by_status": {s: by_status.get(s, 0) for s in ("open", "acknowledged", "resolved")},
+        "by_status": {s: by_status.get(s, 0) for s in ("open", "acknowledged", "resolved", "lapsed")},
         "open_now": Alert.objects.filter(box__code__startswith=code + ".", status="open").count(),
         "critical": sorted(window.filter(severity="critical").values_list("id", flat=True)),
     }
