@@ -1,7 +1,6 @@
 """The custody API: device batches in; box timelines, the ledger check, alerts, and the
 signed checkpoints with their proofs out."""
 
-import json
 import uuid
 from datetime import datetime
 
@@ -9,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
+from kawal import batches
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import scope_of
+from kawal.batches import Error
 from kawal.custody import alerts, checkpoints, ledger, payload, signing, timeline, verification
 from kawal.field.auth import device_of
 
@@ -29,39 +30,11 @@ EVENT_EXAMPLE = {
 }
 
 
-class Error(Schema):
-    detail: str
-
-
-class ResultOut(Schema):
-    id: str | None
-    status: str
-    error: str | None = None
-
-
-class ResultsOut(Schema):
-    results: list[ResultOut]
-
-
 @router.post(
     "/custody/events",
-    response={200: ResultsOut, 400: Error, 401: Error, 403: Error, 422: Error},
+    response=batches.RESPONSES,
     exclude_none=True,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "array",
-                        "maxItems": payload.MAX_BATCH,
-                        "items": {"type": "object"},
-                    },
-                    "example": [EVENT_EXAMPLE],
-                }
-            },
-        }
-    },
+    openapi_extra=batches.request_body(payload.MAX_BATCH, EVENT_EXAMPLE),
 )
 def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
     """Append a batch of up to 1,000 custody events. Each is accepted, a duplicate or rejected.
@@ -69,17 +42,9 @@ def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
     Retrying a batch is safe: an id already stored with the same content is a duplicate.
     A body that isn't a JSON array of objects is refused whole, and nothing is stored.
     """
-    try:
-        items = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return Status(400, {"detail": f"the body is not JSON: {exc}"})
-    try:
-        sender = device_of(request)
-        results = ledger.ingest(request.user, items, device=str(sender.pk) if sender else None)
-    except payload.BatchError as exc:
-        return Status(422, {"detail": str(exc)})
-    # Already in ResultsOut's shape; skipping its validation of 1,000 rows keeps sync fast.
-    return JsonResponse({"results": results})
+    sender = device_of(request)
+    device = str(sender.pk) if sender else None
+    return batches.answer(request, lambda items: ledger.ingest(request.user, items, device=device))
 
 
 @router.get(

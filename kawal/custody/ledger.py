@@ -11,7 +11,7 @@ entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/ju
 run in memory between them; the raw writes are custody/bulk.py.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,9 +20,11 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from kawal import batches
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
+from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
 from kawal.custody import bulk, chain, payload
 from kawal.custody.columns import DEVICE, named, reads
 from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
@@ -34,7 +36,6 @@ from kawal.territory.models import TPS, Region
 
 WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
 ATTEMPTS = 3
-ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # An event refused while parsing: the id it was sent with, if any, and why.
 Unparsed = tuple[str | None, str]
 
@@ -146,10 +147,9 @@ def _append(
         bulk.insert_events(rows)
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
         lapsed = changes.save(now)
-    counts = Counter(r["status"] for r in results)
     audit.record(
         "custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed,
-        accepted=counts[ACCEPTED], duplicate=counts[DUPLICATE], rejected=counts[REJECTED],
+        **batches.counts(results),
     )
     return results
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from kawal import batches
 from kawal.custody.columns import DEVICE, DEVICE_FIELDS
 from kawal.custody.models import CustodyEvent
 from kawal.field import signatures, signers
@@ -76,15 +77,8 @@ def normalised(event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_batch(items: object) -> list[dict[str, Any]]:
-    """A batch is a JSON array of at most MAX_BATCH objects."""
-    if not isinstance(items, list):
-        raise BatchError("the body must be a JSON array of events")
-    if len(items) > MAX_BATCH:
-        raise BatchError(f"a batch holds at most {MAX_BATCH} events, not {len(items)}")
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BatchError(f"event [{i}] must be a JSON object")
-    return items
+    """A batch is a JSON array of at most MAX_BATCH events."""
+    return batches.check_batch(items, limit=MAX_BATCH, noun="event")
 
 
 def _storable(value: object, name: str) -> None:

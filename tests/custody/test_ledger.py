@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kawal.accounts.models import AuditEntry
-from kawal.custody import columns, ledger, payload
+from kawal.batches import BatchError
+from kawal.custody import columns, ledger
 from kawal.custody.models import Box, CustodyEvent
 from tests.conftest import user
 from tests.custody.conftest import START, event, journey, route_of
@@ -121,9 +122,9 @@ def test_an_observer_may_not_record_custody(route):
 
 
 def test_a_body_that_is_not_an_array_of_objects_is_refused_whole(route):
-    with pytest.raises(payload.BatchError):
+    with pytest.raises(BatchError):
         ledger.ingest(user("officer"), [journey(route)[0], "not an event"])
-    with pytest.raises(payload.BatchError):
+    with pytest.raises(BatchError):
         ledger.ingest(user("officer"), {"events": []})
     assert not CustodyEvent.objects.filter(box__code=route.box).exists()
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kawal.batches import BatchError
 from kawal.custody import columns, payload
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -88,7 +89,7 @@ def test_content_read_back_from_the_database_compares_equal_to_what_was_sent():
 
 @pytest.mark.parametrize("body", [{"events": []}, [sent(), "not an event"], [sent()] * 1001])
 def test_a_body_that_is_not_an_array_of_at_most_1000_objects_is_refused_whole(body):
-    with pytest.raises(payload.BatchError):
+    with pytest.raises(BatchError):
         payload.check_batch(body)
 
 
