@@ -97,7 +97,8 @@ def _row(fault: Fault, alerts: list[Alert], outcome: Outcome) -> Row:
     if fault.resent:
         answer = outcome.resent.get(fault.resent)
         if answer != "duplicate":
-            return Row(fault, tuple(alerts), False, f"the resend was answered {answer or 'nothing'}")
+            detail = f"the resend was answered {answer or 'nothing'}"
+            return Row(fault, tuple(alerts), False, detail)
         return Row(fault, tuple(alerts), True, "the resend was answered duplicate")
     if fault.held:
         refused = [i for i in fault.held if outcome.answers_to.get(i) != "accepted"]
@@ -117,7 +118,9 @@ def judge(script: Script, alerts: list[Alert], outcome: Outcome, cut: list[str])
             standing[a.box].append(a)
         else:
             lapsed += 1
-    rows = [_row(f, [a for b in f.boxes for a in standing.get(b, [])], outcome) for f in script.faults]
+    rows = [
+        _row(f, [a for b in f.boxes for a in standing.get(b, [])], outcome) for f in script.faults
+    ]
     touched = {b for f in script.faults for b in f.boxes}
     false = [a for box, found in sorted(standing.items()) if box not in touched for a in found]
     problems = [f"{len(outcome.rejected)} records rejected, e.g. {i}: {why}"

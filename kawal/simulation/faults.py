@@ -6,15 +6,19 @@ corrections: a correction never resolves an alert by itself, and raises its own 
 alert at the severity of the alerts it touches; late events may lapse only `skipped_leg`
 warnings. An alert that lapses when late records arrive is no alert left standing.
 
-| fault | what the phones do | standing at the end |
-|---|---|---|
-| late leg | a box leaves the PPK for the KPU and is still on the road past its due time | overdue |
-| no escort | a box leaves its TPS with no escort listed | escort, critical |
-| seal mismatch | a box arrives at the PPK with a seal that isn't the one sealed at the TPS | seal_mismatch, critical |
-| forged handover | as above, then the same phone corrects that arrival and sends a new one with the right seals | seal_mismatch and correction, critical |
-| offline | a village escort's phone loses signal on the tour to the TPS and sends its queue the next morning | none |
-| duplicate | a phone sends a batch again, as if the answer was lost | none; each resent record answered duplicate |
-| out of order | a TPS post's phone sends a box's sealing before its opening | none |
+Each fault, what the phones do, and what must stand at the end:
+- late leg: a box leaves the PPK for the KPU and is still on the road past its due time;
+  `overdue` (warning).
+- no escort: a box leaves its TPS with no escort listed; `escort` (critical).
+- seal mismatch: a box arrives at the PPK with a seal that isn't one sealed at the TPS;
+  `seal_mismatch` (critical).
+- forged handover: as above, then the same phone corrects that arrival and sends a new one
+  with the right seals, backdated; `seal_mismatch` and `correction` (both critical).
+- offline: a village escort's phone loses signal on the tour to the TPS and sends its queue
+  the next morning, after the TPS have opened the boxes; none, and every late record accepted.
+- duplicate: a phone sends a batch again, as if the answer was lost; none, and each record
+  of the resend answered `duplicate`.
+- out of order: a TPS post's phone sends a box's sealing before its opening; none.
 """
 
 from collections.abc import Callable
@@ -126,8 +130,8 @@ class Injector:
 
     def seal_mismatch(self) -> None:
         arrived = self.swap_seal(self.pick())
-        self.fault(SEAL_MISMATCH, arrived, f"arrived at the PPK with seal {arrived.item['seals'][-1]}",
-                   ("seal_mismatch", CRITICAL))  # fmt: skip
+        what = f"arrived at the PPK with seal {arrived.item['seals'][-1]}"
+        self.fault(SEAL_MISMATCH, arrived, what, ("seal_mismatch", CRITICAL))
 
     def forged_handover(self) -> None:
         """The reviewer's attack in issue 10: hide a seal mismatch behind a correction."""
@@ -148,7 +152,7 @@ class Injector:
 
     def offline(self) -> None:
         """A village escort's phone loses signal on the tour and sends its queue at 09:00."""
-        villages = [v for v in sorted(self.world.villages) if not self._touched(v)]
+        villages = sorted({b[:13] for b in self.world.boxes} - {b[:13] for b in self.used})
         if not villages:
             raise ValueError("no village left for an offline phone: choose a milder profile")
         v = self.rng.choice(villages)
@@ -162,9 +166,6 @@ class Injector:
         self.done.send_at.update((i, back) for i in held)
         what = f"offline {(back - since) / HOUR:.0f} h on the TPS tour of {v}"
         self.done.faults.append(Fault(OFFLINE, team.post, boxes, what, held=tuple(held)))
-
-    def _touched(self, village: str) -> bool:
-        return any(b[:13] == village for b in self.used)
 
     def duplicate(self) -> None:
         arrived = self.steps[(self.pick(), "tps_pps.arrived")]

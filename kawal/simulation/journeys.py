@@ -150,8 +150,10 @@ class Journeys:
 
     def handover(self, leg: str, team: Team, box: str, at: datetime, place: Place, giver: str,
                  taker: str) -> None:  # fmt: skip
-        self.event(f"{leg}.handed_over", team, box, at, place, from_party=giver, to_party=taker,
-                   document=f"BA/{taker.split()[0]}/{box}", seals=self.seals.get(box, []))  # fmt: skip
+        self.event(
+            f"{leg}.handed_over", team, box, at, place, from_party=giver, to_party=taker,
+            document=f"BA/{taker.split()[0]}/{box}", seals=self.seals.get(box, []),
+        )  # fmt: skip
 
     def kpu_to_ppk(self, d: str, i: int) -> None:
         team, kpu, ppk = self.world.team(w.KPU_PPK, d), self.world.kpu, self.world.districts[d]
@@ -175,7 +177,9 @@ class Journeys:
                 self.handover("pps_tps", team, box, left + reached + 5 * MINUTE, place,
                               f"PPS {v}", f"KPPS {tps}")  # fmt: skip
 
-    def tour(self, start: Place, codes: list[str], allowed: timedelta) -> list[tuple[str, timedelta]]:
+    def tour(
+        self, start: Place, codes: list[str], allowed: timedelta
+    ) -> list[tuple[str, timedelta]]:
         """A nearest-neighbour tour of the TPS: when each is reached, fitted into `allowed`."""
         here, left, elapsed, reached = start, list(codes), timedelta(0), []
         while left:
@@ -205,7 +209,8 @@ class Journeys:
         for n, box in enumerate(self.by_tps[tps]):
             self.event("tps.opened", team, box, opened + n * MINUTE, place)
             self.seals[box] = self.new_seals(prefix)
-            self.event("tps.sealed", team, box, sealed + n * 10 * MINUTE, place, seals=self.seals[box])
+            at = sealed + n * 10 * MINUTE
+            self.event("tps.sealed", team, box, at, place, seals=self.seals[box])
         left = sealed + (30 + r.randrange(60)) * MINUTE
         arrived = left + drive(place, pps)
         for box in self.by_tps[tps]:
@@ -259,9 +264,8 @@ class Journeys:
             if r.random() < 0.2:
                 at = self.v + (2 + i % 4) * DAY + 10 * HOUR
                 team = world.team(w.RECAP, d)
-                self.out.append(
-                    self.make.incident(team.post, at, world.districts[d], "protest", "medium", RALLY)
-                )
+                ppk = world.districts[d]
+                self.out.append(self.make.incident(team.post, at, ppk, "protest", "medium", RALLY))
 
 
 # (category, severity, description) of what a TPS post reports on voting day.

@@ -5,6 +5,7 @@ The simulator reads the approved plan and the territory from the server's own da
 one KAWAL_DATABASE_URL or KAWAL_DATA_DIR names) and sends every record over HTTP.
 """
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.contrib.auth.models import User
@@ -155,7 +156,9 @@ def _holder(role: str, region: str) -> User:
     return grant.user
 
 
-def tokens(script_devices: dict[str, Team], region: str, regency: str) -> tuple[dict[str, str], str]:
+def tokens(
+    script_devices: Mapping[str, Team], region: str, regency: str
+) -> tuple[dict[str, str], str]:
     """An API token for each phone (its district's sector user's) and one to read alerts with
     (a command user's over the regency)."""
     by_district: dict[str, str] = {}
