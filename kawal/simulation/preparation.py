@@ -46,9 +46,6 @@ def read_world(operation: Operation, region: str | None = None) -> World:
         or (area.level == Region.Level.KECAMATAN and area.parent_id == operation.region_id)
     ):
         raise NotReady(f"--region must be {operation.region_id} or one of its districts")
-    plan = Plan.objects.filter(operation=operation, status=Plan.Status.APPROVED).first()
-    if plan is None:
-        raise NotReady(f"{operation.code} has no approved plan: approve one on the plan page")
     boxes = dict(
         Box.objects.filter(within("code", region), kind=Box.Kind.BALLOT_BOX).values_list(
             "code", "head_seq"
@@ -59,6 +56,9 @@ def read_world(operation: Operation, region: str | None = None) -> World:
             f"boxes in {region} already hold custody events: a simulation starts from empty "
             "boxes (kawal demo --fresh)"
         )
+    plan = Plan.objects.filter(operation=operation, status=Plan.Status.APPROVED).first()
+    if plan is None:
+        raise NotReady(f"{operation.code} has no approved plan: approve one on the plan page")
     places = {
         level: {code: Place(code, lat, lng) for code, lat, lng in Region.objects.filter(
             within("code", region), level=level).values_list("code", "lat", "lng")}
