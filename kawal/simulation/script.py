@@ -56,8 +56,12 @@ class Script:
 
 
 def build(world: World, *, seed: int, profile: str) -> Script:
-    """The whole script of `world`'s operation with the faults of `profile`."""
-    make = Maker(random.Random(seed))
+    """The whole script of `world`'s operation with the faults of `profile`.
+
+    The seed and the region make every random choice and every record id, so that two runs
+    on two districts of one server never send the same id.
+    """
+    make = Maker(random.Random(f"{seed}/{world.region}"))
     records = Journeys(world, make).records()
     injected = faults.inject(world, records, profile, make)
     groups: dict[tuple[str, str, datetime], list[dict[str, Any]]] = defaultdict(list)

@@ -206,3 +206,12 @@ def test_a_phone_sends_a_record_at_its_next_sync_within_sync_every(at, device):
     sent = sync_at(device, at)
     assert at < sent <= at + SYNC_EVERY
     assert sync_at(device, sent - timedelta(microseconds=1)) == sent
+
+
+def test_two_regions_scripted_with_one_seed_never_send_the_same_record_id(world):
+    def ids(plan: script.Script) -> set[str]:
+        return {i["id"] for s in plan.sends for i in s.items}
+
+    here = script.build(world, seed=1, profile="realistic")
+    there = script.build(replace(world, region="35.10.02"), seed=1, profile="realistic")
+    assert ids(here) and not ids(here) & ids(there)
