@@ -42,11 +42,8 @@ PROFILES: dict[str, dict[str, float]] = {
         LATE_LEG: 0.5, NO_ESCORT: 0.5, SEAL_MISMATCH: 0.4, FORGED_HANDOVER: 0.2, OFFLINE: 0.2,
         DUPLICATE: 1.0, OUT_OF_ORDER: 1.0,
     },
-    "storm": {
-        LATE_LEG: 5, NO_ESCORT: 5, SEAL_MISMATCH: 5, FORGED_HANDOVER: 3, OFFLINE: 2,
-        DUPLICATE: 10, OUT_OF_ORDER: 10,
-    },
 }  # fmt: skip
+PROFILES["storm"] = {kind: 10 * rate for kind, rate in PROFILES["realistic"].items()}
 CRITICAL, WARNING = "critical", "warning"
 
 
