@@ -21,11 +21,13 @@ Each fault, what the phones do, and what must stand at the end:
 - out of order: a TPS post's phone sends a box's sealing before its opening; none.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from kawal.custody import rules
 from kawal.simulation import world as w
 from kawal.simulation.journeys import HOUR, MINUTE, Maker, Record, sync_at
 from kawal.simulation.world import World
@@ -35,6 +37,8 @@ LATE_LEG, NO_ESCORT, SEAL_MISMATCH, FORGED_HANDOVER = (
 )  # fmt: skip
 OFFLINE, DUPLICATE, OUT_OF_ORDER = "offline", "duplicate", "out of order"
 KINDS = (LATE_LEG, NO_ESCORT, SEAL_MISMATCH, FORGED_HANDOVER, OFFLINE, DUPLICATE, OUT_OF_ORDER)
+# Not injected: a departure whose planned team already breaks the escort rule.
+SHORT_TEAM = "short team (plan)"
 # How many of each fault per 1,000 boxes (at least one of each where the rate isn't 0).
 PROFILES: dict[str, dict[str, float]] = {
     "none": {},
@@ -83,6 +87,7 @@ class Injector:
             (r.box, r.step): r for r in records if r.box
         }
         self.used: set[str] = set()
+        self.forces = {nrp: force for t in world.teams.values() for nrp, force in t.members}
 
     def pick(self) -> str:
         """A box no fault touches yet."""
@@ -100,6 +105,22 @@ class Injector:
               **more: Any) -> None:  # fmt: skip
         expected = tuple(Expected(record.box, rule, severity) for rule, severity in alerts)
         self.done.faults.append(Fault(kind, record.device, (record.box,), what, expected, **more))
+
+    def short_teams(self) -> None:
+        """Boxes that a team short of what the escort rule asks for moves: the plan's own
+        shortfall raises those alerts, so they are expected, and no fault touches the box."""
+        config = rules.Config(require_joint_escort=self.world.joint_escort)
+        found: dict[tuple[str, str], list[rules.Finding]] = defaultdict(list)
+        for r in self.done.records.values():
+            if r.step.endswith(".departed"):
+                forces = [self.forces[nrp] for nrp in r.item.get("escorts", [])]
+                found[(r.box, r.device)] += rules.escort("departed", forces, config)
+        for (box, device), findings in sorted(found.items()):
+            if findings:
+                self.used.add(box)
+                alerts = tuple(Expected(box, f.rule, f.severity) for f in findings)
+                what = f"the plan's team: {'; '.join(f.message for f in findings)}"
+                self.done.faults.append(Fault(SHORT_TEAM, device, (box,), what, alerts))
 
     def late_leg(self) -> None:
         box = self.pick()
@@ -190,6 +211,7 @@ def inject(world: World, records: list[Record], profile: str, make: Maker) -> In
         SEAL_MISMATCH: injector.seal_mismatch, FORGED_HANDOVER: injector.forged_handover,
         DUPLICATE: injector.duplicate, OUT_OF_ORDER: injector.out_of_order,
     }  # fmt: skip
+    injector.short_teams()
     # Offline phones first: they take a whole village's boxes.
     for kind, n in sorted(counts(profile, len(world.boxes)).items(), key=lambda k: k[0] != OFFLINE):
         for _ in range(n):

@@ -63,6 +63,7 @@ class World:
     duties: Mapping[tuple[str, str], str]  # (duty, region or TPS code) -> post code
     stages: Mapping[str, tuple[datetime, datetime]]  # stage kind -> (starts_at, ends_at)
     legs: Mapping[str, Mapping[str, float]]  # village code -> leg -> hours allowed
+    joint_escort: bool = False  # a departure needs a TNI escort besides the Polri one
 
     def team(self, duty: str, code: str) -> Team:
         post = self.duties.get((duty, code))

@@ -26,12 +26,7 @@ TPS = {
     "35.10.01.2003-002": (-8.488, 114.309),
     "35.10.01.2003-003": (-8.493, 114.306),
 }
-# NRP -> force of everyone on the plan's teams below.
-FORCES: dict[str, str] = {}
-
-
 def _team(post: str, region: str, at: tuple[float, float], *members: tuple[str, str]) -> Team:
-    FORCES.update(members)
     return Team(post, region, members, *at)
 
 

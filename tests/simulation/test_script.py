@@ -15,7 +15,7 @@ from kawal.simulation import faults, script
 from kawal.simulation import world as w
 from kawal.simulation.journeys import EVENTS, INCIDENTS, SYNC_EVERY, Journeys, Maker, sync_at
 from kawal.simulation.world import World
-from tests.simulation.conftest import FORCES, small_world
+from tests.simulation.conftest import small_world
 
 LEGS = {  # the first step of each leg, and the team that escorts it
     "kpu_ppk": w.KPU_PPK, "ppk_pps": w.PPK_PPS, "pps_tps": w.PPK_PPS, "tps_pps": w.TPS_POST,
@@ -51,12 +51,13 @@ def _findings(world: World, box: str, items: list[dict]) -> list[tuple[str, str]
         for i in items
     ]
     by_id = {i["id"]: i for i in items}
+    forces = {nrp: force for t in world.teams.values() for nrp, force in t.members}
     found = []
     for step in states.fold(facts, world.legs[box[:13]]):
         item = by_id[step.fact.id]
-        forces = [FORCES[n] for n in item.get("escorts", [])]
+        escorts = [forces[n] for n in item.get("escorts", [])]
         at = (item["lat"], item["lng"])
-        for f in rules.judge(step, box, forces, at, _point(world, item["place"]), rules.Config()):
+        for f in rules.judge(step, box, escorts, at, _point(world, item["place"]), rules.Config()):
             found.append((f.rule, f.severity))
     return found
 
@@ -215,3 +216,23 @@ def test_two_regions_scripted_with_one_seed_never_send_the_same_record_id(world)
     here = script.build(world, seed=1, profile="realistic")
     there = script.build(replace(world, region="35.10.02"), seed=1, profile="realistic")
     assert ids(here) and not ids(here) & ids(there)
+
+
+def test_boxes_a_short_team_escorts_expect_the_escort_alerts_the_plan_itself_raises(world):
+    post = world.team(w.PPK_PPS, "35.10.01.2002").post
+    short = replace(world.teams[post], members=(("30000099", "tni"),))
+    world = replace(world, teams={**world.teams, post: short})
+    plan = script.build(world, seed=1, profile="realistic")
+    planned = [f for f in plan.faults if f.kind == faults.SHORT_TEAM]
+    assert sorted(b for f in planned for b in f.boxes) == [
+        b for b in world.boxes if b[:13] == "35.10.01.2002"
+    ]
+    both_legs = [("escort", "critical")] * 2  # PPK -> PPS and PPS -> TPS
+    for f in planned:
+        assert [(e.rule, e.severity) for e in f.alerts] == both_legs
+        assert _findings(world, f.boxes[0], _events(plan)[f.boxes[0]]) == both_legs
+    injected = {b for f in plan.faults if f.kind != faults.SHORT_TEAM for b in f.boxes}
+    assert not injected & {b for f in planned for b in f.boxes}
+    joint = script.build(replace(world, joint_escort=True), seed=1, profile="none")
+    warned = {(e.rule, e.severity) for f in joint.faults for e in f.alerts}
+    assert ("escort", "warning") in warned
