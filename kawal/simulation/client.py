@@ -153,6 +153,7 @@ class Phones:
                     if queue and device not in busy and sends[queue[0]].at <= min(now, horizon):
                         i = queue.popleft()
                         flying[pool.submit(self.send, sends[i])] = (device, i)
+                tick(count)
                 if not flying:
                     time.sleep(TICK)
                     continue
@@ -163,5 +164,5 @@ class Phones:
                     count += 1
                 while oldest < len(sends) and done[oldest]:
                     oldest += 1
-                tick(count)
+        tick(count)
         return self.outcome
