@@ -55,4 +55,5 @@ def replay(port: int, console: Console) -> None:
         pass
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        # gunicorn lets its workers finish for up to 30 seconds.
+        server.wait(timeout=60)

@@ -105,7 +105,8 @@ def _row(fault: Fault, alerts: list[Alert], outcome: Outcome) -> Row:
         if refused:
             answer = outcome.answers_to.get(refused[0]) or "nothing"
             return Row(fault, tuple(alerts), False, f"a late record was answered {answer}")
-        return Row(fault, tuple(alerts), True, f"{len(fault.held)} late records accepted")
+        late = "1 late record" if len(fault.held) == 1 else f"{len(fault.held)} late records"
+        return Row(fault, tuple(alerts), True, f"{late} accepted")
     return Row(fault, tuple(alerts), True)
 
 
@@ -138,7 +139,10 @@ def table(verdict: Verdict) -> Table:
         boxes = r.fault.boxes[0] if len(r.fault.boxes) == 1 else f"{len(r.fault.boxes)} boxes"
         expected = ", ".join(f"{e.rule} ({e.severity})" for e in r.fault.alerts) or "none"
         found = ", ".join(a.label for a in r.found) or "none"
-        mark = "[green]detected[/]" if r.detected else "[red]MISSED[/]"
+        if not r.detected:
+            mark = "[red]MISSED[/]"
+        else:
+            mark = "[green]detected[/]" if r.fault.alerts else "[green]no alert, rightly[/]"
         t.add_row(r.fault.kind, boxes, r.fault.device, expected, found,
                   f"{mark} {r.detail}".strip())  # fmt: skip
     for a in verdict.false_alerts:
