@@ -34,6 +34,7 @@ bench: $(STAMP) system-packages
 
 lint: $(STAMP)
 	$(BIN)/ruff check kawal tests benchmarks
+	$(BIN)/mypy kawal
 
 # Needs gettext's msgfmt; the compiled .mo files are committed so nothing else does.
 # The project catalogue (kawal/locale) covers the templates and foundation apps; custody,

@@ -1,7 +1,7 @@
 """The NinjaAPI: mounts each app's router under /api/v1."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
@@ -27,10 +27,10 @@ api.add_router("", incidents_router)
 
 
 @api.exception_handler(PermissionDenied)
-def _forbidden(request, exc):
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
 
 
 @api.exception_handler(Http404)
-def _not_found(request, exc):
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)

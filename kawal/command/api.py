@@ -1,7 +1,7 @@
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region
 from kawal.command.status import AreaStatus, region_status
 from kawal.territory.models import Region
@@ -45,7 +45,7 @@ def _area(area: AreaStatus, with_personnel: bool) -> dict[str, object]:
 
 
 @router.get("/status", response=StatusOut, exclude_none=True)
-def status(request: HttpRequest, q: Query[RegionQuery]) -> dict[str, object]:
+def status(request: AuthenticatedHttpRequest, q: Query[RegionQuery]) -> dict[str, object]:
     """A region's totals (TPS, voters, boxes by state and milestone, overdue legs, open alerts)
     and the same for each child region."""
     scope = require_region(request.user, q.region)

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from kawal.command import charts, delivered_or_sealed, progress, tallies
 from kawal.command.models import EventTally
-from kawal.command.status import RegionStatus, region_status, tally_rows, within_or_national
+from kawal.command.status import (
+    RegionStatus,
+    Totals,
+    region_status,
+    tally_rows,
+    within_or_national,
+)
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
@@ -74,7 +80,7 @@ class Row:
     code: str
     name: str
     level: str
-    totals: object
+    totals: Totals
     milestone: str
     bars: list[tuple[str, str, int]]  # (milestone, label, percent)
 
@@ -118,7 +124,7 @@ def _rows(status: RegionStatus, milestone: str, sort: str, only: str) -> list[Ro
         Row(
             c.code, c.name, c.level, c.totals, milestone,
             [
-                (m, progress.LABELS[m], progress.percent(c.totals.reached[m], c.totals.boxes))
+                (m, str(progress.LABELS[m]), progress.percent(c.totals.reached[m], c.totals.boxes))
                 for m in progress.MILESTONES
             ],
         )
@@ -260,7 +266,7 @@ def _timeline_charts(
         if not series[kind]:
             continue
         result.append(
-            (title, charts.cumulative_lines(series[kind], names, start, end))
+            (str(title), charts.cumulative_lines(series[kind], names, start, end))
         )
     return result
 
@@ -318,7 +324,10 @@ def region_board(
         stages=marks,
         now_at=now_at,
         milestones=[
-            (m, progress.LABELS[m], totals.reached[m], progress.percent(totals.reached[m], totals.boxes))
+            (
+                m, str(progress.LABELS[m]), totals.reached[m],
+                progress.percent(totals.reached[m], totals.boxes),
+            )
             for m in progress.MILESTONES
         ],
         rows=_rows(status, milestone, sort if sort.lstrip("-") in SORT_KEYS else "code",

@@ -67,6 +67,7 @@ def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
         in_operation = boxes.filter(within("code", operation.region_id))
         overdue = in_operation.filter(rules.overdue_boxes(now))
         for code, due in overdue.values_list("code", "expected_by"):
+            assert due is not None  # overdue_boxes() holds only boxes with a due time
             found.append(
                 AlertView(
                     None,
@@ -130,7 +131,7 @@ def listing(
     return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]
 
 
-MOVES = {
+MOVES: dict[str, set[str]] = {
     Alert.Status.ACKNOWLEDGED: {Alert.Status.OPEN},
     Alert.Status.RESOLVED: {Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED},
 }

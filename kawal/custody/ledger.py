@@ -11,7 +11,7 @@ entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/ju
 run in memory between them; the raw writes are custody/bulk.py.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -136,10 +136,11 @@ def _append(
         bulk.insert_events(rows)
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
         lapsed = changes.save(now)
-    counts = {
-        s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)
-    }
-    audit.record("custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed, **counts)
+    counts = Counter(r["status"] for r in results)
+    audit.record(
+        "custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed,
+        accepted=counts[ACCEPTED], duplicate=counts[DUPLICATE], rejected=counts[REJECTED],
+    )
     return results
 
 

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region, scope_of
 from kawal.custody import labels
 from kawal.custody.timeline import box_timeline
@@ -9,7 +10,7 @@ from kawal.territory.models import Region
 
 
 @login_required
-def box(request: HttpRequest, code: str) -> HttpResponse:
+def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A box's timeline: every event, who, where, escorts and seals, and the chain's mark."""
     timeline = box_timeline(request.user, code)
     return render(
@@ -20,7 +21,7 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def label_sheet(request: HttpRequest, code: str) -> HttpResponse:
+def label_sheet(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Printable QR labels (PDF) for the boxes of one village or district."""
     require_region(request.user, code)
     region = get_object_or_404(Region, code=code)

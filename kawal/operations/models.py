@@ -14,7 +14,7 @@ def _holders(code: str) -> list[str]:
     return [code[:n] for n in (2, 5, 8, 13) if len(code) > n] + [code]
 
 
-class OperationQuerySet(models.QuerySet):
+class OperationQuerySet(models.QuerySet["Operation"]):
     def covering(self, code: str) -> "OperationQuerySet":
         """Operations whose region holds the region, TPS or box `code`, newest first."""
         return self.filter(region_id__in=_holders(code)).order_by("-starts_at")

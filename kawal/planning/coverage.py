@@ -106,7 +106,7 @@ class StageStaffing(Staffing):
 
     @property
     def label(self) -> str:
-        return Stage.Kind(self.stage).label
+        return str(Stage.Kind(self.stage).label)
 
 
 def _sum(cells: Iterable[Staffing]) -> Staffing:
@@ -230,7 +230,7 @@ class Coverage:
 class _TpsCounts:
     tps: int  # in the region
     covered: int  # of them, guarded by a post
-    tps_by_district: dict[str, int]
+    tps_by_district: dict[str | None, int]  # by the village's parent, which may be unset
     covered_by_district: dict[str, int]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from weasyprint import HTML
 
 from kawal.operations.models import Stage
@@ -61,7 +62,7 @@ def _cells(i: int, r: DeploymentRow) -> list:
 
 def xlsx(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> bytes:
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "Ploting"
     for line, text in enumerate(_title(plan, district, polsek), start=1):
         ws.cell(row=line, column=1, value=text).font = Font(bold=line < 3)
@@ -84,12 +85,12 @@ def xlsx(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -
     ws.cell(row=sign + 5, column=2, value="(....................................)")
     ws.cell(row=sign + 5, column=8, value="(....................................)")
     ws.print_title_rows = f"{header}:{header}"
-    ws.freeze_panes = ws.cell(row=header + 1, column=1)
+    ws.freeze_panes = f"A{header + 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kawal.accounts.models import Role
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import (
     require_personnel,
     require_region,
@@ -28,7 +29,7 @@ from kawal.territory.models import TPS, Region
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     home_region = scope_of(request.user).home
     if home_region is None:
         raise PermissionDenied("your account holds no role over any region")
@@ -62,12 +63,12 @@ def _map(area: Region, result: coverage.Coverage) -> dict | None:
 
 
 @login_required
-def region_plan(request: HttpRequest, code: str) -> HttpResponse:
+def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
     operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
-    context = {
+    context: dict[str, object] = {
         "area": area,
         "operation": operation,
         "plan": plan,
@@ -93,7 +94,7 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "planning/plan.html", context)
 
 
-def _commanded_operation(request: HttpRequest, code: str) -> tuple[Region, Operation]:
+def _commanded_operation(request: AuthenticatedHttpRequest, code: str) -> tuple[Region, Operation]:
     """The operation covering `code`, for a user who holds the command role over it."""
     area = get_object_or_404(Region, code=code)
     operation = Operation.objects.covering(code).first()
@@ -106,7 +107,7 @@ def _commanded_operation(request: HttpRequest, code: str) -> tuple[Region, Opera
 
 @login_required
 @require_POST
-def new_plan(request: HttpRequest, code: str) -> HttpResponse:
+def new_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     operation = _commanded_operation(request, code)[1]
     plan = service.make_plan(operation, user=request.user)
     messages.success(request, _("Plan v%(version)s drafted.") % {"version": plan.version})
@@ -115,7 +116,7 @@ def new_plan(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("operation"), pk=plan_id)
     try:
         service.approve(plan, user=request.user)
@@ -127,7 +128,7 @@ def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def patterns(request: HttpRequest, code: str) -> HttpResponse:
+def patterns(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area, operation = _commanded_operation(request, code)
     current = patterns_of(operation)
     errors: dict[str, str] = {}
@@ -160,7 +161,7 @@ def patterns(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def tps_risk(request: HttpRequest, code: str) -> HttpResponse:
+def tps_risk(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require_region(request.user, code)
     require_roles(
         request.user, service.EDITORS, f"needs the role command or sector over {code}", code
@@ -206,7 +207,7 @@ def tps_risk(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def member(request: HttpRequest, nrp: str) -> HttpResponse:
+def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
     require_personnel(request.user)
     person = get_object_or_404(Member.objects.select_related("unit", "region"), nrp=nrp)
     require_region(request.user, person.region_id)
@@ -250,7 +251,7 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
 
 
 def _deployment(
-    request: HttpRequest, code: str
+    request: AuthenticatedHttpRequest, code: str
 ) -> tuple[Plan, Region, str, list[DeploymentRow]]:
     require_personnel(request.user)
     require_region(request.user, code)
@@ -270,7 +271,7 @@ def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 @login_required
-def deployment_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def deployment_xlsx(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan, district, polsek, rows = _deployment(request, code)
     return _download(
         exports.xlsx(plan, district, polsek, rows),
@@ -280,7 +281,7 @@ def deployment_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def deployment_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def deployment_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan, district, polsek, rows = _deployment(request, code)
     return _download(
         exports.pdf(plan, district, polsek, rows), "application/pdf",
@@ -289,7 +290,7 @@ def deployment_pdf(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def assignment_qr(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def assignment_qr(request: AuthenticatedHttpRequest, assignment_id: int) -> HttpResponse:
     require_personnel(request.user)
     held = get_object_or_404(Assignment.objects.select_related("post", "member"), pk=assignment_id)
     require_region(request.user, held.post.district_id)

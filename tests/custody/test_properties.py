@@ -36,9 +36,9 @@ def test_any_delivery_of_a_journey_ends_in_the_same_state_a_verifying_chain_and_
 ):
     events = journey(route)
     with transaction.atomic():
-        petugas = user("petugas")
+        officer = user("officer")
         for batch in batches:
-            ledger.ingest(petugas, [events[i] for i in batch])
+            ledger.ingest(officer, [events[i] for i in batch])
         box = Box.objects.get(code=route.box)
         assert (box.state, box.seals, box.expected_by, box.head_seq) == (
             Box.State.AT_KPU,
@@ -58,7 +58,7 @@ def _edits(row: CustodyEvent, other_user: int, other_event: str) -> dict:
         "kind": "note" if row.kind != "note" else "arrived",
         "occurred_at": row.occurred_at + timedelta(seconds=1),
         "received_at": row.received_at - timedelta(microseconds=1),
-        "place": "35.10" if row.place != "35.10" else "35.10.16",
+        "place": "35.09" if row.place != "35.09" else "35.09.01",
         "lat": (row.lat or 0) + 0.001,
         "lng": (row.lng or 0) - 0.001,
         "from_party": row.from_party + "x",
@@ -82,10 +82,10 @@ COLUMNS = [c.db_column for c in columns.EVENT if c.name not in ("id", "box")]
 @given(seq=st.integers(1, 15), column=st.sampled_from(COLUMNS))
 def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, column):
     with transaction.atomic():
-        ledger.ingest(user("petugas"), journey(route))
+        ledger.ingest(user("officer"), journey(route))
         row = CustodyEvent.objects.get(box__code=route.box, seq=seq)
         other = CustodyEvent.objects.filter(box__code=route.box).exclude(pk=row.pk).first()
-        other_user = get_user_model().objects.get(username="komandan").pk
+        other_user = get_user_model().objects.get(username="commander").pk
         value = _edits(row, other_user, other.pk)[column]
         if column == "escorts" and value == row.escorts:
             value = ["nobody"]
