@@ -201,9 +201,9 @@ def test_a_profile_is_named_and_a_region_must_hold_its_faults(world):
         script.build(one_village, seed=1, profile="realistic")
 
 
-@given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 1, 1),
-                    timezones=st.just(UTC)), st.text(min_size=1, max_size=30))  # fmt: skip
-def test_a_phone_sends_a_record_at_its_next_sync_within_sync_every(at, device):
+@given(st.integers(0, 6 * 365 * 24 * 3600 * 10**6), st.text(min_size=1, max_size=30))
+def test_a_phone_sends_a_record_at_its_next_sync_within_sync_every(microseconds, device):
+    at = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(microseconds=microseconds)
     sent = sync_at(device, at)
     assert at < sent <= at + SYNC_EVERY
     assert sync_at(device, sent - timedelta(microseconds=1)) == sent
