@@ -144,7 +144,7 @@ def table(verdict: Verdict) -> Table:
         else:
             mark = "[green]detected[/]" if r.fault.alerts else "[green]no alert, rightly[/]"
         t.add_row(r.fault.kind, boxes, r.fault.device, expected, found,
-                  f"{mark} {r.detail}".strip())  # fmt: skip
+                  f"{mark}: {r.detail}" if r.detail else mark)  # fmt: skip
     for a in verdict.false_alerts:
         t.add_row("[red]none injected[/]", a.box, "", "none", a.label, "[red]FALSE ALERT[/]")
     return t
