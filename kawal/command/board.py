@@ -296,6 +296,27 @@ def planned(plan: Plan, area: Region, status: RegionStatus) -> Planned:
     )
 
 
+def staffing_of(area: Region, operation: Operation | None, status: RegionStatus) -> Planned | None:
+    """The plan's staffing and who is on post per child area, where a plan covers the area
+    (none for a village: a plan's posts are per district)."""
+    if operation is None or area.level == Region.Level.DESA:
+        return None
+    plan = current_plan(operation)
+    return planned(plan, area, status) if plan is not None else None
+
+
+def on_post(area: Region, status: RegionStatus) -> dict[str, dict[str, int]]:
+    """Members on post per force (coverage.Figures.on_post), for the area and each child
+    area the plan reaches, by code: empty where no plan covers the area."""
+    staffing = staffing_of(area, Operation.objects.covering(area.code).first(), status)
+    if staffing is None:
+        return {}
+    return {
+        a.code: {f: figures.on_post for f, figures in a.forces.items()}
+        for a in (staffing.total, *staffing.districts)
+    }
+
+
 def region_board(
     area: Region, *, with_personnel: bool, sort: str = "code", only: str = "all",
     now: datetime | None = None,
@@ -310,11 +331,7 @@ def region_board(
     marks, now_at = progress.timeline(windows, now)
     status = region_status(area, with_personnel=with_personnel, now=now)
     totals = status.region.totals
-    personnel = None
-    if with_personnel and operation is not None and area.level != Region.Level.DESA:
-        plan = current_plan(operation)
-        if plan is not None:
-            personnel = planned(plan, area, status)
+    personnel = staffing_of(area, operation, status) if with_personnel else None
     return Board(
         area=area,
         status=status,

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import scope_of
 from kawal.custody import alerts, ledger, payload, timeline, verification
+from kawal.field.auth import device_of
 
 router = Router(tags=["custody"])
 
@@ -41,7 +42,7 @@ class ResultsOut(Schema):
 
 @router.post(
     "/custody/events",
-    response={200: ResultsOut, 400: Error, 403: Error, 422: Error},
+    response={200: ResultsOut, 400: Error, 401: Error, 403: Error, 422: Error},
     exclude_none=True,
     openapi_extra={
         "requestBody": {
@@ -70,7 +71,8 @@ def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
     except (ValueError, UnicodeDecodeError) as exc:
         return Status(400, {"detail": f"the body is not JSON: {exc}"})
     try:
-        results = ledger.ingest(request.user, items)
+        sender = device_of(request)
+        results = ledger.ingest(request.user, items, device=str(sender.pk) if sender else None)
     except payload.BatchError as exc:
         return Status(422, {"detail": str(exc)})
     # Already in ResultsOut's shape; skipping its validation of 1,000 rows keeps sync fast.

@@ -51,10 +51,12 @@ class AlertChanges:
 
 @dataclass
 class Lookups:
-    """What a batch read besides its boxes: its escorts' forces and its places' points."""
+    """What a batch read besides its boxes: its escorts' forces, its places' points, and the
+    custody rules of the operation covering each box (`rules_for`)."""
 
     forces: dict[str, str]
     points: dict[str, tuple[float, float]]
+    rules: dict[str, tuple[rules.Config, CustodyRules]]
 
 
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
@@ -134,11 +136,10 @@ def judge_batch(
     replay = _replayed(boxes, touched)
     history = _history(replay)
     standing = _standing_alerts(replay)
-    configs = rules_for(touched)
     changes = AlertChanges()
     for code, new in touched.items():
         box = boxes[code]
-        config, custody_rules = configs.get(code, DEFAULT_RULES)
+        config, custody_rules = lookups.rules.get(code, DEFAULT_RULES)
         legs = custody_rules.legs_for(code)
         if code in replay:
             facts = [*history[code], *(fact_of(vars(i)) for i in new)]

@@ -100,6 +100,14 @@ class CustodyEvent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="custody_events"
     )
+    # The enrolled phone that signed the event, its signature (base64 r||s over the event as
+    # the phone sent it) and, on a handover, the receivers' [{"device", "signature"}].
+    # Empty on an unsigned event. Hashed into the chain when present.
+    device = models.ForeignKey(
+        "field.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    signature = models.TextField(blank=True)
+    cosignatures = models.JSONField(default=list, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

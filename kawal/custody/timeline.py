@@ -1,7 +1,8 @@
 """A box's timeline: every event, who, where, escorts and seals, and its chain's mark.
 
 The box page and `GET /api/v1/custody/boxes/{code}` both read `box_timeline()`. An observer
-sees escorts only as counts per force: never a name, an NRP, or who recorded the event.
+sees escorts only as counts per force, and signatures only as a count: never a name, an NRP,
+or who recorded or signed the event.
 """
 
 from collections import Counter
@@ -18,6 +19,7 @@ from kawal.custody import rules, verification
 from kawal.custody.alerts import AlertView, listing
 from kawal.custody.labels import label_of
 from kawal.custody.models import Box, CustodyEvent
+from kawal.field.models import Device
 from kawal.personnel.models import Member
 
 
@@ -50,6 +52,9 @@ class Entry:
     escort_counts: dict[str, int]
     escorts: list[Escort] | None = None  # None for observers
     recorded_by: str | None = None  # None for observers
+    # Device signatures (the recording phone's, then co-signers'): 0 means unsigned.
+    signatures: int = 0
+    signed_by: list[str] | None = None  # the signing members' names; None for observers
 
 
 @dataclass
@@ -90,6 +95,7 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         m.nrp: m for m in Member.objects.filter(nrp__in=nrps).only("nrp", "name", "rank", "force")
     }
     corrected = {str(e.corrects_id) for e in events if e.corrects_id}
+    signers = _signers(events) if scope.sees_personnel else {}
     report = verification.verify(box.code)
     problem = report.broken[0].problem if report.broken else ""
     personnel = scope.sees_personnel
@@ -107,13 +113,32 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         problem=problem,
         alerts=listing(user, box=box.code, now=now),
     )
-    timeline.events = [_entry(e, members, corrected, personnel) for e in events]
+    timeline.events = [_entry(e, members, corrected, personnel, signers) for e in events]
     return timeline
 
 
+def _signed_by(event: CustodyEvent) -> list[str]:
+    """The devices that signed `event`: the recording phone, then its co-signers."""
+    if not event.device_id:
+        return []
+    return [str(event.device_id), *(c["device"] for c in event.cosignatures)]
+
+
+def _signers(events: list[CustodyEvent]) -> dict[str, str]:
+    """The member behind each device that signed one of `events`, by device id."""
+    ids = {d for e in events for d in _signed_by(e)}
+    if not ids:
+        return {}
+    return {
+        str(pk): name
+        for pk, name in Device.objects.filter(pk__in=ids).values_list("id", "member__name")
+    }
+
+
 def _entry(
-    e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool
-) -> Entry:
+    e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool,
+    signers: dict[str, str],
+) -> Entry:  # fmt: skip
     """One event of the timeline; escorts and who recorded it only for who sees personnel."""
     forces = Counter(members[n].force for n in e.escorts if n in members)
     return Entry(
@@ -142,4 +167,6 @@ def _entry(
         if personnel
         else None,
         recorded_by=e.recorded_by.username if personnel else None,
+        signatures=len(_signed_by(e)),
+        signed_by=[signers.get(d, d) for d in _signed_by(e)] if personnel else None,
     )

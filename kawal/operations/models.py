@@ -117,6 +117,13 @@ class CustodyRules(models.Model):
         null=True, blank=True,
         help_text=_("Boxes not sealed by then raise an alert; empty means the end of the voting stage."),
     )
+    checkin_distance_m = models.PositiveIntegerField(
+        default=300, help_text=_("A check-in farther than this from its post is flagged.")
+    )
+    require_signatures = models.BooleanField(
+        default=False,
+        help_text=_("Refuse custody events and check-ins that no enrolled device signed."),
+    )
 
     class Meta:
         verbose_name_plural = "custody rules"

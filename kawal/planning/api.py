@@ -15,6 +15,7 @@ class FigureOut(Schema):
     required: int
     assigned: int
     shortfall: int
+    on_post: int  # checked in near the post; at a post with no check-in yet, as assigned
 
 
 class AreaOut(Schema):

@@ -11,6 +11,7 @@ from kawal.custody import columns, ledger, verification
 from kawal.custody.models import Alert, Box, CustodyEvent
 from tests.conftest import user
 from tests.custody.conftest import journey
+from tests.factories import HOME
 
 PROPERTY = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -72,7 +73,20 @@ def _edits(row: CustodyEvent, other_user: int, other_event: str) -> dict:
         "prev_hash": "f" * 64,
         "hash": "0" * 64,
         "seq": row.seq + 100,
+        "signature": row.signature + "x",
+        "cosignatures": [*row.cosignatures, {"device": "d", "signature": "x"}],
     }
+
+
+def _a_device() -> str:
+    """An enrolled phone's id, to claim in SQL that it signed an event."""
+    from kawal.field import devices
+    from kawal.personnel.models import Member
+    from tests.field.conftest import new_key, spki
+
+    nrp = Member.objects.filter(region__code__startswith=HOME).values_list("nrp", flat=True)
+    issued = devices.issue_code(nrp=nrp[0], region_code=HOME, actor=user("commander"))
+    return devices.enrol(issued.code, spki(new_key()))[0].pk
 
 
 COLUMNS = [c.db_column for c in columns.EVENT if c.name not in ("id", "box")]
@@ -86,7 +100,7 @@ def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, colum
         row = CustodyEvent.objects.get(box__code=route.box, seq=seq)
         other = CustodyEvent.objects.filter(box__code=route.box).exclude(pk=row.pk).first()
         other_user = get_user_model().objects.get(username="commander").pk
-        value = _edits(row, other_user, other.pk)[column]
+        value = _a_device() if column == "device_id" else _edits(row, other_user, other.pk)[column]
         if column == "escorts" and value == row.escorts:
             value = ["nobody"]
         field = CustodyEvent._meta.get_field(column)

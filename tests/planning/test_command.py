@@ -22,7 +22,7 @@ def test_kawal_plan_json_plans_the_demo_and_prints_coverage_and_shortfall(demo):
     assert data["region"]["code"] == "35.10"
     assert data["region"]["tps_covered"] == data["region"]["tps"] == 2732
     for force in ("polri", "tni", "linmas"):
-        assert set(data["region"]["forces"][force]) == {"required", "assigned", "shortfall"}
+        assert set(data["region"]["forces"][force]) == {"required", "assigned", "shortfall", "on_post"}
     assert "posts" not in data
 
 
