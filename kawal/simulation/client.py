@@ -1,5 +1,6 @@
-"""The phones over HTTP: each sends its batches in turn, many phones at once, on a compressed
-clock, and retries what the network or a busy server refused.
+"""The phones over HTTP: enrolled as the field app enrols them, each sends its batches in turn,
+many phones at once, on a compressed clock, and retries what the network or a busy server
+refused. A phone with records still queued says how many (X-Kawal-Pending).
 
 A send goes out when the simulated clock reaches its time, its phone has no request in flight,
 and no send more than HORIZON older is still unanswered: phones run side by side and their
@@ -15,11 +16,13 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from kawal.field.auth import PENDING_HEADER as PENDING
 from kawal.simulation.journeys import HOUR
+from kawal.simulation.phones import Phone, new_key
 from kawal.simulation.script import Script, Send
 
 HORIZON = HOUR
@@ -65,12 +68,13 @@ class Http:
             self.local.connection = kind(self.host, timeout=self.timeout)
         return self.local.connection
 
-    def request(self, method: str, path: str, token: str, body: object = None,
+    def request(self, method: str, path: str, token: str | None, body: object = None,
                 headers: Mapping[str, str] | None = None) -> Any:  # fmt: skip
         """The JSON answer of a 200; retried on a dropped connection, a 429 or a 5xx."""
         data = json.dumps(body).encode() if body is not None else None
-        sent = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                **(headers or {})}  # fmt: skip
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
         for attempt in range(ATTEMPTS):
             try:
                 connection = self._connection()
@@ -113,23 +117,35 @@ class Outcome:
         return sum(n for (_, s), n in self.answers.items() if s == status)
 
 
-def wire(item: Mapping[str, Any], shift: timedelta) -> dict[str, Any]:
-    """A record as the phone sends it: its time moved by `shift`, in UTC with milliseconds."""
-    at = (item["occurred_at"] + shift).astimezone(UTC)
-    return {**item, "occurred_at": at.isoformat(timespec="milliseconds")}
+def enrol(http: Http, codes: Mapping[str, str]) -> dict[str, Phone]:
+    """Enrol a phone for each distinct code, as the field app does, and give each team (the
+    keys of `codes`) its leader's phone."""
+
+    def one(code: str) -> Phone:
+        key, spki = new_key()
+        answer = http.request("POST", "devices/enrol", None, {"code": code, "public_key": spki,
+                                                              "label": "kawal simulate"})  # fmt: skip
+        return Phone(answer["token"], str(answer["device"]), key)
+
+    distinct = sorted(set(codes.values()))
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="enrol") as pool:
+        phones = dict(zip(distinct, pool.map(one, distinct), strict=True))
+    return {post: phones[code] for post, code in codes.items()}
 
 
-class Phones:
-    """Runs a script's sends against a server, one phone token per team."""
+class Fleet:
+    """Runs a script's sends against a server, each team's with its phone."""
 
-    def __init__(self, http: Http, tokens: Mapping[str, str], shift: timedelta):
-        self.http, self.tokens, self.shift = http, tokens, shift
+    def __init__(self, http: Http, phones: Mapping[str, Phone], shift: timedelta):
+        self.http, self.phones, self.shift = http, phones, shift
         self.outcome = Outcome()
 
-    def send(self, send: Send) -> None:
-        body = [wire(item, self.shift) for item in send.items]
+    def send(self, send: Send, pending: int) -> None:
+        phone = self.phones[send.device]
+        body = [phone.wire(send.endpoint, item, self.shift) for item in send.items]
+        headers = {PENDING: str(pending)} if phone.device else {}
         try:
-            answer = self.http.request("POST", send.endpoint, self.tokens[send.device], body)
+            answer = self.http.request("POST", send.endpoint, phone.token, body, headers)
         except SendFailed as exc:
             with self.outcome.lock:
                 self.outcome.failed.append(f"{send.device}: {exc}")
@@ -152,7 +168,8 @@ class Phones:
                 for device, queue in queues.items():
                     if queue and device not in busy and sends[queue[0]].at <= min(now, horizon):
                         i = queue.popleft()
-                        flying[pool.submit(self.send, sends[i])] = (device, i)
+                        pending = sum(len(sends[k].items) for k in queue)
+                        flying[pool.submit(self.send, sends[i], pending)] = (device, i)
                 tick(count)
                 if not flying:
                     time.sleep(TICK)

@@ -28,7 +28,7 @@ from kawal.simulation import world as w
 from kawal.simulation.world import Place, Team, World
 from kawal.territory.distance import km
 
-EVENTS, INCIDENTS = "custody/events", "incidents"
+EVENTS, INCIDENTS, CHECKINS = "custody/events", "incidents", "checkins"
 DAY, HOUR, MINUTE = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
 SYNC_EVERY = 5 * MINUTE  # a phone with records queued sends them this often
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -37,12 +37,13 @@ KMH = 35.0
 STOP = 10 * MINUTE  # handing a box over at a TPS on the tour
 TOUR_SHARE = 0.8  # a tour finishes within this share of the time its leg allows
 JITTER = 0.0007  # degrees of GPS scatter around a place (about 80 m)
+SPELL = timedelta(hours=10)  # a team idle this long checks in again when it next works
 
 
 @dataclass(frozen=True)
 class Record:
-    """One record a phone makes: a custody event or an incident report, as it will be sent
-    but for its `occurred_at`, still a datetime."""
+    """One record a phone makes: a custody event, an incident report or a check-in, as it
+    will be sent but for its `occurred_at`, still a datetime."""
 
     device: str  # the post code of the team whose phone makes it
     endpoint: str
@@ -91,6 +92,12 @@ class Maker:
                 "place": place.code, "lat": lat, "lng": lng, "description": text}  # fmt: skip
         return Record(device, INCIDENTS, at, item, "incident")
 
+    def checkin(self, device: str, at: datetime, place: Place, assignment: int) -> Record:
+        lat, lng = self.fix(place)
+        item = {"id": self.uuid(), "occurred_at": at, "lat": lat, "lng": lng,
+                "assignment": assignment}  # fmt: skip
+        return Record(device, CHECKINS, at, item, "checkin")
+
 
 def drive(a: Place, b: Place) -> timedelta:
     return timedelta(hours=km(a.lat, a.lng, b.lat, b.lng) * ROAD_FACTOR / KMH) + 15 * MINUTE
@@ -107,8 +114,9 @@ def sync_at(device: str, at: datetime) -> datetime:
 class Journeys:
     """Builds the records of a World's operation, one leg at a time (`records()`)."""
 
-    def __init__(self, world: World, make: Maker):
+    def __init__(self, world: World, make: Maker, *, checkins: bool = True):
         self.world, self.make, self.rng = world, make, make.rng
+        self.with_checkins = checkins
         self.v = world.stages["voting"][0]
         self.out: list[Record] = []
         self.seals: dict[str, list[str]] = {}  # box -> seals at its last sealing
@@ -135,7 +143,22 @@ class Journeys:
             self.recap(d, i)
             self.ppk_to_kpu(d, i)
         self.incidents(districts)
+        if self.with_checkins:
+            self.checkins()
         return sorted(self.out, key=lambda r: (r.at, r.device, r.id))
+
+    def checkins(self) -> None:
+        """Each team's leader checks in at the post 20 minutes before the team's first record,
+        and again before each spell of work that follows a long idle one."""
+        last: dict[str, datetime] = {}
+        for r in sorted(self.out, key=lambda r: (r.at, r.device, r.id)):
+            team = self.world.teams[r.device]
+            if team.assignment is not None and (
+                r.device not in last or r.at - last[r.device] >= SPELL
+            ):
+                post = Place(team.post, team.lat, team.lng)
+                self.out.append(self.make.checkin(r.device, r.at - 20 * MINUTE, post, team.assignment))
+            last[r.device] = r.at
 
     def event(self, step: str, team: Team, box: str, at: datetime, place: Place,
               **fields: object) -> None:  # fmt: skip

@@ -6,6 +6,7 @@ one KAWAL_DATABASE_URL or KAWAL_DATA_DIR names) and sends every record over HTTP
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.contrib.auth.models import User
@@ -15,6 +16,7 @@ from django.db.models import F
 from kawal.accounts import audit
 from kawal.accounts.models import ApiToken, Role, RoleGrant
 from kawal.custody.models import Box
+from kawal.field.devices import issue_code
 from kawal.operations.models import CustodyRules, Operation, Stage
 from kawal.planning.models import Assignment, Plan, Post, PostTPS
 from kawal.simulation import world as w
@@ -109,15 +111,18 @@ def _duty(post: Post) -> list[tuple[str, str]]:
 def _teams(plan: Plan, region: str) -> tuple[dict[str, Team], dict[tuple[str, str], str]]:
     posts = list(plan.posts.filter(within("district__code", region)))
     members: dict[int, list[tuple[str, str]]] = {p.pk: [] for p in posts}
-    for post_id, nrp, force in (
+    assigned: dict[tuple[int, str], int] = {}
+    for post_id, nrp, force, pk in (
         Assignment.objects.filter(plan=plan, post__in=posts)
         .order_by("post_id", "force", "member__nrp")
-        .values_list("post_id", "member__nrp", "force")
+        .values_list("post_id", "member__nrp", "force", "id")
     ):
         members[post_id].append((nrp, force))
-    teams = {
-        p.code: Team(p.code, p.district_id, tuple(members[p.pk]), p.lat, p.lng) for p in posts
-    }
+        assigned[(post_id, nrp)] = pk
+    teams = {}
+    for p in posts:
+        team = Team(p.code, p.district_id, tuple(members[p.pk]), p.lat, p.lng)
+        teams[p.code] = replace(team, assignment=assigned.get((p.pk, team.leader)))
     duties = {key: p.code for p in posts for key in _duty(p)}
     for tps, post in PostTPS.objects.filter(
         post__in=[p for p in posts if p.kind == Post.Kind.TPS]
@@ -157,15 +162,31 @@ def _holder(role: str, region: str) -> User:
     return grant.user
 
 
-def tokens(
-    script_devices: Mapping[str, Team], region: str, regency: str
-) -> tuple[dict[str, str], str]:
-    """An API token for each phone (its district's sector user's) and one to read alerts with
-    (a command user's over the regency)."""
-    by_district: dict[str, str] = {}
-    for team in script_devices.values():
-        if team.region not in by_district:
-            _, by_district[team.region] = ApiToken.issue(_holder(Role.SECTOR, team.region))
-    _, reader = ApiToken.issue(_holder(Role.COMMAND, regency))
-    audit.record("simulation.tokens", region=region, sector_tokens=len(by_district))
-    return {post: by_district[t.region] for post, t in script_devices.items()}, reader
+@dataclass
+class Credentials:
+    codes: dict[str, str]  # post -> the enrolment code of its leader's phone
+    tokens: dict[str, str]  # post -> an API token, for a team nobody leads
+    reader: str  # a command user's API token, to read the alerts with
+
+
+def credentials(teams: Mapping[str, Team], region: str, regency: str) -> Credentials:
+    """One enrolment code for each team leader's phone in each district (a leader of two
+    teams carries one phone), issued by a command user over the regency; the district's
+    sector user's token for a team nobody leads; and a command token to read alerts with."""
+    commander = _holder(Role.COMMAND, regency)
+    phones: dict[tuple[str, str], str] = {}
+    sector: dict[str, str] = {}
+    codes, tokens = {}, {}
+    for post, team in teams.items():
+        if team.assignment is None:
+            if team.region not in sector:
+                _, sector[team.region] = ApiToken.issue(_holder(Role.SECTOR, team.region))
+            tokens[post] = sector[team.region]
+            continue
+        phone = (team.leader, team.region)
+        if phone not in phones:
+            phones[phone] = issue_code(nrp=team.leader, region_code=team.region, actor=commander).code
+        codes[post] = phones[phone]
+    _, reader = ApiToken.issue(commander)
+    audit.record("simulation.credentials", actor=commander, region=region, phones=len(phones))
+    return Credentials(codes, tokens, reader)

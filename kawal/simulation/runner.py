@@ -21,8 +21,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kawal.simulation import check, preparation, script
-from kawal.simulation.client import Clock, Http, Outcome, Phones
+from kawal.simulation.client import Clock, Fleet, Http, Outcome, enrol
 from kawal.simulation.journeys import DAY
+from kawal.simulation.phones import Phone
 
 TOKEN_VARIABLE = "KAWAL_SIMULATE_TOKEN"
 
@@ -42,26 +43,24 @@ def simulate(options: Options, console: Console) -> check.Verdict:
     """Run the whole simulation against `options.url`; the verdict says whether it passed."""
     if options.speed <= 0:
         raise preparation.NotReady("--speed must be above 0")
+    token = options.token or os.environ.get(TOKEN_VARIABLE)
     operation = preparation.operation_for(options.region)
     world = preparation.read_world(operation, options.region)
-    plan = script.build(world, seed=options.seed, profile=options.faults)
+    # With one plain token there are no enrolled phones, and a check-in needs one.
+    plan = script.build(world, seed=options.seed, profile=options.faults, checkins=not token)
     run_takes = (plan.ends_at - plan.starts_at) / options.speed
     days = (timezone.now() + run_takes - plan.ends_at) // DAY
     preparation.retime(operation, days)
-    shift = days * DAY
-    token = options.token or os.environ.get(TOKEN_VARIABLE)
-    if token:
-        tokens, reader = {post: token for post in plan.devices}, token
-    else:
-        tokens, reader = preparation.tokens(plan.devices, world.region, operation.region_id)
+    http = Http(options.url)
+    phones, reader = _phones(http, plan, token, operation.region_id, console)
     console.print(
         f"Replaying {operation.name} in {world.region}: {len(world.boxes):,} boxes, "
-        f"{plan.events:,} custody events and {plan.incidents:,} incidents from "
-        f"{len(plan.devices):,} phones, {len(plan.faults)} faults ({options.faults}), "
-        f"moved by {days:+,} days, in about {run_takes.total_seconds() / 60:.0f} minutes."
+        f"{plan.events:,} custody events, {plan.checkins:,} check-ins and {plan.incidents:,} "
+        f"incidents from {len(plan.devices):,} teams' phones, {len(plan.faults)} faults "
+        f"({options.faults}), moved by {days:+,} days, in about "
+        f"{run_takes.total_seconds() / 60:.0f} minutes."
     )
-    http = Http(options.url)
-    outcome = _send(plan, Phones(http, tokens, shift), options.speed, shift, console)
+    outcome = _send(plan, Fleet(http, phones, days * DAY), options.speed, days * DAY, console)
     alerts, cut = check.read_alerts(http, reader, world.districts)
     verdict = check.judge(plan, alerts, outcome, cut)
     console.print(check.table(verdict))
@@ -76,7 +75,20 @@ def simulate(options: Options, console: Console) -> check.Verdict:
     return verdict
 
 
-def _send(plan: script.Script, phones: Phones, speed: float, shift: timedelta,
+def _phones(
+    http: Http, plan: script.Script, token: str | None, regency: str, console: Console
+) -> tuple[dict[str, Phone], str]:
+    """Each team's phone, and the token to read alerts with: one plain token for all, or a
+    phone enrolled for each team leader."""
+    if token:
+        return {post: Phone(token) for post in plan.devices}, token
+    given = preparation.credentials(plan.devices, plan.region, regency)
+    with console.status(f"Enrolling {len(set(given.codes.values())):,} phones…"):
+        phones = enrol(http, given.codes)
+    return {**phones, **{post: Phone(t) for post, t in given.tokens.items()}}, given.reader
+
+
+def _send(plan: script.Script, phones: Fleet, speed: float, shift: timedelta,
           console: Console) -> Outcome:  # fmt: skip
     clock = Clock(plan.starts_at, speed)
     columns = (

@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from kawal.simulation import faults
+from kawal.simulation import journeys as j
 from kawal.simulation.faults import Fault
-from kawal.simulation.journeys import EVENTS, INCIDENTS, MINUTE, Journeys, Maker, sync_at
+from kawal.simulation.journeys import Journeys, Maker, sync_at
 from kawal.simulation.world import Team, World
 
 BATCH = 50  # records in one request
-RESEND_AFTER = 3 * MINUTE  # a phone that got no answer sends the batch again
+RESEND_AFTER = 3 * j.MINUTE  # a phone that got no answer sends the batch again
 
 
 @dataclass(frozen=True)
@@ -48,21 +49,26 @@ class Script:
 
     @property
     def events(self) -> int:
-        return self.count(EVENTS)
+        return self.count(j.EVENTS)
 
     @property
     def incidents(self) -> int:
-        return self.count(INCIDENTS)
+        return self.count(j.INCIDENTS)
+
+    @property
+    def checkins(self) -> int:
+        return self.count(j.CHECKINS)
 
 
-def build(world: World, *, seed: int, profile: str) -> Script:
-    """The whole script of `world`'s operation with the faults of `profile`.
+def build(world: World, *, seed: int, profile: str, checkins: bool = True) -> Script:
+    """The whole script of `world`'s operation with the faults of `profile`, and the team
+    leaders' check-ins unless `checkins` is off (a check-in needs an enrolled phone).
 
     The seed and the region make every random choice and every record id, so that two runs
     on two districts of one server never send the same id.
     """
     make = Maker(random.Random(f"{seed}/{world.region}"))
-    records = Journeys(world, make).records()
+    records = Journeys(world, make, checkins=checkins).records()
     injected = faults.inject(world, records, profile, make)
     groups: dict[tuple[str, str, datetime], list[dict[str, Any]]] = defaultdict(list)
     for r in sorted(injected.records.values(), key=lambda r: (r.at, r.device, r.id)):

@@ -35,6 +35,7 @@ class Team:
     members: tuple[tuple[str, str], ...]
     lat: float
     lng: float
+    assignment: int | None = None  # the leader's assignment in the plan, named at check-in
 
     @property
     def escorts(self) -> list[str]:

@@ -1,5 +1,6 @@
 """A small world to script: one district with three villages and eight TPS, and its plan's teams."""
 
+import zlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,8 @@ TPS = {
     "35.10.01.2003-003": (-8.493, 114.306),
 }
 def _team(post: str, region: str, at: tuple[float, float], *members: tuple[str, str]) -> Team:
-    return Team(post, region, members, *at)
+    """A team of the plan; its leader's assignment id is made from the post's code."""
+    return Team(post, region, members, *at, assignment=zlib.crc32(post.encode()))
 
 
 def small_world() -> World:

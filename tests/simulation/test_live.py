@@ -4,6 +4,7 @@
 import json
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
@@ -53,6 +54,7 @@ def test_a_realistic_night_raises_each_injected_fault_s_alert_and_no_other(reali
     assert [f for f in settled if not f["detected"]] == [], output
     assert (report["false_alerts"], report["problems"]) == ([], []), output
     assert [a for a in report["answers"] if a.endswith("rejected")] == [], output
+    assert report["answers"]["checkins accepted"] > 0  # from phones enrolled over the API
     assert "Injected faults and the alerts they raised" in output
 
 
@@ -67,6 +69,23 @@ def test_a_forged_handover_leaves_its_seal_mismatch_standing_with_a_correction_a
     assert forged and all(f["detected"] for f in forged), output
     assert (returncode, report["ok"]) == (0, True)
     assert "every injected fault detected, no false alert" in output
+
+
+def test_every_custody_event_is_signed_by_the_phone_of_its_team_leader(live, realistic):
+    env, url = live
+    token = subprocess.run(
+        [sys.executable, "-m", "kawal.cli", "token", "create", "komandan"], env=env, cwd=ROOT,
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    box = f"{REALISTIC_IN}.2001-001-BUP"
+    request = urllib.request.Request(
+        f"{url}/api/v1/custody/boxes/{box}", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request) as answer:
+        events = json.load(answer)["events"]
+    assert len(events) > 10
+    assert {e["signatures"] for e in events} == {1}
+    assert all(len(e["signed_by"]) == 1 for e in events)
 
 
 def test_a_night_without_faults_ends_with_no_alert_at_all(live, tmp_path):

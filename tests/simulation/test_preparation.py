@@ -1,11 +1,13 @@
 """Reading a simulation's world from the approved plan, placing it in time, and its tokens."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from kawal.accounts.models import ApiToken, AuditEntry
 from kawal.custody import ledger
+from kawal.field.models import EnrolmentCode
 from kawal.planning import service
 from kawal.planning.models import Assignment, Plan
 from kawal.simulation import preparation, script
@@ -79,16 +81,26 @@ def test_retiming_moves_the_operation_its_stages_and_seal_deadline_by_whole_days
     assert AuditEntry.objects.filter(action="simulation.retime", details__days=730).exists()
 
 
-def test_each_phone_sends_with_its_district_s_sector_token_and_alerts_are_read_by_command(
+def test_each_team_leader_gets_one_enrolment_code_and_alerts_are_read_by_command(
     small, approved
 ):
     world = preparation.read_world(small.operation, HOME)
-    devices = script.build(world, seed=1, profile="none").devices
-    tokens, reader = preparation.tokens(devices, HOME, REGENCY)
-    assert set(tokens) == set(devices)
+    teams = dict(script.build(world, seed=1, profile="none").devices)
+    nobody = replace(next(iter(teams.values())), members=(), assignment=None)
+    teams[nobody.post] = nobody
+    given = preparation.credentials(teams, HOME, REGENCY)
+    assert set(given.codes) == set(teams) - {nobody.post}
+    leaders = {(t.leader, t.region) for p, t in teams.items() if p in given.codes}
+    assert len(set(given.codes.values())) == len(leaders)
+    codes = EnrolmentCode.objects.filter(issued_by__username=COMMANDER)
+    assert {(c.member.nrp, c.region_id) for c in codes} == leaders
+    assert all(c.used_at is None for c in codes)
 
     def holder(token: str) -> str:
         return ApiToken.objects.get(digest=ApiToken.digest_of(token)).user.username
 
-    assert {holder(t) for t in tokens.values()} == {HOME_SECTOR}
-    assert holder(reader) == COMMANDER
+    assert {post: holder(t) for post, t in given.tokens.items()} == {nobody.post: HOME_SECTOR}
+    assert holder(given.reader) == COMMANDER
+    assert {t.assignment for t in world.teams.values() if t.members} <= set(
+        Assignment.objects.filter(plan=approved).values_list("id", flat=True)
+    )

@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 from kawal.custody import rules, states
 from kawal.simulation import faults, script
 from kawal.simulation import world as w
-from kawal.simulation.journeys import EVENTS, INCIDENTS, SYNC_EVERY, Journeys, Maker, sync_at
+from kawal.simulation.journeys import (
+    CHECKINS,
+    EVENTS,
+    INCIDENTS,
+    SPELL,
+    SYNC_EVERY,
+    Journeys,
+    Maker,
+    sync_at,
+)  # fmt: skip
 from kawal.simulation.world import World
 from tests.simulation.conftest import small_world
 
@@ -236,3 +245,20 @@ def test_boxes_a_short_team_escorts_expect_the_escort_alerts_the_plan_itself_rai
     joint = script.build(replace(world, joint_escort=True), seed=1, profile="none")
     warned = {(e.rule, e.severity) for f in joint.faults for e in f.alerts}
     assert ("escort", "warning") in warned
+
+
+def test_each_team_leader_checks_in_at_the_post_before_each_spell_of_work(world):
+    plan = script.build(world, seed=1, profile="none")
+    sent = [(s.device, s.endpoint, i) for s in plan.sends for i in s.items]
+    for post, team in plan.devices.items():
+        work = sorted(i["occurred_at"] for d, e, i in sent if d == post and e != CHECKINS)
+        spells = [t for n, t in enumerate(work) if n == 0 or t - work[n - 1] >= SPELL]
+        checkins = sorted((i for d, e, i in sent if d == post and e == CHECKINS),
+                          key=lambda i: i["occurred_at"])  # fmt: skip
+        assert [i["occurred_at"] + timedelta(minutes=20) for i in checkins] == spells
+        assert {i["assignment"] for i in checkins} == {team.assignment}
+        assert all(abs(i["lat"] - team.lat) < 0.001 for i in checkins)
+    tps_post = world.team(w.TPS_POST, "35.10.01.2001-001").post
+    assert plan.checkins == sum(1 for d, e, _ in sent if e == CHECKINS)
+    assert len([i for d, e, i in sent if d == tps_post and e == CHECKINS]) == 1
+    assert script.build(world, seed=1, profile="none", checkins=False).checkins == 0
