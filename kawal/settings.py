@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kawal.command",
     "kawal.field",
     "kawal.demo",
+    "kawal.simulation",
 ]
 
 MIDDLEWARE = [
