@@ -58,11 +58,6 @@ def test_a_realistic_night_raises_each_injected_fault_s_alert_and_no_other(reali
     assert "Injected faults and the alerts they raised" in output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pending issue 10 item 1: on main a correction still resolves the seal mismatch it "
-    "hides, and raises no correction alert",
-)
 def test_a_forged_handover_leaves_its_seal_mismatch_standing_with_a_correction_alert(realistic):
     returncode, report, output = realistic
     forged = [f for f in report["faults"] if f["kind"] == "forged handover"]
