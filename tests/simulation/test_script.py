@@ -162,7 +162,8 @@ def test_a_forged_handover_corrects_the_mismatched_arrival_with_a_backdated_one(
     assert corrected["seals"] != sealed["seals"] and again["seals"] == sealed["seals"]
     assert corrected["occurred_at"] < again["occurred_at"] < correction["occurred_at"]
     assert correction["note"]
-    # Without issue 10's rule, the fold retracts the bad arrival and the mismatch is gone.
+    # The fold retracts the corrected arrival: the ledger's rules alone would see no mismatch.
+    # The ledger keeps it standing and raises a correction alert (test_live.py holds it to that).
     assert _findings(world, fault.boxes[0], items) == []
 
 
