@@ -23,7 +23,8 @@ QUIET_IN = "35.10.07"
 def live(tmp_path_factory):
     """A live demo server with an approved plan, and the environment that reaches its database."""
     env = server_env_for(tmp_path_factory.mktemp("kawal-simulate"), "_simulate")
-    kawal(env, "demo", "--no-serve")
+    # Fresh on a new data directory, as `make demo` starts (`kawal demo --simulate`).
+    kawal(env, "demo", "--fresh", "--no-serve")
     kawal(env, "shell", "-c", APPROVE)
     for url in serve(env):
         yield env, url

@@ -26,10 +26,12 @@ class Command(BaseCommand):
         if simulate and no_serve:
             raise CommandError("--simulate replays the night against the served demo: drop --no-serve")
         console = Console()
+        # Migrate first: on a new data directory there is nothing to flush yet, and the
+        # append-only triggers that flush puts back need their tables.
+        call_command("migrate", interactive=False, verbosity=0)
         # The night replays from empty boxes: a simulation always starts from a fresh load.
         if fresh or simulate:
             call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", interactive=False, verbosity=0)
         if is_loaded():
             console.print("[green]Banyuwangi operation already loaded[/] (use --fresh to reload)")
         else:
