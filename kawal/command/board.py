@@ -16,6 +16,7 @@ from django.utils import timezone
 from kawal.command import charts, delivered_or_sealed, progress, tallies
 from kawal.command.models import EventTally
 from kawal.command.status import RegionStatus, region_status, tally_rows, within_or_national
+from kawal.custody import alert_text
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
@@ -194,7 +195,7 @@ def alert_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Alert]:
             within_or_national("box__code", area_code),
             status__in=(Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED),
         )
-        .select_related("box", "handled_by")
+        .select_related("box", "event", "handled_by")
         .annotate(rank=rank)
         # "open" sorts after "acknowledged": descending puts open alerts first.
         .order_by("-status", "rank", "-raised_at", "-id")[:limit]
@@ -209,8 +210,10 @@ def alerts_by_rule(area_code: str) -> charts.Bars:
     )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in rows:
-        counts[row["rule"]][row["status"]] = row["n"]
-    return charts.bars(counts, order=list(Alert.Status.values))
+        counts[alert_text.rule_label(row["rule"])][row["status"]] = row["n"]
+    return charts.bars(
+        counts, order=list(Alert.Status.values), words=dict(Alert.Status.choices)
+    )
 
 
 def incident_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Incident]:

@@ -132,6 +132,7 @@ class Segment:
     count: int
     x: float
     width: float
+    label: str  # the key in words
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,14 @@ class Bars:
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 18.0, 6.0, 130.0
 
 
-def bars(counts: Mapping[str, Mapping[str, int]], order: Sequence[str]) -> Bars:
-    """Horizontal stacked bars, one per label, segments in `order`, longest bar first."""
+def bars(
+    counts: Mapping[str, Mapping[str, int]],
+    order: Sequence[str],
+    words: Mapping[str, str] | None = None,
+) -> Bars:
+    """Horizontal stacked bars, one per label, segments in `order`, longest bar first;
+    `words` names the segments' keys (each key names itself where it has none)."""
+    words = words or {}
     totals = {label: sum(parts.values()) for label, parts in counts.items()}
     top = max(totals.values(), default=0) or 1
     plot_w = WIDTH - LABEL_WIDTH - 50
@@ -166,7 +173,7 @@ def bars(counts: Mapping[str, Mapping[str, int]], order: Sequence[str]) -> Bars:
             n = counts[label].get(key, 0)
             if n:
                 w = round(plot_w * n / top, 1)
-                segments.append(Segment(key, n, round(x, 1), w))
+                segments.append(Segment(key, n, round(x, 1), w, words.get(key, key)))
                 x += w
         result.append(Bar(label, totals[label], i * (BAR_HEIGHT + BAR_GAP), tuple(segments)))
     height = max(len(result) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)

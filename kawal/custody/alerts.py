@@ -5,8 +5,9 @@ Overdue legs and unsealed boxes depend on the time of asking, so they are never 
 their operation runs. Command and sector staff acknowledge and resolve stored alerts.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from kawal.accounts import audit
 from kawal.accounts.scope import ALERT_HANDLER_ROLES, require_region, require_roles, scope_of
-from kawal.custody import rules
+from kawal.custody import alert_text, rules
 from kawal.custody.models import Alert, Box
 from kawal.custody.states import UNSEALED_STATES
 from kawal.operations.models import Operation, Stage
@@ -28,6 +29,9 @@ LIMIT = 1000
 
 @dataclass(frozen=True)
 class AlertView:
+    """An alert as the API and pages show it: `message` is in the reader's language, made
+    from `rule` and `params` (custody/alert_text.py)."""
+
     id: int | None  # None for alerts computed at query time
     box: str
     rule: str
@@ -37,13 +41,40 @@ class AlertView:
     raised_at: datetime
     event: str | None = None
     note: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    # When the event behind it happened (the due time, for alerts computed at query time).
+    occurred_at: datetime | None = None
+
+    @property
+    def rule_label(self) -> str:
+        return alert_text.rule_label(self.rule)
+
+    @property
+    def severity_label(self) -> str:
+        return str(Alert.Severity(self.severity).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(Alert.Status(self.status).label)
+
+    @property
+    def note_lines(self) -> list[str]:
+        return alert_text.note_lines(self.note)
 
 
 def view_of(alert: Alert) -> AlertView:
-    """A stored alert (with its box selected) as the API and pages show it."""
+    """A stored alert (with its box and event selected) as the API and pages show it."""
     return AlertView(
         alert.pk, alert.box.code, alert.rule, alert.severity, alert.status, alert.message,
         alert.raised_at, str(alert.event_id) if alert.event_id else None, alert.note,
+        alert.params, alert.event.occurred_at if alert.event_id else None,
+    )  # fmt: skip
+
+
+def _computed_view(code: str, rule: str, severity: str, params: dict, due: datetime) -> AlertView:
+    return AlertView(
+        None, code, rule, severity, Alert.Status.OPEN, alert_text.message(rule, params), due,
+        params=params, occurred_at=due,
     )  # fmt: skip
 
 
@@ -68,14 +99,8 @@ def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
         overdue = in_operation.filter(rules.overdue_boxes(now))
         for code, due in overdue.values_list("code", "expected_by"):
             found.append(
-                AlertView(
-                    None,
-                    code,
-                    rules.OVERDUE,
-                    Alert.Severity.WARNING,
-                    Alert.Status.OPEN,
-                    f"in transit past its due time {timezone.localtime(due):%d %b %H:%M}",
-                    due,
+                _computed_view(
+                    code, rules.OVERDUE, Alert.Severity.WARNING, {"due": due.isoformat()}, due
                 )
             )
         seal_by = _seal_by(operation)
@@ -83,16 +108,9 @@ def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
             for code in in_operation.filter(state__in=UNSEALED_STATES).values_list(
                 "code", flat=True
             ):
+                params = {"by": seal_by.isoformat()}
                 found.append(
-                    AlertView(
-                        None,
-                        code,
-                        rules.NOT_SEALED,
-                        Alert.Severity.CRITICAL,
-                        Alert.Status.OPEN,
-                        f"not sealed by {timezone.localtime(seal_by):%d %b %H:%M}",
-                        seal_by,
-                    )
+                    _computed_view(code, rules.NOT_SEALED, Alert.Severity.CRITICAL, params, seal_by)
                 )
     return found
 
@@ -116,7 +134,7 @@ def listing(
         where &= within("box__code", region)
     if box:
         where &= Q(box__code=box)
-    stored = Alert.objects.filter(where).select_related("box")
+    stored = Alert.objects.filter(where).select_related("box", "event")
     if status:
         stored = stored.filter(status=status)
     views = [view_of(a) for a in stored[:LIMIT]]

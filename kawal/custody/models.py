@@ -28,26 +28,49 @@ class Box(models.Model):
         AT_PPK_RECAP = "at_ppk_recap", _("at the PPK for recap")
         AT_KPU = "at_kpu", _("at the KPU")
 
-    code = models.CharField(max_length=32, unique=True)  # 35.10.01.2001-001-BUP
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX)
-    tps = models.ForeignKey(
-        TPS, null=True, blank=True, on_delete=models.PROTECT, related_name="boxes"
+    code = models.CharField(
+        max_length=32, unique=True, verbose_name=_("code")
+    )  # 35.10.01.2001-001-BUP
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX, verbose_name=_("kind")
     )
-    contest = models.CharField(max_length=3, blank=True)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.AT_KPU_WAREHOUSE)
+    tps = models.ForeignKey(
+        TPS,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="boxes",
+        verbose_name=_("TPS"),
+    )
+    contest = models.CharField(max_length=3, blank=True, verbose_name=_("contest"))
+    state = models.CharField(
+        max_length=20,
+        choices=State.choices,
+        default=State.AT_KPU_WAREHOUSE,
+        verbose_name=_("state"),
+    )
     # The fold of the box's events (custody/states.py), kept here so an in-order append
     # continues from it instead of re-reading the history. All updated with each append.
-    stop = models.CharField(max_length=3, default="kpu")  # the last place level reached
-    seals = models.JSONField(default=list, blank=True)  # seals recorded at the last sealing
-    expected_by = models.DateTimeField(null=True, blank=True)  # when the current leg is due
-    last_occurred_at = models.DateTimeField(null=True, blank=True)
+    stop = models.CharField(
+        max_length=3, default="kpu", verbose_name=_("last place level")
+    )  # the last place level reached
+    seals = models.JSONField(
+        default=list, blank=True, verbose_name=_("seals")
+    )  # seals recorded at the last sealing
+    expected_by = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("expected by")
+    )  # when the current leg is due
+    last_occurred_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last occurred at")
+    )
     # The head of the box's hash chain.
-    head_seq = models.PositiveIntegerField(default=0)
-    head_hash = models.CharField(max_length=64, blank=True)
+    head_seq = models.PositiveIntegerField(default=0, verbose_name=_("chain length"))
+    head_hash = models.CharField(max_length=64, blank=True, verbose_name=_("chain head hash"))
 
     class Meta:
+        verbose_name = _("box")
+        verbose_name_plural = _("boxes")
         ordering = ["code"]
-        verbose_name_plural = "boxes"
         indexes = [models.Index(fields=["state", "expected_by"], name="box_state_due")]
 
     def __str__(self) -> str:
@@ -79,33 +102,51 @@ class CustodyEvent(models.Model):
         NOTE = "note", _("note")
         CORRECTION = "correction", _("correction")
 
-    id = models.UUIDField(primary_key=True)  # made by the device, so retries are idempotent
-    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()  # position in the box's chain: server append order
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    occurred_at = models.DateTimeField()  # on the device
-    received_at = models.DateTimeField()  # by the server
-    place = models.CharField(max_length=32)  # region or TPS code
-    lat = models.FloatField(null=True, blank=True)
-    lng = models.FloatField(null=True, blank=True)
-    from_party = models.CharField(max_length=120, blank=True)
-    to_party = models.CharField(max_length=120, blank=True)
-    escorts = models.JSONField(default=list, blank=True)  # member NRPs
-    seals = models.JSONField(default=list, blank=True)
-    document = models.CharField(max_length=80, blank=True)  # berita acara number
-    note = models.TextField(blank=True)
+    id = models.UUIDField(
+        primary_key=True, verbose_name=_("ID")
+    )  # made by the device, so retries are idempotent
+    box = models.ForeignKey(
+        Box, on_delete=models.PROTECT, related_name="events", verbose_name=_("box")
+    )
+    seq = models.PositiveIntegerField(
+        verbose_name=_("position in chain")
+    )  # position in the box's chain: server append order
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))  # on the device
+    received_at = models.DateTimeField(verbose_name=_("received at"))  # by the server
+    place = models.CharField(max_length=32, verbose_name=_("place"))  # region or TPS code
+    lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    lng = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    from_party = models.CharField(max_length=120, blank=True, verbose_name=_("from party"))
+    to_party = models.CharField(max_length=120, blank=True, verbose_name=_("to party"))
+    escorts = models.JSONField(default=list, blank=True, verbose_name=_("escorts"))  # member NRPs
+    seals = models.JSONField(default=list, blank=True, verbose_name=_("seals"))
+    document = models.CharField(
+        max_length=80, blank=True, verbose_name=_("document")
+    )  # berita acara number
+    note = models.TextField(blank=True, verbose_name=_("note"))
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="custody_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="custody_events",
+        verbose_name=_("recorded by"),
     )
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
         ordering = ["box", "seq"]
         constraints = [
             # Two writers can never fork a chain: a second event at the same position fails.
@@ -125,6 +166,17 @@ class CustodyEvent(models.Model):
 
 
 class Alert(models.Model):
+    """What a custody rule found, stored as the rule and its parameters (custody/rules.py);
+    `message` puts it in the reader's language (custody/alert_text.py)."""
+
+    class Rule(models.TextChoices):
+        ESCORT = "escort", _("escort missing")
+        SEAL_MISMATCH = "seal_mismatch", _("seals differ")
+        SKIPPED_LEG = "skipped_leg", _("leg skipped")
+        PLACE = "place", _("wrong place")
+        OVERDUE = "overdue", _("overdue")
+        NOT_SEALED = "not_sealed", _("not sealed")
+
     class Severity(models.TextChoices):
         INFO = "info", _("info")
         WARNING = "warning", _("warning")
@@ -135,38 +187,71 @@ class Alert(models.Model):
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         RESOLVED = "resolved", _("resolved")
 
-    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="alerts")
+    box = models.ForeignKey(
+        Box, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("box")
+    )
     event = models.ForeignKey(
-        CustodyEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+        CustodyEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        verbose_name=_("event"),
     )
-    rule = models.CharField(max_length=20)
-    severity = models.CharField(max_length=8, choices=Severity.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    message = models.CharField(max_length=200)
-    note = models.TextField(blank=True)
-    raised_at = models.DateTimeField()
+    rule = models.CharField(max_length=20, choices=Rule.choices, verbose_name=_("rule"))
+    severity = models.CharField(max_length=8, choices=Severity.choices, verbose_name=_("severity"))
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
+    )
+    params = models.JSONField(
+        default=dict, blank=True, verbose_name=_("parameters")
+    )  # what the rule found: seals, places…
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    raised_at = models.DateTimeField(verbose_name=_("raised at"))
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("handled at"))
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["status", "box"], name="alert_status_box")]
 
     def __str__(self) -> str:
         return f"{self.box_id} {self.rule} {self.status}"
 
+    @property
+    def message(self) -> str:
+        # alert_text reads this module's labels, so it is imported when first needed.
+        from kawal.custody.alert_text import message
+
+        return message(self.rule, self.params)
+
+    @property
+    def note_lines(self) -> list[str]:
+        from kawal.custody.alert_text import note_lines
+
+        return note_lines(self.note)
+
 
 class Checkpoint(models.Model):
     """One digest over every chain's head, as written into the rakor minutes."""
 
-    created_at = models.DateTimeField()
-    digest = models.CharField(max_length=64, db_index=True)
-    events = models.PositiveIntegerField()
-    heads = models.JSONField()  # {box code: [seq, hash]}
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    digest = models.CharField(max_length=64, db_index=True, verbose_name=_("digest"))
+    events = models.PositiveIntegerField(verbose_name=_("events"))
+    heads = models.JSONField(verbose_name=_("heads"))  # {box code: [seq, hash]}
 
     class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

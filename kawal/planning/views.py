@@ -17,7 +17,7 @@ from kawal.accounts.scope import (
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation, Stage
 from kawal.personnel.models import Member
-from kawal.planning import assessment, coverage, deployment, exports, qr, service
+from kawal.planning import assessment, changes, coverage, deployment, exports, qr, service
 from kawal.planning.deployment import DeploymentRow
 from kawal.planning.inputs import patterns_of
 from kawal.planning.models import Absence, Assignment, Indicator, Plan
@@ -85,10 +85,12 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
             patterns=[(label, plan.patterns.get(c, "")) for c, label in TPS.Risk.choices],
             map=_map(area, result),
             show_posts=show_posts,
-            changes=[
-                c for c in plan.changes.all()[:50]
-                if any(lies_within(part, code) for part in c.scope.split(","))
-            ][:10],
+            changes=changes.described(
+                [
+                    c for c in plan.changes.all()[:50]
+                    if any(lies_within(part, code) for part in c.scope.split(","))
+                ][:10]
+            ),
         )
     return render(request, "planning/plan.html", context)
 
@@ -214,7 +216,7 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
     if operation is None:
         raise Http404(f"no operation covers {person.region_id}")
     can_edit = scope_for_roles(request.user, service.EDITORS).covers(person.region_id)
-    changes, error = [], None
+    replanned, error = [], None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("needs the role command or sector")
@@ -222,7 +224,7 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
             if request.POST.get("action") == "available":
                 service.mark_available(operation, person, user=request.user)
             else:
-                changes = service.mark_absent(
+                replanned = service.mark_absent(
                     operation, person, request.POST.get("reason", ""),
                     note=request.POST.get("note", ""), user=request.user,
                 )
@@ -242,7 +244,7 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
             "absence": Absence.objects.filter(operation=operation, member=person).first(),
             "reasons": Absence.Reason.choices,
             "can_edit": can_edit,
-            "changes": changes,
+            "changes": changes.described(replanned),
             "error": error,
         },
         status=400 if error else 200,
