@@ -8,6 +8,7 @@ from ninja.security import SessionAuth
 from kawal.accounts.api_auth import BearerToken
 from kawal.command.api import router as command_router
 from kawal.custody.api import router as custody_router
+from kawal.incidents.api import router as incidents_router
 from kawal.personnel.api import router as personnel_router
 from kawal.planning.api import router as planning_router
 
@@ -22,6 +23,7 @@ api.add_router("", command_router)
 api.add_router("", personnel_router)
 api.add_router("", planning_router)
 api.add_router("", custody_router)
+api.add_router("", incidents_router)
 
 
 @api.exception_handler(PermissionDenied)

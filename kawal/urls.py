@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("kawal.command.urls")),
     path("", include("kawal.planning.urls")),
     path("", include("kawal.custody.urls")),
+    path("", include("kawal.incidents.urls")),
 ]

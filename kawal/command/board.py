@@ -217,11 +217,8 @@ def alerts_by_rule(area_code: str) -> charts.Bars:
 
 
 def incident_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Incident]:
-    return list(
-        Incident.objects.filter(within_or_national("region__code", area_code))
-        .select_related("region", "tps")
-        .order_by("-occurred_at")[:limit]
-    )
+    """Incidents in a region: escalated critical ones first, then newest first."""
+    return list(Incident.objects.filter(within_or_national("region__code", area_code)).for_feed()[:limit])
 
 
 def _timeline_charts(

@@ -1,15 +1,34 @@
-"""Incident reports (gangguan kamtibmas) at or near a TPS, or anywhere in a region."""
+"""Incident reports (gangguan kamtibmas) at a TPS or anywhere in a region, and their handling.
+
+An incident's id is made by the reporting device, so a phone may resend its queue freely.
+Each step of its handling (reported, acknowledged, handled, closed, reopened) is a row of
+IncidentStep: appended only, never changed. The move table lives in workflow.py.
+"""
+
+import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kawal.incidents import workflow
 from kawal.territory.models import TPS, Region
 
 
+class IncidentQuerySet(models.QuerySet):
+    def for_feed(self) -> "IncidentQuerySet":
+        """Escalated incidents first, then the newest."""
+        first = Case(When(ESCALATED, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return self.select_related("region", "tps").order_by(first, "-occurred_at", "-received_at")
+
+
 class Incident(models.Model):
-    class Kind(models.TextChoices):
-        # Polri's daily report splits kamtibmas disturbances into these (DOMAIN.md).
+    class Category(models.TextChoices):
+        # Polri's daily report: kamtibmas disturbances (the first four), traffic accidents and
+        # protests (DOMAIN.md); then the election's own.
         CRIME = "crime", _("crime")
         VIOLATION = "violation", _("violation")
         DISTURBANCE = "disturbance", _("disturbance")
@@ -17,31 +36,124 @@ class Incident(models.Model):
         TRAFFIC_ACCIDENT = "traffic_accident", _("traffic accident")
         PROTEST = "protest", _("protest (unjuk rasa)")
         MONEY_POLITICS = "money_politics", _("money politics")
+        INTIMIDATION = "intimidation", _("intimidation")
         LOGISTICS = "logistics", _("damaged or late logistics")
+        TPS_DISTURBANCE = "tps_disturbance", _("disturbance at a TPS")
+        RECAP_DISTURBANCE = "recap_disturbance", _("disturbance at a recap venue (PPS, PPK, KPU)")
 
     class Severity(models.TextChoices):
         LOW = "low", _("low")
         MEDIUM = "medium", _("medium")
         HIGH = "high", _("high")
+        CRITICAL = workflow.CRITICAL, _("critical")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    severity = models.CharField(max_length=6, choices=Severity.choices)
-    occurred_at = models.DateTimeField()
+    class Status(models.TextChoices):
+        REPORTED = workflow.REPORTED, _("reported")
+        HANDLED = workflow.HANDLED, _("handled")
+        CLOSED = workflow.CLOSED, _("closed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)  # made by the device
+    category = models.CharField(max_length=20, choices=Category.choices)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.REPORTED)
+    occurred_at = models.DateTimeField()  # on the device
+    received_at = models.DateTimeField(default=timezone.now)  # by the server
+    updated_at = models.DateTimeField(default=timezone.now)  # the last step: what `since` reads
     tps = models.ForeignKey(
         TPS, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
     )
+    # The TPS's village when reported at a TPS; scope and the district filters read this.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="incidents")
     lat = models.FloatField(null=True, blank=True)
     lng = models.FloatField(null=True, blank=True)
     description = models.TextField()
+    # Names and phones of the people involved: personnel-grade data, never shown to observers.
+    people_involved = models.TextField(blank=True)
+    actions_taken = models.TextField(blank=True)
+    dead = models.PositiveIntegerField(null=True, blank=True)  # traffic accidents
+    injured = models.PositiveIntegerField(null=True, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ("-occurred_at",)
-        indexes = (models.Index(fields=["region", "occurred_at"]),)
+        indexes = (
+            models.Index(fields=["region", "occurred_at"]),
+            models.Index(fields=["updated_at"], name="incident_updated"),
+        )
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.region_id} {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_category_display()} {self.region_id} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def place(self) -> str:
+        """Where the device said it happened: a TPS code, else a region code."""
+        return self.tps.code if self.tps_id else self.region_id
+
+    @property
+    def escalated(self) -> bool:
+        return workflow.is_escalated(self.severity, self.acknowledged_at is not None)
+
+    @property
+    def actions(self) -> list[str]:
+        """What a handler may do with it now."""
+        return workflow.allowed(
+            status=self.status,
+            severity=self.severity,
+            acknowledged=self.acknowledged_at is not None,
+        )
+
+
+# A critical incident nobody has acknowledged yet: it leads the command feed and the wall.
+ESCALATED = Q(severity=Incident.Severity.CRITICAL, acknowledged_at__isnull=True)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("incident steps are append-only: record a new step instead")
+
+    def delete(self):
+        raise PermissionDenied("incident steps are append-only: record a new step instead")
+
+
+class IncidentStep(models.Model):
+    """One step of an incident's handling: who, when, what, and their note."""
+
+    class Action(models.TextChoices):
+        REPORT = workflow.REPORT, _("reported")
+        ACKNOWLEDGE = workflow.ACKNOWLEDGE, _("acknowledged")
+        HANDLE = workflow.HANDLE, _("handled")
+        CLOSE = workflow.CLOSE, _("closed")
+        REOPEN = workflow.REOPEN, _("reopened")
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="steps")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    status = models.CharField(max_length=8, choices=Incident.Status.choices)  # after the step
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("incident", "at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("incident steps are append-only: record a new step instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("incident steps are append-only: record a new step instead")

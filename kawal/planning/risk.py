@@ -25,7 +25,7 @@ INDICATOR_WEIGHTS = {
     "disaster_prone": 1,
     "logistics": 1,
 }
-INCIDENT_WEIGHTS = {"low": 1, "medium": 2, "high": 4}
+INCIDENT_WEIGHTS = {"low": 1, "medium": 2, "high": 4, "critical": 6}
 RAWAN_SCORE = 3
 SANGAT_RAWAN_SCORE = 6
 # An incident this close to a TPS counts against it, even if it was filed against no TPS.

@@ -101,7 +101,7 @@ def test_a_village_page_draws_its_tps_as_points_linking_to_their_pages(demo):
 def test_the_incident_feed_lists_incidents_in_scope_only(demo):
     for code, text in (("35.10.01", "rally at the PPK office"), ("35.10.02", "road flooded")):
         Incident.objects.create(
-            kind="protest", severity="high", occurred_at=NIGHT, region=Region.objects.get(code=code),
+            category="protest", severity="high", occurred_at=NIGHT, region=Region.objects.get(code=code),
             description=text,
         )
     assert "rally at the PPK office" in _page("komandan", "/region/35.10/")

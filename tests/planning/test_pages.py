@@ -158,7 +158,7 @@ def test_an_observer_and_another_sector_cannot_touch_a_tps_risk(demo):
 def test_incidents_near_a_tps_raise_it_when_the_next_plan_is_made(demo):
     tps = TPS.objects.filter(code__startswith="35.10.01.", risk="kurang_rawan").first()
     Incident.objects.create(
-        kind="disturbance", severity="high", occurred_at=demo.starts_at, region=tps.village,
+        category="disturbance", severity="high", occurred_at=demo.starts_at, region=tps.village,
         lat=tps.lat + 0.002, lng=tps.lng, description="keributan dekat TPS",
     )
     plan = service.make_plan(demo, user=user("komandan"))
@@ -186,13 +186,13 @@ def test_incidents_from_before_the_operation_do_not_count(demo):
 
     tps = TPS.objects.filter(code__startswith="35.10.02.", risk="kurang_rawan").first()
     Incident.objects.create(
-        kind="crime", severity="high", occurred_at=demo.starts_at - timedelta(days=400),
+        category="crime", severity="high", occurred_at=demo.starts_at - timedelta(days=400),
         region=tps.village, tps=tps, description="kejadian lama",
     )
     assert assessment.assess(tps).incident_severities == ()
     assert assessment.raise_for_incidents(demo) == {}
     Incident.objects.create(
-        kind="crime", severity="high", occurred_at=demo.starts_at + timedelta(days=1),
+        category="crime", severity="high", occurred_at=demo.starts_at + timedelta(days=1),
         region=tps.village, tps=tps, description="kejadian selama operasi",
     )
     assert assessment.assess(tps).incident_severities == ("high",)
