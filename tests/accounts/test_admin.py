@@ -6,7 +6,7 @@ from tests.conftest import logged_in
 def test_the_admin_index_names_the_apps_and_models_in_indonesian(db):
     html = logged_in("admin").get("/admin/").content.decode().lower()
     for words in ("pengawalan kotak suara", "kejadian pengawalan", "peringatan",
-                  "rencana penempatan", "personel", "pemberian peran"):
+                  "rencana pengerahan", "personel", "pemberian peran"):
         assert words in html, words
     for english in ("custody events", "alerts", "plans", "role grants"):
         assert english not in html, english
