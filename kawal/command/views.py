@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kawal.accounts.scope import Caller, Scope, require_region, scope_of
 from kawal.command import board as boards
 from kawal.command import search as finder
+from kawal.command.alert_list import STATUSES, alert_list
 from kawal.command.sites import tps_detail
 from kawal.command.status import NATIONAL, national_region
 from kawal.custody import alerts
@@ -178,6 +180,21 @@ def wall(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def wall_live(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "command/_wall_live.html", _wall(request, code))
+
+
+@login_required
+def alerts_page(request: HttpRequest) -> HttpResponse:
+    """A region's alerts by status, with the actions for roles that may take them."""
+    code = request.GET.get("region") or _home_code(request)
+    area = get_object_or_404(Region, code=code)
+    listed = alert_list(request.user, code, request.GET.get("status", "active"))
+    labels = {"active": _("open and acknowledged"), "all": _("all"), **dict(Alert.Status.choices)}
+    return render(request, "command/alerts.html", {
+        "area": area,
+        "listed": listed,
+        "statuses": [(s, labels[s]) for s in STATUSES],
+        "handles_alerts": scope_of(request.user).handles_alerts,
+    })  # fmt: skip
 
 
 @login_required

@@ -86,7 +86,7 @@ def _seal_by(operation: Operation) -> datetime | None:
     return voting.ends_at if voting else None
 
 
-def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
+def computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
     """Overdue legs and unsealed boxes among `boxes`, for every operation running now."""
     found = []
     running = (
@@ -144,7 +144,7 @@ def listing(
             boxes = boxes.filter(within("code", region))
         if box:
             boxes = boxes.filter(code=box)
-        views.extend(_computed(boxes, now or timezone.now()))
+        views.extend(computed(boxes, now or timezone.now()))
     return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]
 
 

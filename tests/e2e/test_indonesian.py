@@ -49,6 +49,8 @@ def _pages(r, member: str) -> list[str]:
         "/plan/35.10.09/",
         member,
         "/wall/35.10/",
+        "/alerts/",
+        "/incidents/",
         "/search/?q=sari",
     ]
 
