@@ -18,7 +18,7 @@ from kawal.command.sites import tps_detail
 from kawal.command.status import NATIONAL, national_region
 from kawal.custody import alerts
 from kawal.custody.models import Alert
-from kawal.territory.models import Region
+from kawal.territory.models import TPS, Region
 
 
 def _home_code(request: HttpRequest) -> str:
@@ -69,12 +69,20 @@ def _national_scope(user: Caller) -> Scope:
     return scope
 
 
+def _only_top_region() -> str | None:
+    """The one top region of a deployment that holds a single one (a regency, say): its
+    country page would be one row, so it is not offered."""
+    tops = list(Region.objects.filter(parent__isnull=True).values_list("code", flat=True)[:2])
+    return tops[0] if len(tops) == 1 else None
+
+
 def _board(request: HttpRequest, code: str) -> tuple[Scope, boards.Board]:
     if code == NATIONAL:
         scope, area = _national_scope(request.user), national_region()
     else:
-        scope = require_region(request.user, code)
+        # An unknown region is not found, whoever asks; a known one outside the scope is refused.
         area = get_object_or_404(Region.objects.select_related("parent"), code=code)
+        scope = require_region(request.user, code)
     board = boards.region_board(
         area,
         with_personnel=scope.sees_personnel,
@@ -107,12 +115,14 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def national(request: HttpRequest) -> HttpResponse:
-    return region(request, NATIONAL)
+    only = _only_top_region()
+    return redirect("region", code=only) if only else region(request, NATIONAL)
 
 
 @login_required
 def national_live(request: HttpRequest) -> HttpResponse:
-    return region_live(request, NATIONAL)
+    only = _only_top_region()
+    return redirect("region_live", code=only) if only else region_live(request, NATIONAL)
 
 
 @login_required
@@ -124,9 +134,15 @@ def region_live(request: HttpRequest, code: str) -> HttpResponse:
     return _fresh(request, body)
 
 
+def _tps_scope(request: HttpRequest, code: str) -> Scope:
+    """The caller's scope over a TPS that exists (404 before 403, as for regions)."""
+    get_object_or_404(TPS.objects.only("id"), code=code)
+    return require_region(request.user, code)
+
+
 @login_required
 def tps(request: HttpRequest, code: str) -> HttpResponse:
-    scope = require_region(request.user, code)
+    scope = _tps_scope(request, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel)
     context = {
         "d": detail,
@@ -140,7 +156,7 @@ def tps(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def tps_live(request: HttpRequest, code: str) -> HttpResponse:
-    scope = require_region(request.user, code)
+    scope = _tps_scope(request, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel)
     context = {"d": detail, "sees_personnel": scope.sees_personnel,
                "handles_alerts": scope.handles_alerts}
@@ -163,8 +179,8 @@ def wall_home(request: HttpRequest) -> HttpResponse:
 
 
 def _wall(request: HttpRequest, code: str) -> dict[str, object]:
-    scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
+    scope = require_region(request.user, code)
     wall = boards.wall_board(
         area, with_personnel=scope.sees_personnel, after=request.GET.get("after")
     )

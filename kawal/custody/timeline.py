@@ -70,15 +70,16 @@ class Timeline:
 
 
 def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timeline:
-    """The box `code`, if the caller's scope covers it: its state, events and alerts."""
+    """The box `code`, if the caller's scope covers it: its state, events and alerts.
+    An unknown box is not found, whoever asks; a known one outside the scope is refused."""
     scope = scope_of(user)
-    if not scope.covers(code):
-        raise PermissionDenied(f"box {code} is outside your scope")
     box = (
         Box.objects.select_related("tps__village__parent__parent__parent").filter(code=code).first()
     )
     if box is None:
         raise Http404(f"no box {code}")
+    if not scope.covers(code):
+        raise PermissionDenied(f"box {code} is outside your scope")
     now = now or timezone.now()
     events = list(
         CustodyEvent.objects.filter(box=box)

@@ -22,8 +22,8 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def label_sheet(request: HttpRequest, code: str) -> HttpResponse:
     """Printable QR labels (PDF) for the boxes of one village or district."""
-    require_region(request.user, code)
     region = get_object_or_404(Region, code=code)
+    require_region(request.user, code)
     if region.level not in (Region.Level.DESA, Region.Level.KECAMATAN):
         raise Http404("labels are printed per village or district")
     response = HttpResponse(labels.sheet_pdf(region), content_type="application/pdf")

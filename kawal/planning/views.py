@@ -63,8 +63,8 @@ def _map(area: Region, result: coverage.Coverage) -> dict | None:
 
 @login_required
 def region_plan(request: HttpRequest, code: str) -> HttpResponse:
-    scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
+    scope = require_region(request.user, code)
     operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
     context = {
@@ -82,6 +82,13 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
         )
         context.update(
             result=result,
+            # Links only where they lead: a member's page needs their home region in scope
+            # (BKO members are based at the regency), a TPS's risk page an editor's role.
+            member_pages={
+                m["nrp"] for line in result.posts for people in line.members.values()
+                for m in people if scope.covers(m["region"])
+            },
+            edits_risk=scope_for_roles(request.user, service.EDITORS).covers(code),
             patterns=[(label, plan.patterns.get(c, "")) for c, label in TPS.Risk.choices],
             map=_map(area, result),
             show_posts=show_posts,
