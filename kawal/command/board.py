@@ -94,6 +94,7 @@ class Board:
     stages: list[progress.TimelineMark]
     now_at: float
     milestones: list[tuple[str, str, int, int]]  # key, label, count, percent
+    milestone_heads: list[tuple[str, str, str]]  # key, short label, label: the table's columns
     rows: list[Row]
     sort: str
     filter: str
@@ -323,6 +324,9 @@ def region_board(
         milestones=[
             (m, progress.LABELS[m], totals.reached[m], progress.percent(totals.reached[m], totals.boxes))
             for m in progress.MILESTONES
+        ],
+        milestone_heads=[
+            (m, progress.SHORT_LABELS[m], progress.LABELS[m]) for m in progress.MILESTONES
         ],
         rows=_rows(status, milestone, sort if sort.lstrip("-") in SORT_KEYS else "code",
                    only if only in FILTERS else "all"),

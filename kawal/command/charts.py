@@ -107,17 +107,21 @@ def cumulative_lines(
             )
         )
     x_ticks = []
-    if span <= 2 * 86400:  # short spans: every six hours, labelled with the hour
-        step, label = timedelta(hours=6), "%H:00"
+    if span <= 2 * 86400:  # short spans: every six hours, the day named where it starts
+        step, label, dated = timedelta(hours=6), "%H:00", "%d/%m %H:00"
         tick = start.astimezone(WIB).replace(minute=0, second=0, microsecond=0)
         tick += timedelta(hours=(6 - tick.hour % 6) % 6)
     else:  # longer ones: midnights, labelled with the day
         step, label = timedelta(days=max(int(span // 86400) // 6, 1)), "%d/%m"
+        dated = label
         tick = start.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0)
     if tick < start:
         tick += step
+    day = None
     while tick <= end:
-        x_ticks.append((x(tick), tick.astimezone(WIB).strftime(label)))
+        local = tick.astimezone(WIB)
+        x_ticks.append((x(tick), local.strftime(label if local.date() == day else dated)))
+        day = local.date()
         tick += step
     y_ticks = tuple((y(v), f"{v:,}".replace(",", ".")) for v in (0, top // 2, top))
     return LineChart(

@@ -5,6 +5,7 @@ sees escorts only as counts per force: never a name, an NRP, or who recorded the
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from kawal.custody.alerts import AlertView, listing
 from kawal.custody.labels import label_of
 from kawal.custody.models import Box, CustodyEvent
 from kawal.personnel.models import Member
+from kawal.territory.models import TPS, Region
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Entry:
     occurred_at: datetime
     received_at: datetime
     place: str
+    place_name: str
     lat: float | None
     lng: float | None
     from_party: str
@@ -108,12 +111,29 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         problem=problem,
         alerts=listing(user, box=box.code, now=now),
     )
-    timeline.events = [_entry(e, members, corrected, personnel) for e in events]
+    names = place_names({e.place for e in events})
+    timeline.events = [_entry(e, members, corrected, personnel, names) for e in events]
     return timeline
 
 
+def place_names(codes: Iterable[str]) -> dict[str, str]:
+    """The names of region and TPS codes, as a reader knows them: "Genteng", "TPS 006
+    Kaligondo". A code that names nothing stored is left out."""
+    codes = set(codes)
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    for code, number, village in TPS.objects.filter(code__in=codes - names.keys()).values_list(
+        "code", "number", "village__name"
+    ):
+        names[code] = f"TPS {number:03d} {village}"
+    return names
+
+
 def _entry(
-    e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool
+    e: CustodyEvent,
+    members: dict[str, Member],
+    corrected: set[str],
+    personnel: bool,
+    names: dict[str, str],
 ) -> Entry:
     """One event of the timeline; escorts and who recorded it only for who sees personnel."""
     forces = Counter(members[n].force for n in e.escorts if n in members)
@@ -125,6 +145,7 @@ def _entry(
         occurred_at=e.occurred_at,
         received_at=e.received_at,
         place=e.place,
+        place_name=names.get(e.place, ""),
         lat=e.lat,
         lng=e.lng,
         from_party=e.from_party,

@@ -160,3 +160,16 @@ def test_the_national_page_needs_a_role_over_every_top_region(demo):
     assert page.count('<tr data-region="') == 2 and '<tr data-region="35.10"' in page
     assert logged_in("komandan").get("/national/live/").status_code == 200
     assert logged_in("polsek-pesanggaran").get("/national/").status_code == 403
+
+
+def test_the_progress_table_shows_each_milestone_as_a_bar_with_its_percent(routes):
+    both = routes("35.10.01", 2)  # the two boxes of one TPS
+    assert both[0].tps == both[1].tps
+    for route in both:
+        move(route, TO_SEALED)
+    page = _page("komandan", f"/region/{both[0].village}/")
+    row = page[page.index(f'<tr data-region="{both[0].tps}"') :]
+    row = row[: row.index("</tr>")]
+    assert row.count('<td class="bar') == 6
+    assert row.count("<span>100%</span>") == 3 and row.count("<span>0%</span>") == 3
+    assert '<th class="milestone' in page and "disegel" in page
