@@ -1,7 +1,12 @@
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from kawal import paper, paper_pages
 from kawal.accounts.scope import require_region, scope_of
 from kawal.custody import labels
 from kawal.custody.models import Alert
@@ -35,11 +40,58 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def label_sheet(request: HttpRequest, code: str) -> HttpResponse:
-    """Printable QR labels (PDF) for the boxes of one village or district."""
+    """Printable QR labels (PDF): a village's or a district's made at once; a regency's, or
+    one made in the background, served when ready (else its page, to make it)."""
     region = get_object_or_404(Region, code=code)
     require_region(request.user, code)
+    filename = f"{labels.document_name(region)}.pdf"
+    made = paper_pages.download(labels.document_name(region), filename)
+    if made is not None:
+        return made
+    if region.level == Region.Level.KABUPATEN:
+        return redirect("box_labels_page", code=code)
     if region.level not in (Region.Level.DESA, Region.Level.KECAMATAN):
-        raise Http404("labels are printed per village or district")
+        raise Http404("labels are printed per village, district or regency")
     response = HttpResponse(labels.sheet_pdf(region), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="label-kotak-{code}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _label_region(request: HttpRequest, code: str) -> Region:
+    region = get_object_or_404(
+        Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
+    )
+    require_region(request.user, code)
+    return region
+
+
+def _label_words(region: Region) -> dict[str, object]:
+    return {
+        "area": region,
+        "title": _("Box labels"),
+        "about": _("One QR label for each ballot box, 18 to an A4 page, made district by "
+                   "district in the background."),
+        "back_url": reverse("region", args=[region.code]),
+        "page_url": reverse("box_labels_page", args=[region.code]),
+        "progress_url": reverse("box_labels_progress", args=[region.code]),
+        "download_url": reverse("box_labels", args=[region.code]),
+    }
+
+
+@login_required
+def label_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A district's or regency's labels: made in the background, one part per child region."""
+    region = _label_region(request, code)
+
+    def parts() -> list[paper.Part]:
+        return [partial(labels.sheet_document, child) for child in region.children.order_by("code")]
+
+    return paper_pages.document_page(
+        request, labels.document_name(region), parts, _label_words(region)
+    )
+
+
+@login_required
+def label_progress(request: HttpRequest, code: str) -> HttpResponse:
+    region = _label_region(request, code)
+    return paper_pages.progress_part(request, labels.document_name(region), _label_words(region))

@@ -1,11 +1,16 @@
+from functools import partial
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kawal import paper, paper_pages
 from kawal.accounts.models import Role
 from kawal.accounts.scope import (
     require_personnel,
@@ -18,13 +23,15 @@ from kawal.incidents.models import Incident
 from kawal.operations.models import Operation, Stage
 from kawal.personnel.models import Member
 from kawal.planning import assessment, changes, coverage, deployment, exports, qr, service
-from kawal.planning.deployment import DeploymentRow
 from kawal.planning.inputs import patterns_of
 from kawal.planning.models import Absence, Assignment, Indicator, Plan
 from kawal.planning.posts import Pattern
 from kawal.territory.codes import lies_within, within
 from kawal.territory.geometry import svg_map
 from kawal.territory.models import TPS, Region
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 
 @login_required
@@ -258,18 +265,18 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
     )
 
 
-def _deployment(
-    request: HttpRequest, code: str
-) -> tuple[Plan, Region, str, list[DeploymentRow]]:
+def _listed(request: HttpRequest, code: str) -> tuple[Plan, Region]:
+    """The current plan and the district or regency whose deployment list is asked for."""
+    region = get_object_or_404(
+        Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
+    )
     require_personnel(request.user)
     require_region(request.user, code)
-    district = get_object_or_404(Region, code=code, level=Region.Level.KECAMATAN)
     operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
     if plan is None:
         raise Http404(f"no deployment plan covers {code} yet")
-    rows = deployment.deployment_list(plan, district)
-    return plan, district, deployment.polsek_name(district), rows
+    return plan, region
 
 
 def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
@@ -280,9 +287,11 @@ def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
 
 @login_required
 def deployment_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    plan, district, polsek, rows = _deployment(request, code)
+    """A district's list, or a regency's with a sheet per Polsek."""
+    plan, region = _listed(request, code)
+    sections = [deployment.section(plan, d) for d in deployment.districts_of(region)]
     return _download(
-        exports.xlsx(plan, district, polsek, rows),
+        exports.xlsx(plan, sections),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"ploting-{code}-v{plan.version}.xlsx",
     )
@@ -290,10 +299,57 @@ def deployment_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def deployment_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    plan, district, polsek, rows = _deployment(request, code)
+    """A district's list made at once; a regency's served when made (else its page)."""
+    plan, region = _listed(request, code)
+    name = deployment.document_name(plan, region)
+    made = paper_pages.download(name, f"ploting-{code}-v{plan.version}.pdf")
+    if made is not None:
+        return made
+    if region.level == Region.Level.KABUPATEN:
+        return redirect("plan-pdf-page", code=code)
+    part = deployment.section(plan, region)
     return _download(
-        exports.pdf(plan, district, polsek, rows), "application/pdf",
+        exports.pdf(plan, region, part.polsek, part.rows), "application/pdf",
         f"ploting-{code}-v{plan.version}.pdf",
+    )
+
+
+def _list_words(region: Region) -> dict[str, object]:
+    return {
+        "area": region,
+        "title": _("Deployment list"),
+        "about": _("Each Polsek's list of who stands where, stage by stage, with its signature "
+                   "block; made district by district in the background."),
+        "back_url": reverse("plan", args=[region.code]),
+        "page_url": reverse("plan-pdf-page", args=[region.code]),
+        "progress_url": reverse("plan-pdf-progress", args=[region.code]),
+        "download_url": reverse("plan-pdf", args=[region.code]),
+    }
+
+
+def _list_part(plan: Plan, district: Region) -> "Document":
+    part = deployment.section(plan, district)
+    return exports.document(plan, district, part.polsek, part.rows)
+
+
+@login_required
+def deployment_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A district's or regency's list as a PDF made in the background, a part per Polsek."""
+    plan, region = _listed(request, code)
+
+    def parts() -> list[paper.Part]:
+        return [partial(_list_part, plan, d) for d in deployment.districts_of(region)]
+
+    return paper_pages.document_page(
+        request, deployment.document_name(plan, region), parts, _list_words(region)
+    )
+
+
+@login_required
+def deployment_progress(request: HttpRequest, code: str) -> HttpResponse:
+    plan, region = _listed(request, code)
+    return paper_pages.progress_part(
+        request, deployment.document_name(plan, region), _list_words(region)
     )
 
 
