@@ -32,11 +32,12 @@ bench: $(STAMP) system-packages
 
 lint: $(STAMP)
 	$(BIN)/ruff check kawal tests benchmarks
+	$(BIN)/mypy kawal
 
 # Needs gettext's msgfmt; the compiled .mo files are committed so nothing else does.
 # The project catalogue (kawal/locale) covers the templates and foundation apps; custody,
 # planning and incidents keep their own.
-APP_CATALOGUES := custody planning incidents
+APP_CATALOGUES := custody planning incidents field
 messages: $(STAMP)
 	cd kawal && ../$(BIN)/kawal makemessages -l id --no-obsolete -i "demo/data/*" $(foreach app,$(APP_CATALOGUES),-i "$(app)/*")
 	for app in $(APP_CATALOGUES); do (cd kawal/$$app && ../../$(BIN)/kawal makemessages -l id --no-obsolete); done

@@ -25,7 +25,7 @@ def progress_part(request: HttpRequest, name: str, context: dict) -> HttpRespons
     return render(request, "paper/_progress.html", {**context, "p": paper.progress(name)})
 
 
-def download(name: str, filename: str) -> HttpResponse | None:
+def download(name: str, filename: str) -> FileResponse | None:
     """The document's file, if it is ready."""
     path = paper.ready_file(name)
     if path is None:

@@ -5,6 +5,7 @@ a demo secret key, debug off. `kawal serve` refuses the demo secret and debug mo
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -79,7 +80,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> Mapping[str, object]:
     url = os.environ.get("KAWAL_DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)

@@ -5,6 +5,7 @@ Headers are matched case-insensitively, with Indonesian aliases, so `Kode TPS` r
 """
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,11 +52,13 @@ class Table:
 def read_table(path: Path, aliases: dict[str, str]) -> Table:
     """Every non-empty row of the first sheet (XLSX) or the file (CSV), columns renamed by aliases."""
     suffix = path.suffix.lower()
+    raw: Sequence[Sequence[object]]
     if suffix in {".xlsx", ".xlsm"}:
         workbook = load_workbook(path, read_only=True, data_only=True)
-        raw = [
-            ["" if v is None else v for v in r] for r in workbook.active.iter_rows(values_only=True)
-        ]
+        sheet = workbook.active
+        if sheet is None:
+            raise ImportRejected([CellError(0, "(file)", f"{path.name}: the workbook has no sheet")])
+        raw = [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)]
         workbook.close()
     elif suffix == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as handle:

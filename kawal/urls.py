@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("kawal.planning.urls")),
     path("", include("kawal.custody.urls")),
     path("", include("kawal.incidents.urls")),
+    path("field/", include("kawal.field.urls")),
 ]

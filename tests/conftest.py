@@ -1,4 +1,5 @@
-"""Shared fixtures: the Banyuwangi demo loaded once per session, and its known users.
+"""Shared fixtures: a small operation made per test (tests/factories.py), and the Banyuwangi
+demo, loaded once per session by the first test that asks for it, with its known users.
 
 The suite runs twice (scripts/test.sh): on SQLite, and with KAWAL_DATABASE_URL set on
 PostgreSQL, where only the tests that touch the database run again.
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from kawal.accounts.models import ApiToken
+from tests.factories import Small, small_operation
 
 ON_POSTGRES = os.environ.get("KAWAL_DATABASE_URL", "").startswith("postgres")
 
@@ -20,7 +22,7 @@ def _uses_database(item: pytest.Item) -> bool:
     return (
         item.get_closest_marker("django_db") is not None
         or item.get_closest_marker("e2e") is not None
-        or bool({"db", "transactional_db", "live_server", "demo"} & set(fixtures))
+        or bool({"db", "transactional_db", "live_server", "demo", "small"} & set(fixtures))
     )
 
 
@@ -39,8 +41,14 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database holds the whole demo operation; each test rolls back its changes."""
+def demo_loaded(django_db_setup, django_db_blocker) -> None:
+    """The whole Banyuwangi demo, committed to the test database the first time a test asks
+    for it, and kept for the rest of the session: each test rolls back its own changes.
+
+    Being session-scoped, it runs before the asking test opens its transaction. Tests that
+    flush the database (transactional_db) run after all others (pytest-django orders them
+    last), so no test that wants the demo finds it flushed.
+    """
     from kawal.demo.load import load_demo
 
     with django_db_blocker.unblock():
@@ -48,11 +56,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(db):
-    """The loaded Banyuwangi demo operation (within the test's transaction)."""
+def demo(demo_loaded, db):
+    """The loaded Banyuwangi demo operation (within the test's transaction), and its users:
+    komandan, polsek-<district>, petugas, pemantau, admin."""
     from kawal.operations.models import Operation
 
     return Operation.objects.get(code="mantap-praja-semeru-2024")
+
+
+@pytest.fixture
+def small(db) -> Small:
+    """The small operation of tests/factories.py, made within the test's transaction."""
+    return small_operation()
 
 
 def user(username: str):

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.contrib.auth.models import User
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -10,7 +12,7 @@ from kawal.accounts.models import ApiToken
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request, token):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)

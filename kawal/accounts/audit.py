@@ -7,18 +7,18 @@ signals, so their services call `record()` once per transaction.
 
 from contextvars import ContextVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 
-current_actor: ContextVar = ContextVar("kawal_audit_actor", default=None)
+current_actor: ContextVar[User | AnonymousUser | None] = ContextVar("kawal_audit_actor", default=None)
 
 
 def record(
     action: str,
     target: models.Model | None = None,
     *,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     **details: object,
 ) -> None:
     from kawal.accounts.models import AuditEntry
@@ -33,19 +33,25 @@ def record(
     )
 
 
-def _audited(sender) -> bool:
+def _audited(sender: type[models.Model]) -> bool:
     if sender._meta.label == "accounts.AuditEntry":
         return False
     return sender.__module__.startswith("kawal.") or sender._meta.app_label == "auth"
 
 
-def _on_save(sender, instance, created, raw=False, **kwargs):
+def _on_save(
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool,
+    raw: bool = False,
+    **kwargs: object,
+) -> None:
     if raw or not _audited(sender):
         return
     record("create" if created else "update", instance)
 
 
-def _on_delete(sender, instance, **kwargs):
+def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
     if _audited(sender):
         record("delete", instance)
 

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +73,7 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: AbstractBaseUser) -> tuple["ApiToken", str]:
+    def issue(cls, user: User) -> tuple["ApiToken", str]:
         token = "kwl_" + secrets.token_urlsafe(32)
         row = cls.objects.create(user=user, prefix=token[:8], digest=cls.digest_of(token))
         return row, token

@@ -7,8 +7,7 @@ so a row outside the caller's scope never leaves the database.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -16,7 +15,7 @@ from kawal.accounts.models import Role, RoleGrant
 from kawal.territory.codes import lies_within, within
 
 # request.user: a signed-in user, or the anonymous one.
-Caller = AbstractBaseUser | AnonymousUser
+Caller = User | AnonymousUser
 
 PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
 # Who acknowledges and resolves alerts: the same roles as see personnel today, but another
@@ -69,7 +68,9 @@ def scope_of(user: Caller | None) -> Scope:
         sorted(c for c in regions if not any(c != o and lies_within(c, o) for o in regions))
     )
     scope = Scope(frozenset(r for r, _ in grants), broadest)
-    user._kawal_scope = scope
+    # Kept on this user object, which lives as long as one request, so grants changed
+    # meanwhile are read afresh by the next request. User declares no such attribute.
+    user._kawal_scope = scope  # type: ignore[attr-defined]
     return scope
 
 

@@ -1,8 +1,9 @@
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region
+from kawal.command.board import on_post
 from kawal.command.status import AreaStatus, region_status
 from kawal.territory.models import Region
 
@@ -19,6 +20,9 @@ class TotalsOut(Schema):
     open_alerts: int
     critical_alerts: int
     personnel: dict[str, int] | None = None
+    # Members on post per force: checked in near their post, or, at a post with no check-in
+    # yet, assigned by the plan. Command and sector only, where a plan covers the area.
+    on_post: dict[str, int] | None = None
 
 
 class AreaOut(Schema):
@@ -37,21 +41,24 @@ class RegionQuery(Schema):
     region: str
 
 
-def _area(area: AreaStatus, with_personnel: bool) -> dict[str, object]:
+def _area(area: AreaStatus, with_personnel: bool, on_post: dict) -> dict[str, object]:
     totals = vars(area.totals).copy()
     if not with_personnel:
         totals.pop("personnel")
+    totals["on_post"] = on_post.get(area.code)
     return {"code": area.code, "name": area.name, "level": area.level, "totals": totals}
 
 
 @router.get("/status", response=StatusOut, exclude_none=True)
-def status(request: HttpRequest, q: Query[RegionQuery]) -> dict[str, object]:
-    """A region's totals (TPS, voters, boxes by state and milestone, overdue legs, open alerts)
-    and the same for each child region."""
+def status(request: AuthenticatedHttpRequest, q: Query[RegionQuery]) -> dict[str, object]:
+    """A region's totals (TPS, voters, boxes by state and milestone, overdue legs, open alerts;
+    for command and sector, personnel and members on post against plan) and the same for each
+    child region."""
     scope = require_region(request.user, q.region)
     region = get_object_or_404(Region, code=q.region)
     result = region_status(region, with_personnel=scope.sees_personnel)
+    posted = on_post(region, result) if scope.sees_personnel else {}
     return {
-        "region": _area(result.region, scope.sees_personnel),
-        "children": [_area(c, scope.sees_personnel) for c in result.children],
+        "region": _area(result.region, scope.sees_personnel, posted),
+        "children": [_area(c, scope.sees_personnel, posted) for c in result.children],
     }

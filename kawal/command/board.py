@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from kawal.command import charts, delivered_or_sealed, progress, tallies
 from kawal.command.models import EventTally
-from kawal.command.status import RegionStatus, region_status, tally_rows, within_or_national
+from kawal.command.status import (
+    RegionStatus,
+    Totals,
+    region_status,
+    tally_rows,
+    within_or_national,
+)
 from kawal.custody import alert_text
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
@@ -75,7 +81,7 @@ class Row:
     code: str
     name: str
     level: str
-    totals: object
+    totals: Totals
     milestone: str
     bars: list[tuple[str, str, int]]  # (milestone, label, percent)
 
@@ -120,7 +126,7 @@ def _rows(status: RegionStatus, milestone: str, sort: str, only: str) -> list[Ro
         Row(
             c.code, c.name, c.level, c.totals, milestone,
             [
-                (m, progress.LABELS[m], progress.percent(c.totals.reached[m], c.totals.boxes))
+                (m, str(progress.LABELS[m]), progress.percent(c.totals.reached[m], c.totals.boxes))
                 for m in progress.MILESTONES
             ],
         )
@@ -213,8 +219,9 @@ def alerts_by_rule(area_code: str) -> charts.Bars:
     for row in rows:
         counts[alert_text.rule_label(row["rule"])][row["status"]] = row["n"]
     return charts.bars(
-        counts, order=list(Alert.Status.values), words=dict(Alert.Status.choices)
-    )
+        counts, order=list(Alert.Status.values),
+        words={value: str(label) for value, label in Alert.Status.choices},
+    )  # fmt: skip
 
 
 def incident_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Incident]:
@@ -264,7 +271,7 @@ def _timeline_charts(
         if not series[kind]:
             continue
         result.append(
-            (title, charts.cumulative_lines(series[kind], names, start, end))
+            (str(title), charts.cumulative_lines(series[kind], names, start, end))
         )
     return result
 
@@ -294,6 +301,27 @@ def planned(plan: Plan, area: Region, status: RegionStatus) -> Planned:
     )
 
 
+def staffing_of(area: Region, operation: Operation | None, status: RegionStatus) -> Planned | None:
+    """The plan's staffing and who is on post per child area, where a plan covers the area
+    (none for a village: a plan's posts are per district)."""
+    if operation is None or area.level == Region.Level.DESA:
+        return None
+    plan = current_plan(operation)
+    return planned(plan, area, status) if plan is not None else None
+
+
+def on_post(area: Region, status: RegionStatus) -> dict[str, dict[str, int]]:
+    """Members on post per force (coverage.Figures.on_post), for the area and each child
+    area the plan reaches, by code: empty where no plan covers the area."""
+    staffing = staffing_of(area, Operation.objects.covering(area.code).first(), status)
+    if staffing is None:
+        return {}
+    return {
+        a.code: {f: figures.on_post for f, figures in a.forces.items()}
+        for a in (staffing.total, *staffing.districts)
+    }
+
+
 def region_board(
     area: Region, *, with_personnel: bool, sort: str = "code", only: str = "all",
     now: datetime | None = None,
@@ -308,11 +336,7 @@ def region_board(
     marks, now_at = progress.timeline(windows, now)
     status = region_status(area, with_personnel=with_personnel, now=now)
     totals = status.region.totals
-    personnel = None
-    if with_personnel and operation is not None and area.level != Region.Level.DESA:
-        plan = current_plan(operation)
-        if plan is not None:
-            personnel = planned(plan, area, status)
+    personnel = staffing_of(area, operation, status) if with_personnel else None
     return Board(
         area=area,
         status=status,
@@ -322,11 +346,15 @@ def region_board(
         stages=marks,
         now_at=now_at,
         milestones=[
-            (m, progress.LABELS[m], totals.reached[m], progress.percent(totals.reached[m], totals.boxes))
+            (
+                m, str(progress.LABELS[m]), totals.reached[m],
+                progress.percent(totals.reached[m], totals.boxes),
+            )
             for m in progress.MILESTONES
         ],
         milestone_heads=[
-            (m, progress.SHORT_LABELS[m], progress.LABELS[m]) for m in progress.MILESTONES
+            (m, str(progress.SHORT_LABELS[m]), str(progress.LABELS[m]))
+            for m in progress.MILESTONES
         ],
         rows=_rows(status, milestone, sort if sort.lstrip("-") in SORT_KEYS else "code",
                    only if only in FILTERS else "all"),

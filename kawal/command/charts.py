@@ -3,7 +3,7 @@
 No inline styles (the CSP forbids them): colours come from CSS classes on the shapes.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -106,28 +106,36 @@ def cumulative_lines(
                 previous, f"line-{i % PALETTE}",
             )
         )
-    x_ticks = []
-    if span <= 2 * 86400:  # short spans: every six hours, the day named where it starts
-        step, label, dated = timedelta(hours=6), "%H:00", "%d/%m %H:00"
-        tick = start.astimezone(WIB).replace(minute=0, second=0, microsecond=0)
-        tick += timedelta(hours=(6 - tick.hour % 6) % 6)
-    else:  # longer ones: midnights, labelled with the day
-        step, label = timedelta(days=max(int(span // 86400) // 6, 1)), "%d/%m"
-        dated = label
-        tick = start.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0)
-    if tick < start:
-        tick += step
-    day = None
-    while tick <= end:
-        local = tick.astimezone(WIB)
-        x_ticks.append((x(tick), local.strftime(label if local.date() == day else dated)))
-        day = local.date()
-        tick += step
+    x_ticks = _time_ticks(start, end, span, x)
     y_ticks = tuple((y(v), f"{v:,}".replace(",", ".")) for v in (0, top // 2, top))
     return LineChart(
         WIDTH, HEIGHT, tuple(lines), tuple(x_ticks), y_ticks,
         (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM),
     )
+
+
+def _time_ticks(
+    start: datetime, end: datetime, span: float, x: Callable[[datetime], float]
+) -> list[tuple[float, str]]:
+    """The time axis's ticks: every six hours over short spans, the day named where it
+    starts; over longer ones, midnights labelled with the day."""
+    if span <= 2 * 86400:
+        step, label, dated = timedelta(hours=6), "%H:00", "%d/%m %H:00"
+        tick = start.astimezone(WIB).replace(minute=0, second=0, microsecond=0)
+        tick += timedelta(hours=(6 - tick.hour % 6) % 6)
+    else:
+        step, label = timedelta(days=max(int(span // 86400) // 6, 1)), "%d/%m"
+        dated = label
+        tick = start.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0)
+    if tick < start:
+        tick += step
+    ticks, day = [], None
+    while tick <= end:
+        local = tick.astimezone(WIB)
+        ticks.append((x(tick), local.strftime(label if local.date() == day else dated)))
+        day = local.date()
+        tick += step
+    return ticks
 
 
 @dataclass(frozen=True)

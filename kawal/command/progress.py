@@ -37,7 +37,7 @@ SHORT_LABELS = {
     AT_KPU: _("at KPU"),
 }
 # The milestone each stage is judged by: what the map colours and the stage bar leads with.
-STAGE_MILESTONE = {
+STAGE_MILESTONE: dict[str, str] = {
     Stage.Kind.DISTRIBUTION: DELIVERED,
     Stage.Kind.QUIET: DELIVERED,
     Stage.Kind.VOTING: SEALED,
@@ -46,13 +46,13 @@ STAGE_MILESTONE = {
     Stage.Kind.RECAP_KPU: AT_KPU,
 }
 # Milestones of a box that is back on its way up, by the last place level it reached.
-_RETURNING = {
+_RETURNING: dict[str, tuple[str, ...]] = {
     "tps": (DELIVERED, OPENED, SEALED),
     "pps": (DELIVERED, OPENED, SEALED, AT_PPS),
     "ppk": (DELIVERED, OPENED, SEALED, AT_PPS, AT_PPK),
     "kpu": MILESTONES,
 }
-_BY_STATE = {
+_BY_STATE: dict[str, tuple[str, ...]] = {
     S.AT_TPS: (DELIVERED,),
     S.OPEN: (DELIVERED, OPENED),
     S.SEALED: (DELIVERED, OPENED, SEALED),

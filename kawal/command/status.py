@@ -11,6 +11,7 @@ cost stays flat at national scale too.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -86,10 +87,12 @@ def _children(region: Region) -> list[tuple[str, str, str]]:
     return list(region.children.order_by("code").values_list("code", "name", "level"))
 
 
-def tally_rows(model: type[Tally], code: str, child_len: int) -> QuerySet:
+def tally_rows(model: type[Tally], code: str, child_len: int) -> QuerySet[Any]:
     """Tally rows under `code`, at the shallowest depth that still tells the children apart."""
     depth = tallies.REGENCY_LENGTH if child_len <= tallies.REGENCY_LENGTH else tallies.DISTRICT_LENGTH
-    return model.objects.filter(within_or_national("area", code), depth=depth).annotate(
+    # Tally is abstract: each concrete tally has its own manager, which Django's generic code
+    # reaches as _default_manager.
+    return model._default_manager.filter(within_or_national("area", code), depth=depth).annotate(
         child=Substr("area", 1, child_len)
     )
 

@@ -3,13 +3,14 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import Caller, Scope, require_region, scope_of
 from kawal.command import board as boards
 from kawal.command import search as finder
@@ -21,7 +22,7 @@ from kawal.custody.models import Alert
 from kawal.territory.models import TPS, Region
 
 
-def _home_code(request: HttpRequest) -> str:
+def _home_code(request: AuthenticatedHttpRequest) -> str:
     home_region = scope_of(request.user).home
     if home_region is None:
         raise PermissionDenied("your account holds no role over any region")
@@ -29,7 +30,7 @@ def _home_code(request: HttpRequest) -> str:
 
 
 def _breadcrumbs(scope: Scope, area: Region) -> list[Region]:
-    crumbs = []
+    crumbs: list[Region] = []
     parent = area.parent
     while parent is not None and scope.covers(parent.code):
         crumbs.insert(0, parent)
@@ -42,10 +43,11 @@ def _breadcrumbs(scope: Scope, area: Region) -> list[Region]:
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
-def _fresh(request: HttpRequest, body: str) -> HttpResponse:
+def _fresh(request: AuthenticatedHttpRequest, body: str) -> HttpResponse:
     """A live part: 304 when the browser already holds exactly this content."""
     content = CSRF_INPUT.sub("", body)
     etag = '"' + hashlib.sha256(content.encode()).hexdigest()[:32] + '"'
+    response: HttpResponse
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
@@ -56,7 +58,7 @@ def _fresh(request: HttpRequest, body: str) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("region", code=_home_code(request))
 
 
@@ -76,7 +78,7 @@ def _only_top_region() -> str | None:
     return tops[0] if len(tops) == 1 else None
 
 
-def _board(request: HttpRequest, code: str) -> tuple[Scope, boards.Board]:
+def _board(request: AuthenticatedHttpRequest, code: str) -> tuple[Scope, boards.Board]:
     if code == NATIONAL:
         scope, area = _national_scope(request.user), national_region()
     else:
@@ -106,7 +108,7 @@ def _board_context(scope: Scope, board: boards.Board) -> dict[str, object]:
 
 
 @login_required
-def region(request: HttpRequest, code: str) -> HttpResponse:
+def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope, board = _board(request, code)
     context = _board_context(scope, board)
     context["breadcrumbs"] = _breadcrumbs(scope, board.area)
@@ -114,19 +116,19 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthenticatedHttpRequest) -> HttpResponse:
     only = _only_top_region()
     return redirect("region", code=only) if only else region(request, NATIONAL)
 
 
 @login_required
-def national_live(request: HttpRequest) -> HttpResponse:
+def national_live(request: AuthenticatedHttpRequest) -> HttpResponse:
     only = _only_top_region()
     return redirect("region_live", code=only) if only else region_live(request, NATIONAL)
 
 
 @login_required
-def region_live(request: HttpRequest, code: str) -> HttpResponse:
+def region_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope, board = _board(request, code)
     body = render_to_string(
         "command/_live.html", _board_context(scope, board), request=request
@@ -134,14 +136,14 @@ def region_live(request: HttpRequest, code: str) -> HttpResponse:
     return _fresh(request, body)
 
 
-def _tps_scope(request: HttpRequest, code: str) -> Scope:
+def _tps_scope(request: AuthenticatedHttpRequest, code: str) -> Scope:
     """The caller's scope over a TPS that exists (404 before 403, as for regions)."""
     get_object_or_404(TPS.objects.only("id"), code=code)
     return require_region(request.user, code)
 
 
 @login_required
-def tps(request: HttpRequest, code: str) -> HttpResponse:
+def tps(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope = _tps_scope(request, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel)
     context = {
@@ -155,7 +157,7 @@ def tps(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def tps_live(request: HttpRequest, code: str) -> HttpResponse:
+def tps_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope = _tps_scope(request, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel)
     context = {"d": detail, "sees_personnel": scope.sees_personnel,
@@ -164,7 +166,7 @@ def tps_live(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     query = request.GET.get("q", "")
     found = finder.search(scope, query)
@@ -174,11 +176,11 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def wall_home(request: HttpRequest) -> HttpResponse:
+def wall_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("wall", code=_home_code(request))
 
 
-def _wall(request: HttpRequest, code: str) -> dict[str, object]:
+def _wall(request: AuthenticatedHttpRequest, code: str) -> dict[str, object]:
     area = get_object_or_404(Region, code=code)
     scope = require_region(request.user, code)
     wall = boards.wall_board(
@@ -189,17 +191,17 @@ def _wall(request: HttpRequest, code: str) -> dict[str, object]:
 
 
 @login_required
-def wall(request: HttpRequest, code: str) -> HttpResponse:
+def wall(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "command/wall.html", _wall(request, code))
 
 
 @login_required
-def wall_live(request: HttpRequest, code: str) -> HttpResponse:
+def wall_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "command/_wall_live.html", _wall(request, code))
 
 
 @login_required
-def alerts_page(request: HttpRequest) -> HttpResponse:
+def alerts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A region's alerts by status, with the actions for roles that may take them."""
     code = request.GET.get("region") or _home_code(request)
     area = get_object_or_404(Region, code=code)
@@ -215,7 +217,7 @@ def alerts_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
+def alert_action(request: AuthenticatedHttpRequest, alert_id: int, action: str) -> HttpResponse:
     """Acknowledge or resolve an alert in place; answers the alert's new row."""
     to = {"acknowledge": Alert.Status.ACKNOWLEDGED, "resolve": Alert.Status.RESOLVED}.get(action)
     if to is None:

@@ -7,7 +7,7 @@ the heading and the ledger's own lines are put in words here too.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -100,7 +100,7 @@ def _not_sealed(p: Mapping[str, Any]) -> str:
     return _("not sealed by %(deadline)s") % {"deadline": _when(p.get("by"))}
 
 
-MESSAGES = {
+MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     Rule.ESCORT: _escort,
     Rule.SEAL_MISMATCH: _seals,
     Rule.SKIPPED_LEG: _skipped,

@@ -67,7 +67,7 @@ def view_of(alert: Alert) -> AlertView:
     return AlertView(
         alert.pk, alert.box.code, alert.rule, alert.severity, alert.status, alert.message,
         alert.raised_at, str(alert.event_id) if alert.event_id else None, alert.note,
-        alert.params, alert.event.occurred_at if alert.event_id else None,
+        alert.params, alert.event.occurred_at if alert.event else None,
     )  # fmt: skip
 
 
@@ -98,6 +98,7 @@ def computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
         in_operation = boxes.filter(within("code", operation.region_id))
         overdue = in_operation.filter(rules.overdue_boxes(now))
         for code, due in overdue.values_list("code", "expected_by"):
+            assert due is not None  # overdue_boxes() holds only boxes with a due time
             found.append(
                 _computed_view(
                     code, rules.OVERDUE, Alert.Severity.WARNING, {"due": due.isoformat()}, due
@@ -148,7 +149,7 @@ def listing(
     return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]
 
 
-MOVES = {
+MOVES: dict[str, set[str]] = {
     Alert.Status.ACKNOWLEDGED: {Alert.Status.OPEN},
     Alert.Status.RESOLVED: {Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED},
 }

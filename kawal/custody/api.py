@@ -3,11 +3,13 @@
 import json
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from ninja import Query, Router, Schema, Status
 
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import scope_of
 from kawal.custody import alerts, ledger, payload, timeline, verification
+from kawal.field.auth import device_of
 
 router = Router(tags=["custody"])
 
@@ -40,7 +42,7 @@ class ResultsOut(Schema):
 
 @router.post(
     "/custody/events",
-    response={200: ResultsOut, 400: Error, 403: Error, 422: Error},
+    response={200: ResultsOut, 400: Error, 401: Error, 403: Error, 422: Error},
     exclude_none=True,
     openapi_extra={
         "requestBody": {
@@ -58,7 +60,7 @@ class ResultsOut(Schema):
         }
     },
 )
-def post_events(request: HttpRequest) -> Status | JsonResponse:
+def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
     """Append a batch of up to 1,000 custody events. Each is accepted, a duplicate or rejected.
 
     Retrying a batch is safe: an id already stored with the same content is a duplicate.
@@ -69,7 +71,8 @@ def post_events(request: HttpRequest) -> Status | JsonResponse:
     except (ValueError, UnicodeDecodeError) as exc:
         return Status(400, {"detail": f"the body is not JSON: {exc}"})
     try:
-        results = ledger.ingest(request.user, items)
+        sender = device_of(request)
+        results = ledger.ingest(request.user, items, device=str(sender.pk) if sender else None)
     except payload.BatchError as exc:
         return Status(422, {"detail": str(exc)})
     # Already in ResultsOut's shape; skipping its validation of 1,000 rows keeps sync fast.
@@ -81,13 +84,13 @@ def post_events(request: HttpRequest) -> Status | JsonResponse:
     response={200: timeline.Timeline, 403: Error, 404: Error},
     exclude_none=True,
 )
-def box(request: HttpRequest, code: str) -> timeline.Timeline:
+def box(request: AuthenticatedHttpRequest, code: str) -> timeline.Timeline:
     """A box, its state and its timeline. Observers see escorts as counts per force only."""
     return timeline.box_timeline(request.user, code)
 
 
 @router.get("/custody/verify", response=verification.Report)
-def verify(request: HttpRequest) -> verification.Report:
+def verify(request: AuthenticatedHttpRequest) -> verification.Report:
     """Recompute every chain in the caller's scope; name the first broken link per box."""
     reports = [verification.verify(code) for code in scope_of(request.user).regions]
     return verification.Report(
@@ -104,7 +107,7 @@ class AlertQuery(Schema):
 
 
 @router.get("/alerts", response={200: list[alerts.AlertView], 403: Error, 422: Error})
-def alert_list(request: HttpRequest, q: Query[AlertQuery]) -> Status:
+def alert_list(request: AuthenticatedHttpRequest, q: Query[AlertQuery]) -> Status:
     """Alerts in scope, newest first: stored ones, and overdue or unsealed boxes right now."""
     try:
         found = alerts.listing(request.user, region=q.region, box=q.box, status=q.status)
@@ -117,7 +120,7 @@ class NoteIn(Schema):
     note: str
 
 
-def _handle(request: HttpRequest, alert_id: int, to: str, body: NoteIn) -> Status:
+def _handle(request: AuthenticatedHttpRequest, alert_id: int, to: str, body: NoteIn) -> Status:
     try:
         return Status(200, alerts.view_of(alerts.handle(request.user, alert_id, to, body.note)))
     except ValidationError as exc:
@@ -128,7 +131,7 @@ def _handle(request: HttpRequest, alert_id: int, to: str, body: NoteIn) -> Statu
     "/alerts/{alert_id}/acknowledge",
     response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
 )
-def acknowledge(request: HttpRequest, alert_id: int, body: NoteIn) -> Status:
+def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
     """Acknowledge an open alert, with a note (command and sector staff)."""
     return _handle(request, alert_id, "acknowledged", body)
 
@@ -137,6 +140,6 @@ def acknowledge(request: HttpRequest, alert_id: int, body: NoteIn) -> Status:
     "/alerts/{alert_id}/resolve",
     response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
 )
-def resolve(request: HttpRequest, alert_id: int, body: NoteIn) -> Status:
+def resolve(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
     """Resolve an alert, with a note saying how (command and sector staff)."""
     return _handle(request, alert_id, "resolved", body)

@@ -11,16 +11,24 @@ from kawal.custody.columns import HASHED, PLAIN
 
 GENESIS = "0" * 64
 # Each hashed field with its conversion to JSON, looked up once: hashing is on the hot path.
-_HASHED = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED)
+_HASHED = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED if not c.optional)
+# Fields added after events were stored: hashed only when they hold something, so every
+# event stored before them keeps its hash.
+_OPTIONAL = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED if c.optional)
 
 
 def canonical(event: dict) -> str:
     """The hashed fields of `event` (columns.HASHED) as canonical JSON: sorted keys, no
-    spaces, UTC times to the microsecond, ids as strings, coordinates as floats.
+    spaces, UTC times to the microsecond, ids as strings, coordinates as floats; optional
+    fields (a device's signatures) only when they hold something.
 
     `box` is the box code and `recorded_by` the user id.
     """
     body = {name: plain(event[name]) if plain else event[name] for name, plain in _HASHED}
+    for name, plain in _OPTIONAL:
+        value = event.get(name)
+        if value not in (None, "", []):
+            body[name] = plain(value) if plain else value
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

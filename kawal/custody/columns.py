@@ -10,8 +10,8 @@ Adding a field to an event:
 3. for a field the device sends, its attribute on `payload.Incoming` and its check in
    `payload.parse()`.
 A hashed field added now must keep every stored hash valid: events stored before it have no
-value for it, so `chain.canonical()` must leave it out while it is empty (declare it with
-`hashed=False` until the chain knows how to skip it).
+value for it, so declare it `optional=True`, and `chain.canonical()` leaves it out while it
+is empty (None, "" or []).
 """
 
 from collections.abc import Callable
@@ -33,6 +33,7 @@ class Column:
     lookup: str = ""  # what `.values()` reads, where it is not `column`
     device: bool = False  # sent by the device, rather than set by the server
     hashed: bool = True  # committed to by the chain's hash
+    optional: bool = False  # left out of the chain's hash while empty
 
     @property
     def db_column(self) -> str:
@@ -73,6 +74,10 @@ EVENT = (
     Column("document", "varchar", device=True),
     Column("note", "text", device=True),
     Column("corrects", "uuid", column="corrects_id", device=True),
+    # Who signed the event on an enrolled phone, and who co-signed a handover (kawal/field).
+    Column("device", "uuid", column="device_id", device=True, optional=True),
+    Column("signature", "text", device=True, optional=True),
+    Column("cosignatures", "jsonb", device=True, optional=True),
     Column("recorded_by", "integer", column="recorded_by_id"),
     Column("prev_hash", "varchar", hashed=False),
     Column("hash", "varchar", hashed=False),

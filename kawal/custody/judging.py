@@ -50,10 +50,12 @@ class AlertChanges:
 
 @dataclass
 class Lookups:
-    """What a batch read besides its boxes: its escorts' forces and its places' points."""
+    """What a batch read besides its boxes: its escorts' forces, its places' points, and the
+    custody rules of the operation covering each box (`rules_for`)."""
 
     forces: dict[str, str]
     points: dict[str, tuple[float, float]]
+    rules: dict[str, tuple[rules.Config, CustodyRules]]
 
 
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
@@ -101,9 +103,9 @@ def _history(codes: list[str]) -> dict[str, list[states.Fact]]:
     return history
 
 
-def _standing_alerts(codes: list[str]) -> dict[str, list[dict]]:
+def _standing_alerts(codes: list[str]) -> dict[str, list[Mapping[str, Any]]]:
     """Alerts not yet resolved on the boxes about to be folded again."""
-    standing: dict[str, list[dict]] = defaultdict(list)
+    standing: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     if codes:
         for row in (
             Alert.objects.filter(box__code__in=codes)
@@ -116,15 +118,14 @@ def _standing_alerts(codes: list[str]) -> dict[str, list[dict]]:
 
 def _replayed(boxes: dict[str, Box], touched: dict[str, list[Incoming]]) -> list[str]:
     """The boxes whose new events retract one, or land before the last one folded."""
-    return [
-        code
-        for code, new in touched.items()
-        if any(i.corrects for i in new)
-        or (
-            boxes[code].last_occurred_at is not None
-            and min(i.occurred_at for i in new) <= boxes[code].last_occurred_at
-        )
-    ]
+    replay = []
+    for code, new in touched.items():
+        last = boxes[code].last_occurred_at
+        if any(i.corrects for i in new) or (
+            last is not None and min(i.occurred_at for i in new) <= last
+        ):
+            replay.append(code)
+    return replay
 
 
 def judge_batch(
@@ -134,11 +135,10 @@ def judge_batch(
     replay = _replayed(boxes, touched)
     history = _history(replay)
     standing = _standing_alerts(replay)
-    configs = rules_for(touched)
     changes = AlertChanges()
     for code, new in touched.items():
         box = boxes[code]
-        config, custody_rules = configs.get(code, DEFAULT_RULES)
+        config, custody_rules = lookups.rules.get(code, DEFAULT_RULES)
         legs = custody_rules.legs_for(code)
         if code in replay:
             facts = [*history[code], *(fact_of(vars(i)) for i in new)]
@@ -189,7 +189,7 @@ def _rejudge(
     facts: list[states.Fact],
     steps: list[states.Step],
     new_ids: set[str],
-    standing: list[dict],
+    standing: list[Mapping[str, Any]],
     changes: AlertChanges,
     now: datetime,
 ) -> None:
@@ -202,10 +202,12 @@ def _rejudge(
         if event_id not in new_ids and (event_id, rule) not in raised:
             changes.new.append(_alert(box, uuid.UUID(event_id), finding, now))
     for a in standing:
-        event_id = str(a["event_id"]) if a["event_id"] else None
-        if event_id is None or event_id in new_ids:
+        if not a["event_id"]:
             continue
-        if event_id not in folded and event_id not in corrections:
+        raised_by = str(a["event_id"])
+        if raised_by in new_ids:
+            continue
+        if raised_by not in folded and raised_by not in corrections:
             changes.lapsed[RETRACTED].append(a["id"])
-        elif a["rule"] in rules.ORDERED and (event_id, a["rule"]) not in holds:
+        elif a["rule"] in rules.ORDERED and (raised_by, a["rule"]) not in holds:
             changes.lapsed[REORDERED].append(a["id"])

@@ -79,9 +79,11 @@ class Label:
 
 def label_of(box: Box, *, with_qr: bool = False) -> Label:
     """The label of a box whose `tps__village__parent__parent` are selected."""
+    if box.tps is None:
+        raise ValueError(f"{box.code} is not at a TPS, so it has no label")
     village = box.tps.village
-    district = village.parent
-    regency = district.parent
+    district = _parent(village)
+    regency = _parent(district)
     province = regency.parent.name if regency.parent else PROVINCES.get(regency.code[:2], "")
     return Label(
         code=box.code,
@@ -93,6 +95,12 @@ def label_of(box: Box, *, with_qr: bool = False) -> Label:
         province=province,
         qr=segno.make(box.code, error="m").png_data_uri(scale=8, border=2) if with_qr else "",
     )
+
+
+def _parent(region: Region) -> Region:
+    if region.parent is None:
+        raise ValueError(f"region {region.code} lies in no larger region")
+    return region.parent
 
 
 def sheet_boxes(region: Region) -> QuerySet[Box]:

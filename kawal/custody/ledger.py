@@ -3,15 +3,15 @@
 A batch costs the same few queries however many events it holds. It reads the caller's
 roles, then in one transaction: the boxes it names (locked), the events it sends or
 corrects that are stored already, the escorts' forces, the TPS and the regions named as
-places, (only when events arrived out of order or correct another) those boxes' history
-and standing alerts, and the operations covering the touched boxes with their custody
-rules. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
+places, the operations covering the boxes with their custody rules, (only for signed
+events) the enrolled phones that signed them, and (only when events arrived out of order
+or correct another) those boxes' history and standing alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
 alerts (after a replay, one update per reason of the alerts that lapsed) and one audit
 entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py)
 run in memory between them; the raw writes are custody/bulk.py.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,9 +25,10 @@ from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
 from kawal.custody import bulk, chain
 from kawal.custody.columns import DEVICE, named, reads
-from kawal.custody.judging import Lookups, judge_batch
+from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
 from kawal.custody.payload import Incoming, Rejected, check_batch, normalised, parse
+from kawal.field import signatures, signers
 from kawal.personnel.models import Member
 from kawal.territory.models import TPS, Region
 
@@ -43,10 +44,14 @@ def write_scope(user: User) -> Scope:
     return require_roles(user, WRITE_ROLES, "your role may not record custody events")
 
 
-def ingest(user: User, items: object, *, now: datetime | None = None) -> list[dict[str, Any]]:
+def ingest(
+    user: User, items: object, *, device: str | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Append a device's batch; answer accepted, duplicate or rejected per event, in order.
 
-    Raises payload.BatchError when `items` is not a JSON array of at most MAX_BATCH objects.
+    `device` is the enrolled phone sending the batch, if one is (kawal/field): an event it
+    signed must name it. Raises payload.BatchError when `items` is not a JSON array of at
+    most MAX_BATCH objects.
     """
     events = check_batch(items)
     scope = write_scope(user)
@@ -61,7 +66,7 @@ def ingest(user: User, items: object, *, now: datetime | None = None) -> list[di
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _append(user, scope, parsed, now)
+                return _append(user, scope, parsed, device, now)
         except (IntegrityError, OperationalError):
             # Another writer took a chain position or an id first; read again and redo.
             if attempt == ATTEMPTS - 1:
@@ -74,6 +79,7 @@ class _Batch:
     boxes: dict[str, Box]
     known: dict[str, dict[str, Any]]  # stored events by id, under their device field names
     lookups: Lookups
+    devices: dict[str, signers.Signer]  # the enrolled phones that signed the batch's events
 
 
 def _read(events: list[Incoming]) -> _Batch:
@@ -101,12 +107,16 @@ def _read(events: list[Incoming]) -> _Batch:
             code__in=[p for p in place_codes if "-" not in p]
         ).values_list("code", "lat", "lng")
     )
-    return _Batch(boxes, known, Lookups(forces, points))
+    signed_by = [e.device for e in events] + [c["device"] for e in events for c in e.cosignatures]
+    return _Batch(
+        boxes, known, Lookups(forces, points, rules_for(codes)), signers.active(signed_by)
+    )
 
 
 def _append(
-    user: User, scope: Scope, parsed: list[Incoming | Unparsed], now: datetime
-) -> list[dict[str, Any]]:
+    user: User, scope: Scope, parsed: list[Incoming | Unparsed], device: str | None,
+    now: datetime,
+) -> list[dict[str, Any]]:  # fmt: skip
     batch = _read([p for p in parsed if isinstance(p, Incoming)])
     results: list[dict[str, Any]] = []
     accepted: dict[str, Incoming] = {}
@@ -123,6 +133,7 @@ def _append(
                 results.append({"id": key, "status": DUPLICATE})
                 continue
             box = _admissible(item, batch, accepted, scope)
+            _check_signatures(item, batch, device)
         except Rejected as exc:
             results.append({"id": key, "status": REJECTED, "error": str(exc)})
             continue
@@ -136,10 +147,11 @@ def _append(
         bulk.insert_events(rows)
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
         lapsed = changes.save(now)
-    counts = {
-        s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)
-    }
-    audit.record("custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed, **counts)
+    counts = Counter(r["status"] for r in results)
+    audit.record(
+        "custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed,
+        accepted=counts[ACCEPTED], duplicate=counts[DUPLICATE], rejected=counts[REJECTED],
+    )
     return results
 
 
@@ -182,6 +194,22 @@ def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], sc
         if target["kind"] == CustodyEvent.Kind.CORRECTION:
             raise Rejected("a correction cannot correct a correction")
     return box
+
+
+def _check_signatures(item: Incoming, batch: _Batch, device: str | None) -> None:
+    """The event's signature and co-signatures hold, or the operation lets it go unsigned."""
+    if not item.signature and not item.cosignatures and item.device is None:
+        _, custody_rules = batch.lookups.rules.get(item.box, DEFAULT_RULES)
+        if custody_rules.require_signatures:
+            raise Rejected("this operation requires signed events: record it on an enrolled phone")
+        return
+    try:
+        signers.check(
+            item.signed, str(item.device) if item.device else None, item.signature,
+            item.cosignatures, batch.devices, device, "event",
+        )  # fmt: skip
+    except signatures.BadSignature as exc:
+        raise Rejected(str(exc)) from None
 
 
 def _chained(item: Incoming, box: Box, user: User, now: datetime) -> dict[str, Any]:

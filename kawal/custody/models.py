@@ -28,9 +28,8 @@ class Box(models.Model):
         AT_PPK_RECAP = "at_ppk_recap", _("at the PPK for recap")
         AT_KPU = "at_kpu", _("at the KPU")
 
-    code = models.CharField(
-        max_length=32, unique=True, verbose_name=_("code")
-    )  # 35.10.01.2001-001-BUP
+    # Like 35.10.01.2001-001-BUP.
+    code = models.CharField(max_length=32, unique=True, verbose_name=_("code"))
     kind = models.CharField(
         max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX, verbose_name=_("kind")
     )
@@ -51,15 +50,12 @@ class Box(models.Model):
     )
     # The fold of the box's events (custody/states.py), kept here so an in-order append
     # continues from it instead of re-reading the history. All updated with each append.
-    stop = models.CharField(
-        max_length=3, default="kpu", verbose_name=_("last place level")
-    )  # the last place level reached
-    seals = models.JSONField(
-        default=list, blank=True, verbose_name=_("seals")
-    )  # seals recorded at the last sealing
-    expected_by = models.DateTimeField(
-        null=True, blank=True, verbose_name=_("expected by")
-    )  # when the current leg is due
+    # The last place level reached.
+    stop = models.CharField(max_length=3, default="kpu", verbose_name=_("last place level"))
+    # Seals recorded at the last sealing.
+    seals = models.JSONField(default=list, blank=True, verbose_name=_("seals"))
+    # When the current leg is due.
+    expected_by = models.DateTimeField(null=True, blank=True, verbose_name=_("expected by"))
     last_occurred_at = models.DateTimeField(
         null=True, blank=True, verbose_name=_("last occurred at")
     )
@@ -102,15 +98,13 @@ class CustodyEvent(models.Model):
         NOTE = "note", _("note")
         CORRECTION = "correction", _("correction")
 
-    id = models.UUIDField(
-        primary_key=True, verbose_name=_("ID")
-    )  # made by the device, so retries are idempotent
+    # Made by the device, so retries are idempotent.
+    id = models.UUIDField(primary_key=True, verbose_name=_("ID"))
     box = models.ForeignKey(
         Box, on_delete=models.PROTECT, related_name="events", verbose_name=_("box")
     )
-    seq = models.PositiveIntegerField(
-        verbose_name=_("position in chain")
-    )  # position in the box's chain: server append order
+    # The event's position in the box's chain: the server's append order.
+    seq = models.PositiveIntegerField(verbose_name=_("position in chain"))
     kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
     occurred_at = models.DateTimeField(verbose_name=_("occurred at"))  # on the device
     received_at = models.DateTimeField(verbose_name=_("received at"))  # by the server
@@ -121,9 +115,7 @@ class CustodyEvent(models.Model):
     to_party = models.CharField(max_length=120, blank=True, verbose_name=_("to party"))
     escorts = models.JSONField(default=list, blank=True, verbose_name=_("escorts"))  # member NRPs
     seals = models.JSONField(default=list, blank=True, verbose_name=_("seals"))
-    document = models.CharField(
-        max_length=80, blank=True, verbose_name=_("document")
-    )  # berita acara number
+    document = models.CharField(max_length=80, blank=True, verbose_name=_("document"))  # BA no.
     note = models.TextField(blank=True, verbose_name=_("note"))
     corrects = models.ForeignKey(
         "self",
@@ -139,6 +131,19 @@ class CustodyEvent(models.Model):
         related_name="custody_events",
         verbose_name=_("recorded by"),
     )
+    # The enrolled phone that signed the event, its signature (base64 r||s over the event as
+    # the phone sent it) and, on a handover, the receivers' [{"device", "signature"}].
+    # Empty on an unsigned event. Hashed into the chain when present.
+    device = models.ForeignKey(
+        "field.Device",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("signing device"),
+    )
+    signature = models.TextField(blank=True, verbose_name=_("signature"))
+    cosignatures = models.JSONField(default=list, blank=True, verbose_name=_("co-signatures"))
     prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
     hash = models.CharField(max_length=64, verbose_name=_("hash"))
 
@@ -203,9 +208,8 @@ class Alert(models.Model):
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
     )
-    params = models.JSONField(
-        default=dict, blank=True, verbose_name=_("parameters")
-    )  # what the rule found: seals, places…
+    # What the rule found: seals, places…
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("parameters"))
     note = models.TextField(blank=True, verbose_name=_("note"))
     raised_at = models.DateTimeField(verbose_name=_("raised at"))
     handled_by = models.ForeignKey(

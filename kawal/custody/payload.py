@@ -15,12 +15,14 @@ from django.utils.dateparse import parse_datetime
 
 from kawal.custody.columns import DEVICE, DEVICE_FIELDS
 from kawal.custody.models import CustodyEvent
+from kawal.field import signatures, signers
 from kawal.territory.codes import REGION_CODE, TPS_CODE
 
 MAX_BATCH = 1000
 TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
 # A device clock may run a little fast; further ahead than this is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=15)
+SIGNATURE_LENGTH = 200  # base64 of 64 bytes is 88 characters
 KINDS = frozenset(CustodyEvent.Kind.values)
 
 
@@ -34,7 +36,8 @@ class Rejected(ValueError):
 
 @dataclass
 class Incoming:
-    """One event as the device sent it, checked. Its attributes are columns.DEVICE_FIELDS."""
+    """One event as the device sent it, checked. Its attributes are columns.DEVICE_FIELDS,
+    and `signed`."""
 
     id: uuid.UUID
     box: str
@@ -50,6 +53,11 @@ class Incoming:
     document: str = ""
     note: str = ""
     corrects: uuid.UUID | None = None
+    device: uuid.UUID | None = None
+    signature: str = ""
+    cosignatures: list[dict[str, str]] = field(default_factory=list)
+    # The bytes the signatures cover: the event as the device sent it (kawal/field/signatures).
+    signed: bytes = b""
 
     def content(self) -> dict[str, Any]:
         """What the device said, normalised: two sends of one event compare equal."""
@@ -121,6 +129,26 @@ def _occurred_at(raw: object, now: datetime) -> datetime:
     return occurred_at
 
 
+def _signatures(item: dict[str, Any], kind: str) -> tuple[uuid.UUID | None, str, list]:
+    """The signing device, its signature and the co-signatures, checked for shape; whether
+    they hold is checked against the devices' keys by the ledger."""
+    device = _uuid(item["device"], "device") if item.get("device") else None
+    signature = item.get("signature") or ""
+    if not isinstance(signature, str) or len(signature) > SIGNATURE_LENGTH:
+        raise Rejected("signature must be a base64 string")
+    try:
+        cosignatures = signers.cosignatures_of(item.get("cosignatures"))
+    except signatures.BadSignature as exc:
+        raise Rejected(str(exc)) from None
+    if cosignatures and kind != CustodyEvent.Kind.HANDED_OVER:
+        raise Rejected("only a handover (handed_over) is co-signed")
+    cosigned = [
+        {"device": str(_uuid(c["device"], "a co-signature's device")), "signature": c["signature"]}
+        for c in cosignatures
+    ]
+    return device, signature, cosigned
+
+
 def parse(item: dict[str, Any], now: datetime) -> Incoming:
     """One event of a batch, checked field by field; Rejected names the first problem."""
     unknown = sorted(set(item) - set(DEVICE_FIELDS))
@@ -145,6 +173,7 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
     corrects = _uuid(item["corrects"], "corrects") if item.get("corrects") else None
     if (kind == CustodyEvent.Kind.CORRECTION) != (corrects is not None):
         raise Rejected("a correction, and only a correction, names the event it corrects")
+    device, signature, cosignatures = _signatures(item, kind)
     return Incoming(
         id=event_id,
         box=item["box"],
@@ -160,4 +189,8 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
         document=_text(item, "document"),
         note=_text(item, "note"),
         corrects=corrects,
+        device=device,
+        signature=signature,
+        cosignatures=cosignatures,
+        signed=signatures.canonical(item) if signature else b"",
     )

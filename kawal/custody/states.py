@@ -168,3 +168,32 @@ def fold(facts: Iterable[Fact], legs: Mapping[str, float], start: Folded = START
 
 def final(steps: list[Step], start: Folded = START) -> Folded:
     return steps[-1].after if steps else start
+
+
+# Where each place level of a box's journey is, as a prefix of the box code.
+LEVEL_CODE_LENGTH = {KPU: 5, PPK: 8, PPS: 13, TPS: 17}
+
+
+@dataclass(frozen=True)
+class Move:
+    kind: str
+    place: str  # the region or TPS code where the ledger expects it
+
+
+def next_move(box_code: str, folded: Folded) -> Move | None:
+    """What the ledger expects next for a box, by TRANSITIONS: the move a field officer
+    confirms before recording. None once the box is back at the KPU."""
+    def at(level: str) -> str:
+        return box_code[: LEVEL_CODE_LENGTH[level]]
+
+    state, stop = folded.state, folded.stop
+    if state in MOVING_STATES and folded.expected_by is not None:
+        destination = leg_of(stop, state in INBOUND_STATES).split("_")[1]
+        return Move(Kind.ARRIVED, at(destination))
+    if state in (State.AT_KPU_WAREHOUSE, State.AT_PPK, State.AT_PPS, State.SEALED, State.AT_PPK_RECAP, State.RETURNING):
+        return Move(Kind.DEPARTED, at(stop))
+    if state == State.AT_TPS:
+        return Move(Kind.OPENED, at(TPS))
+    if state == State.OPEN:
+        return Move(Kind.SEALED, at(stop))
+    return None

@@ -1,7 +1,8 @@
 """A box's timeline: every event, who, where, escorts and seals, and its chain's mark.
 
 The box page and `GET /api/v1/custody/boxes/{code}` both read `box_timeline()`. An observer
-sees escorts only as counts per force: never a name, an NRP, or who recorded the event.
+sees escorts only as counts per force, and signatures only as a count: never a name, an NRP,
+or who recorded or signed the event.
 """
 
 from collections import Counter
@@ -19,6 +20,7 @@ from kawal.custody import rules, verification
 from kawal.custody.alerts import AlertView, listing
 from kawal.custody.labels import label_of
 from kawal.custody.models import Box, CustodyEvent
+from kawal.field.models import Device
 from kawal.personnel.models import Member
 from kawal.territory.models import TPS, Region
 
@@ -53,6 +55,9 @@ class Entry:
     escort_counts: dict[str, int]
     escorts: list[Escort] | None = None  # None for observers
     recorded_by: str | None = None  # None for observers
+    # Device signatures (the recording phone's, then co-signers'): 0 means unsigned.
+    signatures: int = 0
+    signed_by: list[str] | None = None  # the signing members' names; None for observers
 
 
 @dataclass
@@ -94,6 +99,7 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         m.nrp: m for m in Member.objects.filter(nrp__in=nrps).only("nrp", "name", "rank", "force")
     }
     corrected = {str(e.corrects_id) for e in events if e.corrects_id}
+    signers = _signers(events) if scope.sees_personnel else {}
     report = verification.verify(box.code)
     problem = report.broken[0].problem if report.broken else ""
     personnel = scope.sees_personnel
@@ -112,7 +118,9 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         alerts=listing(user, box=box.code, now=now),
     )
     names = place_names({e.place for e in events})
-    timeline.events = [_entry(e, members, corrected, personnel, names) for e in events]
+    timeline.events = [
+        _entry(e, members, corrected, personnel, signers, names) for e in events
+    ]
     return timeline
 
 
@@ -128,13 +136,28 @@ def place_names(codes: Iterable[str]) -> dict[str, str]:
     return names
 
 
+def _signed_by(event: CustodyEvent) -> list[str]:
+    """The devices that signed `event`: the recording phone, then its co-signers."""
+    if not event.device_id:
+        return []
+    return [str(event.device_id), *(c["device"] for c in event.cosignatures)]
+
+
+def _signers(events: list[CustodyEvent]) -> dict[str, str]:
+    """The member behind each device that signed one of `events`, by device id."""
+    ids = {d for e in events for d in _signed_by(e)}
+    if not ids:
+        return {}
+    return {
+        str(pk): name
+        for pk, name in Device.objects.filter(pk__in=ids).values_list("id", "member__name")
+    }
+
+
 def _entry(
-    e: CustodyEvent,
-    members: dict[str, Member],
-    corrected: set[str],
-    personnel: bool,
-    names: dict[str, str],
-) -> Entry:
+    e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool,
+    signers: dict[str, str], names: dict[str, str],
+) -> Entry:  # fmt: skip
     """One event of the timeline; escorts and who recorded it only for who sees personnel."""
     forces = Counter(members[n].force for n in e.escorts if n in members)
     return Entry(
@@ -164,4 +187,6 @@ def _entry(
         if personnel
         else None,
         recorded_by=e.recorded_by.username if personnel else None,
+        signatures=len(_signed_by(e)),
+        signed_by=[signers.get(d, d) for d in _signed_by(e)] if personnel else None,
     )

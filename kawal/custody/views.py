@@ -1,12 +1,13 @@
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kawal import paper, paper_pages
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region, scope_of
 from kawal.custody import labels
 from kawal.custody.models import Alert
@@ -15,7 +16,7 @@ from kawal.territory.models import Region
 
 
 @login_required
-def box(request: HttpRequest, code: str) -> HttpResponse:
+def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A box's timeline: every event, who, where, escorts and seals, and the chain's mark;
     the way back to its TPS, and its stored alerts with the actions the reader may take."""
     timeline = box_timeline(request.user, code)
@@ -39,7 +40,7 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def label_sheet(request: HttpRequest, code: str) -> HttpResponse:
+def label_sheet(request: AuthenticatedHttpRequest, code: str) -> HttpResponse | FileResponse:
     """Printable QR labels (PDF): a village's or a district's made at once; a regency's, or
     one made in the background, served when ready (else its page, to make it)."""
     region = get_object_or_404(Region, code=code)
@@ -57,7 +58,7 @@ def label_sheet(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _label_region(request: HttpRequest, code: str) -> Region:
+def _label_region(request: AuthenticatedHttpRequest, code: str) -> Region:
     region = get_object_or_404(
         Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
     )
@@ -79,7 +80,7 @@ def _label_words(region: Region) -> dict[str, object]:
 
 
 @login_required
-def label_page(request: HttpRequest, code: str) -> HttpResponse:
+def label_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A district's or regency's labels: made in the background, one part per child region."""
     region = _label_region(request, code)
 
@@ -92,6 +93,6 @@ def label_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def label_progress(request: HttpRequest, code: str) -> HttpResponse:
+def label_progress(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     region = _label_region(request, code)
     return paper_pages.progress_part(request, labels.document_name(region), _label_words(region))

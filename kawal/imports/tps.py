@@ -9,7 +9,7 @@ and written in one transaction: a bad row means nothing is imported.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -45,7 +45,7 @@ MAX_VOTERS = 600
 BOUNDARY_TOLERANCE_DEGREES = 0.01  # about 1 km
 
 
-def import_tps(path: Path, *, actor: AbstractBaseUser | None = None) -> int:
+def import_tps(path: Path, *, actor: User | None = None) -> int:
     """Check every row of the file, then write them all with their boxes; answers the count."""
     table = read_table(path, ALIASES)
     table.require("code", "voters", "address")
@@ -85,7 +85,7 @@ def _parse(table: Table) -> list[TPS]:
         problems: list[tuple[str, str]] = []  # (column, message)
         tps = _checked(row, cells, known, problems)
         if tps is not None:
-            _locate(tps, cells, known, problems)
+            _check_point(tps, cells, known, problems)
         errors += [CellError(row, column, message) for column, message in problems]
         if tps is not None and not problems:
             parsed.append(tps)
@@ -97,7 +97,7 @@ def _parse(table: Table) -> list[TPS]:
 def _checked(
     row: int, cells: dict[str, str], known: _Known, problems: list[tuple[str, str]]
 ) -> TPS | None:
-    """The row's TPS, without a place yet if the row has none; None if any cell is bad."""
+    """The row's TPS, placed inside its village if the row has no point; None if any cell is bad."""
     match = TPS_CODE.match(cells.get("code", ""))
     if not match:
         problems.append(("code", f"{cells.get('code')!r} is not a TPS code like 35.10.01.2001-001"))
@@ -127,8 +127,12 @@ def _checked(
         problems.append(("lat", f"{cells.get('lat')!r} is not a latitude"))
     if _has_point(cells) and (lng is None or not -180 <= lng <= 180):
         problems.append(("lng", f"{cells.get('lng')!r} is not a longitude"))
-    if problems or village is None:
+    if problems or village is None or voters is None:
         return None
+    if lat is None or lng is None:
+        # No coordinates in the list: place the TPS inside its village until someone surveys it.
+        point = known.shape(village).representative_point()
+        lat, lng = round(point.y, 6), round(point.x, 6)
     return TPS(code=code, village=village, number=int(code[-3:]), voters=voters,
                address=cells["address"], lat=lat, lng=lng, risk=risk)
 
@@ -137,19 +141,15 @@ def _has_point(cells: dict[str, str]) -> bool:
     return bool(cells.get("lat") or cells.get("lng"))
 
 
-def _locate(
+def _check_point(
     tps: TPS, cells: dict[str, str], known: _Known, problems: list[tuple[str, str]]
 ) -> None:
-    """Check the TPS's point against its village, or place it inside when the row has none."""
-    shape = known.shape(tps.village)
-    if _has_point(cells):
-        if shape.distance(Point(tps.lng, tps.lat)) > BOUNDARY_TOLERANCE_DEGREES:
-            outside = f"({tps.lat}, {tps.lng}) lies outside {tps.village.name} by more than about 1 km"
-            problems.append(("lat", outside))
-    else:
-        # No coordinates in the list: place the TPS inside its village until someone surveys it.
-        point = shape.representative_point()
-        tps.lat, tps.lng = round(point.y, 6), round(point.x, 6)
+    """Check the row's own point, if it has one, against the TPS's village."""
+    if not _has_point(cells):
+        return
+    if known.shape(tps.village).distance(Point(tps.lng, tps.lat)) > BOUNDARY_TOLERANCE_DEGREES:
+        outside = f"({tps.lat}, {tps.lng}) lies outside {tps.village.name} by more than about 1 km"
+        problems.append(("lat", outside))
 
 
 def _create_boxes(tps_codes: list[str]) -> None:

@@ -120,7 +120,14 @@ def _store(user, scope: Scope, parsed: list, now: datetime) -> list[dict]:
         s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)
     }
     escalated = [str(r.id) for r in accepted.values() if r.severity == workflow.CRITICAL]
-    audit.record("incidents.report", actor=user, escalated=escalated, **counts)
+    audit.record(
+        "incidents.report",
+        actor=user,
+        escalated=escalated,
+        accepted=counts[ACCEPTED],
+        duplicate=counts[DUPLICATE],
+        rejected=counts[REJECTED],
+    )
     return results
 
 

@@ -95,7 +95,7 @@ class Incident(models.Model):
     @property
     def place(self) -> str:
         """Where the device said it happened: a TPS code, else a region code."""
-        return self.tps.code if self.tps_id else self.region_id
+        return self.tps.code if self.tps is not None else self.region_id
 
     @property
     def escalated(self) -> bool:

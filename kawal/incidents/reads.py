@@ -71,7 +71,7 @@ def view_of(incident: Incident, steps: list[IncidentStep], *, with_personnel: bo
         id=str(incident.pk), category=incident.category, severity=incident.severity,
         status=incident.status, escalated=incident.escalated, occurred_at=incident.occurred_at,
         received_at=incident.received_at, updated_at=incident.updated_at, place=incident.place,
-        region=incident.region_id, tps=incident.tps.code if incident.tps_id else None,
+        region=incident.region_id, tps=incident.tps.code if incident.tps is not None else None,
         lat=incident.lat, lng=incident.lng, description=incident.description,
         actions_taken=incident.actions_taken, dead=incident.dead, injured=incident.injured,
         acknowledged_at=incident.acknowledged_at,

@@ -25,6 +25,12 @@ def _choices(pairs) -> list[tuple[str, str]]:
     return [("", _("all")), *pairs]
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class FilterForm(forms.Form):
     district = forms.ChoiceField(label=_("District"), required=False)
     category = forms.ChoiceField(
@@ -41,11 +47,11 @@ class FilterForm(forms.Form):
     def __init__(self, data, *, scope: Scope, operation: Operation | None):
         super().__init__(data)
         districts = Region.objects.filter(scope.filter("code"), level=Region.Level.KECAMATAN)
-        self.fields["district"].choices = _choices(
+        _choice_field(self, "district").choices = _choices(
             districts.order_by("code").values_list("code", "name")
         )
         stages = operation.stages.order_by("order") if operation else Stage.objects.none()
-        self.fields["stage"].choices = _choices((s.kind, s.get_kind_display()) for s in stages)
+        _choice_field(self, "stage").choices = _choices((s.kind, s.get_kind_display()) for s in stages)
 
 
 @login_required
@@ -114,14 +120,14 @@ class SitrepForm(forms.Form):
     def __init__(self, data, *, operation: Operation | None):
         super().__init__(data)
         stages = operation.stages.order_by("order") if operation else Stage.objects.none()
-        self.fields["stage"].choices = [
+        _choice_field(self, "stage").choices = [
             ("", "–"),
             *((s.kind, s.get_kind_display()) for s in stages),
         ]
 
 
 # The report as a web page carries its print styles inline, as WeasyPrint reads them.
-@csp_update({"style-src": ["'self'", "'unsafe-inline'"]})
+@csp_update({"style-src": ["'self'", "'unsafe-inline'"]})  # type: ignore[arg-type]
 @login_required
 def sitrep_page(request: HttpRequest, code: str) -> HttpResponse:
     """The report's form; its buttons post it and get the PDF (or the HTML) back."""

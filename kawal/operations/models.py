@@ -14,7 +14,7 @@ def _holders(code: str) -> list[str]:
     return [code[:n] for n in (2, 5, 8, 13) if len(code) > n] + [code]
 
 
-class OperationQuerySet(models.QuerySet):
+class OperationQuerySet(models.QuerySet["Operation"]):
     def covering(self, code: str) -> "OperationQuerySet":
         """Operations whose region holds the region, TPS or box `code`, newest first."""
         return self.filter(region_id__in=_holders(code)).order_by("-starts_at")
@@ -143,6 +143,13 @@ class CustodyRules(models.Model):
             "Boxes not sealed by then raise an alert; empty means the end of the voting stage."
         ),
         verbose_name=_("seal by"),
+    )
+    checkin_distance_m = models.PositiveIntegerField(
+        default=300, help_text=_("A check-in farther than this from its post is flagged.")
+    )
+    require_signatures = models.BooleanField(
+        default=False,
+        help_text=_("Refuse custody events and check-ins that no enrolled device signed."),
     )
 
     class Meta:

@@ -1,5 +1,6 @@
 from ninja import Query, Router, Schema
 
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_personnel, require_region
 from kawal.personnel.models import Member
 from kawal.territory.codes import within
@@ -23,7 +24,9 @@ class PersonnelQuery(Schema):
 
 
 @router.get("/personnel", response=list[MemberOut])
-def personnel(request, q: Query[PersonnelQuery]):
+def personnel(
+    request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]
+) -> list[dict[str, str]]:
     """Members based in a region. An observer is denied: personnel data never reaches them."""
     require_personnel(request.user)
     scope = require_region(request.user, q.region)

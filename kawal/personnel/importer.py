@@ -7,7 +7,7 @@ whole file is checked first and written in one transaction: a bad row means noth
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from kawal.accounts import audit
@@ -40,7 +40,7 @@ FORCE_WORDS = {
 }
 
 
-def import_personnel(path: Path, *, actor: AbstractBaseUser | None = None) -> int:
+def import_personnel(path: Path, *, actor: User | None = None) -> int:
     """Check every row of the file, then write them all; answers the count."""
     table = read_table(path, ALIASES)
     table.require("nrp", "name", "rank", "force", "unit")
@@ -108,7 +108,7 @@ def _checked(
     region = cells.get("region", "") or (unit.region_id if unit else "")
     if region and region not in known.regions:
         problems.append(("region", f"{region!r} is not a known region code"))
-    if problems or unit is None:
+    if problems or unit is None or force is None:
         return None
     return Member(
         nrp=nrp,

@@ -1,7 +1,8 @@
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region
 from kawal.operations.models import Operation
 from kawal.planning import coverage, qr, service
@@ -14,6 +15,7 @@ class FigureOut(Schema):
     required: int
     assigned: int
     shortfall: int
+    on_post: int  # checked in near the post; at a post with no check-in yet, as assigned
 
 
 class AreaOut(Schema):
@@ -88,7 +90,7 @@ class ScanOut(Schema):
 
 
 @router.get("/plan", response=PlanOut, exclude_none=True)
-def plan(request: HttpRequest, q: Query[PlanQuery]) -> dict:
+def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     """The current deployment plan for a region: coverage, requirement, assignment and
     shortfall per force, per district and per post. Observers get counts, never names."""
     scope = require_region(request.user, q.region)
@@ -102,7 +104,7 @@ def plan(request: HttpRequest, q: Query[PlanQuery]) -> dict:
 
 
 @router.post("/plan/scan", response={200: ScanOut, 422: dict})
-def scan(request: HttpRequest, body: ScanIn) -> dict | Status:
+def scan(request: AuthenticatedHttpRequest, body: ScanIn) -> dict | Status:
     """Check a scanned assignment QR code: which post and stage it names, and whether that
     assignment still stands in a plan in force. The caller's scope must cover the post."""
     try:

@@ -130,7 +130,7 @@ def raise_for_incidents(operation: Operation) -> dict[str, str]:
     if not incidents:
         return {}
     points = [risk.IncidentPoint(*row) for row in incidents]
-    located = [p for p in points if p.lat is not None and p.lng is not None]
+    located = [(p.lat, p.lng, p) for p in points if p.lat is not None and p.lng is not None]
     tps_rows = list(
         TPS.objects.filter(within("code", operation.region_id))
         .exclude(risk_override__isnull=False)
@@ -143,11 +143,12 @@ def raise_for_incidents(operation: Operation) -> dict[str, str]:
     if located and tps_rows:
         distances = km_matrix(
             [r[2] for r in tps_rows], [r[3] for r in tps_rows],
-            [p.lat for p in located], [p.lng for p in located],
+            [lat for lat, _, _ in located], [lng for _, lng, _ in located],
         )
         for i, j in zip(*(distances <= risk.NEAR_KM).nonzero(), strict=True):
-            if located[j].tps_id != tps_rows[i][0]:
-                near.setdefault(tps_rows[i][0], []).append(located[j].severity)
+            incident = located[j][2]
+            if incident.tps_id != tps_rows[i][0]:
+                near.setdefault(tps_rows[i][0], []).append(incident.severity)
     indicators: dict[int, list[str]] = {}
     for tps_id, indicator in RiskIndicator.objects.filter(tps_id__in=near).values_list(
         "tps_id", "indicator"

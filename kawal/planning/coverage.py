@@ -8,7 +8,7 @@ command board (`staffing`) and any later report (sitrep, rakor) read their figur
 number of queries; its `StaffingTable` rolls that up per area, per stage or in total.
 `coverage(plan, region)` adds what a plan page needs on top: TPS covered, each district's row
 and each post's line. A new figure per force (members on post, from check-ins) belongs in
-`Figures` and in `_tally`, which every caller goes through.
+`Figures` and in `_tally`, which every caller goes through: `on_post` is such a figure.
 """
 
 from collections import defaultdict
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from kawal.field.models import CheckIn
 from kawal.operations.models import Stage
 from kawal.personnel.models import Force
 from kawal.planning.models import Assignment, Plan, Post, PostTPS
@@ -28,10 +29,12 @@ DISTRICT_LENGTH = len("35.10.01")
 
 @dataclass
 class Figures:
-    """One force's staffing: how many the posts require and how many the plan assigned."""
+    """One force's staffing: required by the posts, assigned by the plan, and on post: checked
+    in near their post (kawal/field), or at a post with no check-in yet, as assigned."""
 
     required: int = 0
     assigned: int = 0
+    on_post: int = 0
 
     @property
     def shortfall(self) -> int:
@@ -44,6 +47,7 @@ class Figures:
     def add(self, other: "Figures") -> None:
         self.required += other.required
         self.assigned += other.assigned
+        self.on_post += other.on_post
 
 
 def per_force() -> dict[str, Figures]:
@@ -106,7 +110,7 @@ class StageStaffing(Staffing):
 
     @property
     def label(self) -> str:
-        return Stage.Kind(self.stage).label
+        return str(Stage.Kind(self.stage).label)
 
 
 def _sum(cells: Iterable[Staffing]) -> Staffing:
@@ -158,7 +162,7 @@ def posts_in(plan: Plan, region: Region) -> QuerySet[Post]:
 
 
 def _tally(posts: QuerySet[Post], by: tuple[str, ...]) -> dict[tuple, Staffing]:
-    """Posts and required/assigned per force, grouped by the post fields `by`: two queries."""
+    """Posts and required/assigned/on post per force, grouped by the post fields `by`."""
     cells: dict[tuple, Staffing] = defaultdict(Staffing)
     required = posts.order_by().values(*by).annotate(
         n=Count("id"), **{f: Sum(f) for f in Force.values}
@@ -176,8 +180,34 @@ def _tally(posts: QuerySet[Post], by: tuple[str, ...]) -> dict[tuple, Staffing]:
         .annotate(n=Count("id"))
     )
     for row in assigned:
-        cells[tuple(row[k] for k in keys)].forces[row["force"]].assigned += row["n"]
+        figures = cells[tuple(row[k] for k in keys)].forces[row["force"]]
+        figures.assigned += row["n"]
+        figures.on_post += row["n"]
+    _count_on_post(posts, keys, cells)
     return cells
+
+
+def _count_on_post(posts: QuerySet[Post], keys: list[str], cells: dict[tuple, Staffing]) -> None:
+    """Where a post has check-ins, its members on post are those who checked in near it, not
+    those assigned: add the one, take away the other (two queries)."""
+    checked = (
+        CheckIn.objects.filter(post__in=posts.order_by().values("id"))
+        .order_by()
+        .values(*keys, "post_id", "member__force")
+        .annotate(near=Count("member", distinct=True, filter=Q(far=False)))
+    )
+    checked_posts = {row["post_id"] for row in checked}
+    for row in checked:
+        cells[tuple(row[k] for k in keys)].forces[row["member__force"]].on_post += row["near"]
+    if not checked_posts:
+        return
+    for row in (
+        Assignment.objects.filter(post_id__in=checked_posts)
+        .order_by()
+        .values(*keys, "force")
+        .annotate(n=Count("id"))
+    ):
+        cells[tuple(row[k] for k in keys)].forces[row["force"]].on_post -= row["n"]
 
 
 def staffing(plan: Plan, region: Region, *, stage: str | None = None) -> StaffingTable:
@@ -230,7 +260,7 @@ class Coverage:
 class _TpsCounts:
     tps: int  # in the region
     covered: int  # of them, guarded by a post
-    tps_by_district: dict[str, int]
+    tps_by_district: dict[str | None, int]  # by the village's parent, which may be unset
     covered_by_district: dict[str, int]
 
 
@@ -267,10 +297,8 @@ def _post_lines(posts: QuerySet[Post], *, with_personnel: bool, tps_codes: bool)
             )
             .order_by("member__name")
         ):
-            lines[post_id].members[force].append(
-                {"nrp": nrp, "name": name, "rank": rank, "unit": unit, "travel_km": km_,
-                 "region": home, "phone": phone}
-            )
+            lines[post_id].members[force].append({"nrp": nrp, "name": name, "rank": rank,
+                "unit": unit, "travel_km": km_, "region": home, "phone": phone})  # fmt: skip
     if tps_codes:
         for post_id, code in (
             PostTPS.objects.filter(post__in=posts.order_by().values("id"))
@@ -318,7 +346,8 @@ def coverage(
 
 def _figures(forces: dict[str, Figures]) -> dict:
     return {
-        f: {"required": n.required, "assigned": n.assigned, "shortfall": n.shortfall}
+        f: {"required": n.required, "assigned": n.assigned, "shortfall": n.shortfall,
+            "on_post": n.on_post}
         for f, n in forces.items()
     }
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kawal.operations.models import Stage
 from kawal.personnel.models import Force
@@ -65,7 +67,8 @@ def _cells(i: int, r: DeploymentRow) -> list:
 def xlsx(plan: Plan, sections: list[Section]) -> bytes:
     """The list as a workbook: one sheet per Polsek, each ready to print and sign."""
     wb = Workbook()
-    wb.remove(wb.active)
+    for default in wb.worksheets:
+        wb.remove(default)
     for part in sections:
         ws = wb.create_sheet(part.district.name[:31] if len(sections) > 1 else "Ploting")
         _sheet(ws, plan, part.district, part.polsek, part.rows)
@@ -74,7 +77,9 @@ def xlsx(plan: Plan, sections: list[Section]) -> bytes:
     return out.getvalue()
 
 
-def _sheet(ws, plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> None:
+def _sheet(
+    ws: Worksheet, plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]
+) -> None:
     for line, text in enumerate(_title(plan, district, polsek), start=1):
         ws.cell(row=line, column=1, value=text).font = Font(bold=line < 3)
     header = 5
@@ -96,12 +101,12 @@ def _sheet(ws, plan: Plan, district: Region, polsek: str, rows: list[DeploymentR
     ws.cell(row=sign + 5, column=2, value="(....................................)")
     ws.cell(row=sign + 5, column=8, value="(....................................)")
     ws.print_title_rows = f"{header}:{header}"
-    ws.freeze_panes = ws.cell(row=header + 1, column=1)
+    ws.freeze_panes = f"A{header + 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def pdf(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> bytes:

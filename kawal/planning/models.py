@@ -172,9 +172,8 @@ class Post(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="posts", verbose_name=_("plan")
     )
-    code = models.CharField(
-        max_length=40, verbose_name=_("code")
-    )  # starts with its district's code: 35.10.01-P001
+    # Starts with its district's code: 35.10.01-P001.
+    code = models.CharField(max_length=40, verbose_name=_("code"))
     kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
     stage = models.CharField(max_length=20, choices=Stage.Kind.choices, verbose_name=_("stage"))
     name = models.CharField(max_length=160, verbose_name=_("name"))
@@ -305,9 +304,8 @@ class PlanChange(models.Model):
         verbose_name=_("by"),
     )
     reason = models.CharField(max_length=200, verbose_name=_("reason"))
-    scope = models.CharField(
-        max_length=200, verbose_name=_("scope")
-    )  # the region codes that were re-solved
+    # The region codes that were re-solved.
+    scope = models.CharField(max_length=200, verbose_name=_("scope"))
     # [{"post": code, "stage": s, "force": f, "removed": nrp | null, "added": nrp | null}, ...]
     diff = models.JSONField(default=list, verbose_name=_("diff"))
 

@@ -260,7 +260,10 @@ def _tour(start: Place, stops: list[Place]) -> tuple[Leg, ...]:
     return tuple(legs)
 
 
-def _team(code, kind, stage, name, district, at: Place, team: Team, route=()) -> PostSpec:
+def _team(
+    code: str, kind: str, stage: str, name: str, district: str, at: Place, team: Team,
+    route: Iterable[Leg] = (),
+) -> PostSpec:
     return PostSpec(
         code=code, kind=kind, stage=stage, name=name, district=district, lat=at.lat, lng=at.lng,
         polri=team.polri, tni=team.tni, route=tuple(route),

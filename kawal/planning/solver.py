@@ -101,7 +101,7 @@ def _shortfall_terms(
     people: list[Person], slots: list[Slot], keep: frozenset[tuple[str, int]]
 ) -> np.ndarray:
     """Per slot: SHORTFALL_WEIGHT × how far it is from the largest shortfall (0 = fill first)."""
-    local = defaultdict(int)
+    local: dict[str, int] = defaultdict(int)
     for p in people:
         if p.local_district:
             local[p.local_district] += 1
@@ -179,7 +179,8 @@ def assign(
     """Every stage's pools: Polri and TNI per stage, Linmas per stage and village."""
     pools: dict[tuple[str, str, str | None], list[Slot]] = defaultdict(list)
     by_force: dict[str, list[Person]] = defaultdict(list)
-    by_village: dict[str, list[Person]] = defaultdict(list)
+    # A Linmas slot without a village (None) finds nobody: its pool stays empty.
+    by_village: dict[str | None, list[Person]] = defaultdict(list)
     for p in people:
         if p.force == Force.LINMAS:
             by_village[p.village or ""].append(p)

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kawal import paper, paper_pages
 from kawal.accounts.models import Role
+from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import (
     require_personnel,
     require_region,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     home_region = scope_of(request.user).home
     if home_region is None:
         raise PermissionDenied("your account holds no role over any region")
@@ -69,12 +70,12 @@ def _map(area: Region, result: coverage.Coverage) -> dict | None:
 
 
 @login_required
-def region_plan(request: HttpRequest, code: str) -> HttpResponse:
+def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area = get_object_or_404(Region, code=code)
     scope = require_region(request.user, code)
     operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
-    context = {
+    context: dict[str, object] = {
         "area": area,
         "operation": operation,
         "plan": plan,
@@ -109,7 +110,7 @@ def region_plan(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "planning/plan.html", context)
 
 
-def _commanded_operation(request: HttpRequest, code: str) -> tuple[Region, Operation]:
+def _commanded_operation(request: AuthenticatedHttpRequest, code: str) -> tuple[Region, Operation]:
     """The operation covering `code`, for a user who holds the command role over it."""
     area = get_object_or_404(Region, code=code)
     operation = Operation.objects.covering(code).first()
@@ -122,7 +123,7 @@ def _commanded_operation(request: HttpRequest, code: str) -> tuple[Region, Opera
 
 @login_required
 @require_POST
-def new_plan(request: HttpRequest, code: str) -> HttpResponse:
+def new_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     operation = _commanded_operation(request, code)[1]
     plan = service.make_plan(operation, user=request.user)
     messages.success(request, _("Plan v%(version)s drafted.") % {"version": plan.version})
@@ -131,7 +132,7 @@ def new_plan(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.select_related("operation"), pk=plan_id)
     try:
         service.approve(plan, user=request.user)
@@ -143,7 +144,7 @@ def approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def patterns(request: HttpRequest, code: str) -> HttpResponse:
+def patterns(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     area, operation = _commanded_operation(request, code)
     current = patterns_of(operation)
     errors: dict[str, str] = {}
@@ -176,7 +177,7 @@ def patterns(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def tps_risk(request: HttpRequest, code: str) -> HttpResponse:
+def tps_risk(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require_region(request.user, code)
     require_roles(
         request.user, service.EDITORS, f"needs the role command or sector over {code}", code
@@ -222,7 +223,7 @@ def tps_risk(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def member(request: HttpRequest, nrp: str) -> HttpResponse:
+def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
     require_personnel(request.user)
     person = get_object_or_404(Member.objects.select_related("unit", "region"), nrp=nrp)
     require_region(request.user, person.region_id)
@@ -265,7 +266,7 @@ def member(request: HttpRequest, nrp: str) -> HttpResponse:
     )
 
 
-def _listed(request: HttpRequest, code: str) -> tuple[Plan, Region]:
+def _listed(request: AuthenticatedHttpRequest, code: str) -> tuple[Plan, Region]:
     """The current plan and the district or regency whose deployment list is asked for."""
     region = get_object_or_404(
         Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
@@ -286,7 +287,7 @@ def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 @login_required
-def deployment_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def deployment_xlsx(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A district's list, or a regency's with a sheet per Polsek."""
     plan, region = _listed(request, code)
     sections = [deployment.section(plan, d) for d in deployment.districts_of(region)]
@@ -298,7 +299,7 @@ def deployment_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def deployment_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def deployment_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse | FileResponse:
     """A district's list made at once; a regency's served when made (else its page)."""
     plan, region = _listed(request, code)
     name = deployment.document_name(plan, region)
@@ -333,7 +334,7 @@ def _list_part(plan: Plan, district: Region) -> "Document":
 
 
 @login_required
-def deployment_page(request: HttpRequest, code: str) -> HttpResponse:
+def deployment_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A district's or regency's list as a PDF made in the background, a part per Polsek."""
     plan, region = _listed(request, code)
 
@@ -346,7 +347,7 @@ def deployment_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def deployment_progress(request: HttpRequest, code: str) -> HttpResponse:
+def deployment_progress(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan, region = _listed(request, code)
     return paper_pages.progress_part(
         request, deployment.document_name(plan, region), _list_words(region)
@@ -354,7 +355,7 @@ def deployment_progress(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def assignment_qr(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def assignment_qr(request: AuthenticatedHttpRequest, assignment_id: int) -> HttpResponse:
     require_personnel(request.user)
     held = get_object_or_404(Assignment.objects.select_related("post", "member"), pk=assignment_id)
     require_region(request.user, held.post.district_id)

@@ -3,8 +3,8 @@
 from tests.conftest import logged_in
 
 
-def test_the_admin_index_names_the_apps_and_models_in_indonesian(db):
-    html = logged_in("admin").get("/admin/").content.decode().lower()
+def test_the_admin_index_names_the_apps_and_models_in_indonesian(small):
+    html = logged_in("administrator").get("/admin/").content.decode().lower()
     for words in ("pengawalan kotak suara", "kejadian pengawalan", "peringatan",
                   "rencana pengerahan", "personel", "pemberian peran"):
         assert words in html, words
@@ -12,14 +12,14 @@ def test_the_admin_index_names_the_apps_and_models_in_indonesian(db):
         assert english not in html, english
 
 
-def test_an_admin_list_heads_its_columns_in_indonesian(db):
-    html = logged_in("admin").get("/admin/territory/tps/").content.decode()
+def test_an_admin_list_heads_its_columns_in_indonesian(small):
+    html = logged_in("administrator").get("/admin/territory/tps/").content.decode()
     for words in ("Kode", "Desa/kelurahan", "Pemilih", "Kerawanan", "Alamat"):
         assert words in html, words
     assert "Village" not in html and "Voters" not in html
 
 
-def test_an_admin_form_labels_its_fields_in_indonesian(db):
-    html = logged_in("admin").get("/admin/territory/tps/add/").content.decode()
+def test_an_admin_form_labels_its_fields_in_indonesian(small):
+    html = logged_in("administrator").get("/admin/territory/tps/add/").content.decode()
     for words in ("Desa/kelurahan", "Nomor", "Alamat", "Kerawanan", "Lintang", "Bujur"):
         assert words in html, words

@@ -6,7 +6,8 @@ from kawal.custody import ledger
 from kawal.custody.models import Box
 from kawal.personnel.models import Member
 from tests.conftest import user
-from tests.custody.conftest import Route, event, journey, route_of
+from tests.custody.conftest import Route, event, home_route, journey, route_of
+from tests.factories import Small
 
 # Steps of tests.custody.conftest.journey(): how many to take to reach a point of the chain.
 TO_DEPARTED = 1  # left the KPU warehouse, under way to the PPK
@@ -34,14 +35,20 @@ def routes(escorts):
     return _routes
 
 
-def move(route: Route, steps: int) -> list[dict]:
-    """Record the first `steps` events of the box's journey, as komandan."""
-    results = ledger.ingest(user("komandan"), journey(route)[:steps])
+@pytest.fixture
+def route(small: Small) -> Route:
+    """A box of the small operation, in the district where its officer serves."""
+    return home_route(small)
+
+
+def move(route: Route, steps: int, *, by: str = "komandan") -> list[dict]:
+    """Record the first `steps` events of the box's journey, as the user named `by`."""
+    results = ledger.ingest(user(by), journey(route)[:steps])
     assert {r["status"] for r in results} == {"accepted"}, results
     return results
 
 
-def depart_unescorted(route: Route, at) -> None:
+def depart_unescorted(route: Route, at, *, by: str = "komandan") -> None:
     """A departure with no escort at all: the ledger raises a critical escort alert."""
-    results = ledger.ingest(user("komandan"), [event(route, "departed", at, route.regency)])
+    results = ledger.ingest(user(by), [event(route, "departed", at, route.regency)])
     assert results[0]["status"] == "accepted", results

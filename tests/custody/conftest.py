@@ -1,4 +1,5 @@
-"""Custody fixtures: a box in petugas's district, real escorts, and a box's whole valid journey."""
+"""Custody fixtures: a box in the officer's district, real escorts, and a box's whole valid
+journey."""
 
 import uuid
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ import pytest
 from django.db import connection
 
 from kawal.custody.models import Box
-from kawal.personnel.models import Member
+from kawal.personnel.models import Force
+from tests.factories import HOME, Small
 
 WIB = ZoneInfo("Asia/Jakarta")
 START = datetime(2024, 11, 23, 8, 0, tzinfo=WIB)
@@ -43,13 +45,19 @@ def route_of(box: Box, polri: str, tni: str) -> Route:
     )
 
 
+def home_route(small: Small, n: int = 0) -> Route:
+    """The n-th box of the small operation in Barat, where the officer serves, with a Polri
+    and a TNI escort of its district."""
+    return route_of(
+        small.boxes_in(HOME)[n],
+        small.members(Force.POLRI, HOME)[0].nrp,
+        small.members(Force.TNI, HOME)[0].nrp,
+    )
+
+
 @pytest.fixture
-def route(demo) -> Route:
-    """A box in Banyuwangi town (35.10.16), where petugas serves, with a Polri and a TNI escort."""
-    box = Box.objects.select_related("tps__village").filter(code__startswith="35.10.16.").first()
-    polri = Member.objects.filter(force="polri").values_list("nrp", flat=True).first()
-    tni = Member.objects.filter(force="tni").values_list("nrp", flat=True).first()
-    return route_of(box, polri, tni)
+def route(small: Small) -> Route:
+    return home_route(small)
 
 
 def event(route: Route, kind: str, at: datetime, place: str, **fields) -> dict:

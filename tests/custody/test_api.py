@@ -12,7 +12,7 @@ from tests.custody.conftest import journey, tamper
 EVENTS = "/api/v1/custody/events"
 
 
-def _post(body, username="petugas", raw=False):
+def _post(body, username="officer", raw=False):
     data = body if raw else json.dumps(body)
     return Client().post(EVENTS, data, content_type="application/json", **bearer(username))
 
@@ -59,7 +59,7 @@ def test_a_body_that_is_not_an_array_of_objects_is_a_422_and_stores_nothing(rout
 
 
 def test_an_observer_may_not_post_events(route):
-    response = _post(journey(route)[:1], username="pemantau")
+    response = _post(journey(route)[:1], username="observer")
     assert response.status_code == 403
     assert not CustodyEvent.objects.filter(box__code=route.box).exists()
 
@@ -72,8 +72,8 @@ def test_posting_without_credentials_is_refused(route):
 
 
 def test_the_box_api_gives_state_timeline_and_verification(route):
-    ledger.ingest(user("petugas"), journey(route)[:9])
-    response = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("komandan"))
+    ledger.ingest(user("officer"), journey(route)[:9])
+    response = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("commander"))
     assert response.status_code == 200
     body = response.json()
     assert body["state"] == "sealed"
@@ -82,13 +82,13 @@ def test_the_box_api_gives_state_timeline_and_verification(route):
     departed = body["events"][0]
     assert departed["escort_counts"] == {"polri": 1, "tni": 1}
     assert {e["nrp"] for e in departed["escorts"]} == {route.polri, route.tni}
-    assert departed["recorded_by"] == "petugas"
+    assert departed["recorded_by"] == "officer"
     assert "TPS 001" in body["label"]
 
 
 def test_an_observer_sees_escorts_only_as_counts_with_no_nrp_and_no_name(route):
-    ledger.ingest(user("petugas"), journey(route))
-    response = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("pemantau"))
+    ledger.ingest(user("officer"), journey(route))
+    response = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("observer"))
     assert response.status_code == 200
     body = response.json()
     assert body["events"][0]["escort_counts"] == {"polri": 1, "tni": 1}
@@ -99,29 +99,29 @@ def test_an_observer_sees_escorts_only_as_counts_with_no_nrp_and_no_name(route):
     for member in Member.objects.filter(nrp__in=[route.polri, route.tni]):
         assert member.nrp not in text
         assert member.name not in text
-    assert "petugas" not in text
+    assert "officer" not in text
 
 
 def test_a_box_outside_scope_is_forbidden_and_an_unknown_box_not_found(route):
-    outside = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("polsek-pesanggaran"))
+    outside = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("polsek-timur"))
     assert outside.status_code == 403
-    missing = Client().get("/api/v1/custody/boxes/35.10.16.1001-999-BUP", **bearer("komandan"))
+    missing = Client().get("/api/v1/custody/boxes/35.09.01.2001-999-BUP", **bearer("commander"))
     assert missing.status_code == 404
 
 
 def test_the_verify_api_reports_a_clean_ledger(route):
-    ledger.ingest(user("petugas"), journey(route))
-    body = Client().get("/api/v1/custody/verify", **bearer("komandan")).json()
+    ledger.ingest(user("officer"), journey(route))
+    body = Client().get("/api/v1/custody/verify", **bearer("commander")).json()
     assert body["ok"] is True
     assert body["events"] >= 15
     assert body["broken"] == []
 
 
 def test_the_verify_api_names_a_broken_link(route):
-    ledger.ingest(user("petugas"), journey(route))
+    ledger.ingest(user("officer"), journey(route))
     seq3 = CustodyEvent.objects.get(box__code=route.box, seq=3)
     tamper(route, 3, "UPDATE custody_custodyevent SET document = 'BA-X'")
-    body = Client().get("/api/v1/custody/verify", **bearer("pemantau")).json()
+    body = Client().get("/api/v1/custody/verify", **bearer("observer")).json()
     assert body["ok"] is False
     assert body["broken"] == [
         {
@@ -136,7 +136,7 @@ def test_the_verify_api_names_a_broken_link(route):
 
 def _raise_alert(route):
     unescorted = {**journey(route)[0], "escorts": []}
-    ledger.ingest(user("petugas"), [unescorted])
+    ledger.ingest(user("officer"), [unescorted])
     return Alert.objects.get(box__code=route.box)
 
 
@@ -144,7 +144,7 @@ def test_the_alerts_api_filters_by_region_box_and_status(route):
     alert = _raise_alert(route)
     client = Client()
     for query in (f"region={route.district}", f"box={route.box}", "status=open"):
-        found = client.get(f"/api/v1/alerts?{query}", **bearer("komandan")).json()
+        found = client.get(f"/api/v1/alerts?{query}", **bearer("commander")).json()
         assert {
             "id": alert.pk,
             "box": route.box,
@@ -152,17 +152,17 @@ def test_the_alerts_api_filters_by_region_box_and_status(route):
             "severity": "critical",
             "status": "open",
         }.items() <= found[0].items()
-    assert client.get("/api/v1/alerts?status=resolved", **bearer("komandan")).json() == []
-    assert client.get("/api/v1/alerts?status=closed", **bearer("komandan")).status_code == 422
+    assert client.get("/api/v1/alerts?status=resolved", **bearer("commander")).json() == []
+    assert client.get("/api/v1/alerts?status=closed", **bearer("commander")).status_code == 422
 
 
 def test_the_alerts_api_answers_only_within_scope(route):
     _raise_alert(route)
     client = Client()
-    assert client.get("/api/v1/alerts", **bearer("polsek-pesanggaran")).json() == []
+    assert client.get("/api/v1/alerts", **bearer("polsek-timur")).json() == []
     assert (
         client.get(
-            f"/api/v1/alerts?region={route.district}", **bearer("polsek-pesanggaran")
+            f"/api/v1/alerts?region={route.district}", **bearer("polsek-timur")
         ).status_code
         == 403
     )
@@ -172,7 +172,7 @@ def test_command_staff_acknowledge_then_resolve_an_alert_with_notes_that_are_aud
     from kawal.accounts.models import AuditEntry
 
     alert = _raise_alert(route)
-    client = logged_in("komandan")
+    client = logged_in("commander")
     ack = client.post(
         f"/api/v1/alerts/{alert.pk}/acknowledge",
         json.dumps({"note": "Kapolsek called"}),
@@ -204,33 +204,33 @@ def test_command_staff_acknowledge_then_resolve_an_alert_with_notes_that_are_aud
 def test_observers_and_field_officers_cannot_handle_alerts_and_notes_are_required(route):
     alert = _raise_alert(route)
     url = f"/api/v1/alerts/{alert.pk}/acknowledge"
-    for username in ("pemantau", "petugas"):
+    for username in ("observer", "officer"):
         response = Client().post(
             url, json.dumps({"note": "seen"}), content_type="application/json", **bearer(username)
         )
         assert response.status_code == 403
     blank = Client().post(
-        url, json.dumps({"note": " "}), content_type="application/json", **bearer("komandan")
+        url, json.dumps({"note": " "}), content_type="application/json", **bearer("commander")
     )
     assert blank.status_code == 422
     elsewhere = Client().post(
         url,
         json.dumps({"note": "x"}),
         content_type="application/json",
-        **bearer("polsek-pesanggaran"),
+        **bearer("polsek-timur"),
     )
     assert elsewhere.status_code == 404
 
 
 def test_the_status_api_counts_the_open_alerts_the_ledger_raised(route):
     def open_alerts():
-        body = Client().get(f"/api/v1/status?region={route.district}", **bearer("komandan")).json()
+        body = Client().get(f"/api/v1/status?region={route.district}", **bearer("commander")).json()
         return body["region"]["totals"]["open_alerts"]
 
     before = open_alerts()
     alert = _raise_alert(route)
     assert open_alerts() == before + 1
-    logged_in("komandan").post(
+    logged_in("commander").post(
         f"/api/v1/alerts/{alert.pk}/resolve",
         json.dumps({"note": "escort confirmed by radio"}),
         content_type="application/json",

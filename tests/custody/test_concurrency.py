@@ -24,7 +24,7 @@ EACH = 40
 
 
 def _setup() -> None:
-    """The demo is there if no transactional test flushed it yet; make sure of what we need."""
+    """The demo is there only if an earlier test asked for it: make sure of what we need."""
     regions = [
         ("35", "Jawa Timur", "provinsi", None),
         ("35.10", "Banyuwangi", "kabupaten", "35"),

@@ -11,8 +11,8 @@ from tests.custody.conftest import journey, tamper
 
 
 def test_the_box_page_shows_every_event_escort_seal_and_the_chain_mark(route):
-    ledger.ingest(user("petugas"), journey(route))
-    page = logged_in("komandan").get(f"/boxes/{route.box}/")
+    ledger.ingest(user("officer"), journey(route))
+    page = logged_in("commander").get(f"/boxes/{route.box}/")
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count("data-event=") == 15
@@ -23,8 +23,8 @@ def test_the_box_page_shows_every_event_escort_seal_and_the_chain_mark(route):
 
 
 def test_an_observer_sees_the_box_page_with_escort_counts_only(route):
-    ledger.ingest(user("petugas"), journey(route))
-    html = logged_in("pemantau").get(f"/boxes/{route.box}/").content.decode()
+    ledger.ingest(user("officer"), journey(route))
+    html = logged_in("observer").get(f"/boxes/{route.box}/").content.decode()
     assert "1 polri, 1 tni" in html
     for member in Member.objects.filter(nrp__in=[route.polri, route.tni]):
         assert member.nrp not in html
@@ -32,14 +32,14 @@ def test_an_observer_sees_the_box_page_with_escort_counts_only(route):
 
 
 def test_the_box_page_marks_a_broken_chain(route):
-    ledger.ingest(user("petugas"), journey(route)[:3])
+    ledger.ingest(user("officer"), journey(route)[:3])
     tamper(route, 2, "UPDATE custody_custodyevent SET note = 'edited'")
-    html = logged_in("komandan").get(f"/boxes/{route.box}/").content.decode()
+    html = logged_in("commander").get(f"/boxes/{route.box}/").content.decode()
     assert 'data-chain="broken"' in html
 
 
 def test_the_box_page_is_scoped_and_needs_a_login(route):
-    assert logged_in("polsek-pesanggaran").get(f"/boxes/{route.box}/").status_code == 403
+    assert logged_in("polsek-timur").get(f"/boxes/{route.box}/").status_code == 403
     assert Client().get(f"/boxes/{route.box}/").status_code == 302
 
 
@@ -49,7 +49,7 @@ def test_a_label_carries_tps_pps_ppk_regency_and_province(route):
     village = Region.objects.get(code=route.village)
     assert label.text == (
         f"TPS 001 · PPS {village.name} · PPK {village.parent.name} · "
-        "Kabupaten Banyuwangi · Jawa Timur"
+        "Kabupaten Contoh · Jawa Timur"
     )
 
 
@@ -60,20 +60,20 @@ def test_a_village_sheet_holds_both_boxes_of_every_tps_in_the_village(route):
 
 
 def test_the_label_sheet_is_a_pdf_for_a_village_in_scope(route):
-    response = logged_in("petugas").get(f"/labels/{route.village}.pdf")
+    response = logged_in("officer").get(f"/labels/{route.village}.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
 
 def test_label_sheets_are_scoped(route):
-    assert logged_in("polsek-pesanggaran").get(f"/labels/{route.village}.pdf").status_code == 403
+    assert logged_in("polsek-timur").get(f"/labels/{route.village}.pdf").status_code == 403
 
 
 def test_admin_shows_custody_events_but_cannot_change_or_delete_them(route):
-    ledger.ingest(user("petugas"), journey(route)[:1])
+    ledger.ingest(user("officer"), journey(route)[:1])
     stored = CustodyEvent.objects.get(box__code=route.box)
-    admin = logged_in("admin")
+    admin = logged_in("administrator")
     url = f"/admin/custody/custodyevent/{stored.pk}/change/"
     assert admin.get(url).status_code == 200
     assert admin.post(url, {"note": "rewritten"}).status_code == 403
@@ -82,7 +82,7 @@ def test_admin_shows_custody_events_but_cannot_change_or_delete_them(route):
 
 
 def test_the_box_page_speaks_bahasa_indonesia_first(route):
-    ledger.ingest(user("petugas"), journey(route)[:9])
-    html = logged_in("komandan").get(f"/boxes/{route.box}/").content.decode()
+    ledger.ingest(user("officer"), journey(route)[:9])
+    html = logged_in("commander").get(f"/boxes/{route.box}/").content.decode()
     assert "Rantai terverifikasi" in html
     assert "disegel" in html

@@ -86,5 +86,6 @@ def test_a_body_that_is_not_an_array_of_at_most_1000_objects_is_refused_whole(bo
         payload.check_batch(body)
 
 
-def test_an_incoming_event_holds_exactly_the_fields_a_device_may_send():
-    assert tuple(f.name for f in fields(payload.Incoming)) == columns.DEVICE_FIELDS
+def test_an_incoming_event_holds_exactly_the_fields_a_device_may_send_and_what_it_signed():
+    names = tuple(f.name for f in fields(payload.Incoming))
+    assert names == (*columns.DEVICE_FIELDS, "signed")

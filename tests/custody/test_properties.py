@@ -11,6 +11,7 @@ from kawal.custody import columns, ledger, verification
 from kawal.custody.models import Alert, Box, CustodyEvent
 from tests.conftest import user
 from tests.custody.conftest import journey
+from tests.factories import HOME
 
 PROPERTY = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -36,9 +37,9 @@ def test_any_delivery_of_a_journey_ends_in_the_same_state_a_verifying_chain_and_
 ):
     events = journey(route)
     with transaction.atomic():
-        petugas = user("petugas")
+        officer = user("officer")
         for batch in batches:
-            ledger.ingest(petugas, [events[i] for i in batch])
+            ledger.ingest(officer, [events[i] for i in batch])
         box = Box.objects.get(code=route.box)
         assert (box.state, box.seals, box.expected_by, box.head_seq) == (
             Box.State.AT_KPU,
@@ -58,7 +59,7 @@ def _edits(row: CustodyEvent, other_user: int, other_event: str) -> dict:
         "kind": "note" if row.kind != "note" else "arrived",
         "occurred_at": row.occurred_at + timedelta(seconds=1),
         "received_at": row.received_at - timedelta(microseconds=1),
-        "place": "35.10" if row.place != "35.10" else "35.10.16",
+        "place": "35.09" if row.place != "35.09" else "35.09.01",
         "lat": (row.lat or 0) + 0.001,
         "lng": (row.lng or 0) - 0.001,
         "from_party": row.from_party + "x",
@@ -72,7 +73,20 @@ def _edits(row: CustodyEvent, other_user: int, other_event: str) -> dict:
         "prev_hash": "f" * 64,
         "hash": "0" * 64,
         "seq": row.seq + 100,
+        "signature": row.signature + "x",
+        "cosignatures": [*row.cosignatures, {"device": "d", "signature": "x"}],
     }
+
+
+def _a_device() -> str:
+    """An enrolled phone's id, to claim in SQL that it signed an event."""
+    from kawal.field import devices
+    from kawal.personnel.models import Member
+    from tests.field.conftest import new_key, spki
+
+    nrp = Member.objects.filter(region__code__startswith=HOME).values_list("nrp", flat=True)
+    issued = devices.issue_code(nrp=nrp[0], region_code=HOME, actor=user("commander"))
+    return devices.enrol(issued.code, spki(new_key()))[0].pk
 
 
 COLUMNS = [c.db_column for c in columns.EVENT if c.name not in ("id", "box")]
@@ -82,11 +96,11 @@ COLUMNS = [c.db_column for c in columns.EVENT if c.name not in ("id", "box")]
 @given(seq=st.integers(1, 15), column=st.sampled_from(COLUMNS))
 def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, column):
     with transaction.atomic():
-        ledger.ingest(user("petugas"), journey(route))
+        ledger.ingest(user("officer"), journey(route))
         row = CustodyEvent.objects.get(box__code=route.box, seq=seq)
         other = CustodyEvent.objects.filter(box__code=route.box).exclude(pk=row.pk).first()
-        other_user = get_user_model().objects.get(username="komandan").pk
-        value = _edits(row, other_user, other.pk)[column]
+        other_user = get_user_model().objects.get(username="commander").pk
+        value = _a_device() if column == "device_id" else _edits(row, other_user, other.pk)[column]
         if column == "escorts" and value == row.escorts:
             value = ["nobody"]
         field = CustodyEvent._meta.get_field(column)

@@ -9,19 +9,21 @@ from kawal.custody.models import Alert, Box
 from kawal.operations.models import CustodyRules, Operation
 from tests.conftest import user
 from tests.custody.conftest import START, WIB, event, journey
+from tests.factories import OTHER
 
 
 def _raised(route, events) -> list[tuple[str, str]]:
-    ledger.ingest(user("petugas"), events)
+    results = ledger.ingest(user("officer"), events)
+    assert {r["status"] for r in results} == {"accepted"}, results
     return list(
         Alert.objects.filter(box__code=route.box).order_by("id").values_list("rule", "severity")
     )
 
 
-def test_the_demo_operation_has_default_custody_rules(demo):
-    rules_of_demo = CustodyRules.objects.get(operation=demo)
-    assert (rules_of_demo.require_joint_escort, rules_of_demo.max_distance_km) == (False, 2.0)
-    assert rules_of_demo.legs_for("35.10.16.1001-001-BUP")["kpu_ppk"] == 8
+def test_an_operations_custody_rules_start_from_the_defaults(route, small):
+    defaults = CustodyRules.objects.get(operation=small.operation)
+    assert (defaults.require_joint_escort, defaults.max_distance_km) == (False, 2.0)
+    assert defaults.legs_for(route.box)["kpu_ppk"] == 8
 
 
 def test_a_whole_escorted_journey_raises_no_alert(route):
@@ -38,14 +40,14 @@ def test_a_polri_escort_is_enough_where_joint_escort_is_not_required(route):
     assert _raised(route, [first]) == []
 
 
-def test_joint_escort_needs_tni_too_where_the_operation_requires_it(route, demo):
-    CustodyRules.objects.filter(operation=demo).update(require_joint_escort=True)
+def test_joint_escort_needs_tni_too_where_the_operation_requires_it(route, small):
+    CustodyRules.objects.filter(operation=small.operation).update(require_joint_escort=True)
     first = {**journey(route)[0], "escorts": [route.polri]}
     assert _raised(route, [first]) == [("escort", "warning")]
 
 
-def test_a_joint_escort_satisfies_the_joint_rule(route, demo):
-    CustodyRules.objects.filter(operation=demo).update(require_joint_escort=True)
+def test_a_joint_escort_satisfies_the_joint_rule(route, small):
+    CustodyRules.objects.filter(operation=small.operation).update(require_joint_escort=True)
     assert _raised(route, journey(route)[:1]) == []
 
 
@@ -82,19 +84,19 @@ def test_an_arrival_that_skips_the_ppk_is_a_skipped_leg(route):
     assert Alert.objects.get(box__code=route.box).params == {"level": "pps", "skipped": "ppk"}
 
 
-def test_the_rules_are_those_of_the_newest_operation_covering_the_box(route, demo):
+def test_the_rules_are_those_of_the_newest_operation_covering_the_box(route, small):
     district_operation = Operation.objects.create(
         code="pengamanan-kota",
         name="Pengamanan Kota",
         region_id=route.district,
-        starts_at=demo.starts_at + timedelta(days=1),
-        ends_at=demo.ends_at,
+        starts_at=small.operation.starts_at + timedelta(days=1),
+        ends_at=small.operation.ends_at,
     )
     CustodyRules.objects.create(operation=district_operation, require_joint_escort=True)
     first = {**journey(route)[0], "escorts": [route.polri]}
     assert _raised(route, [first]) == [("escort", "warning")]
-    elsewhere = Box.objects.exclude(code__startswith=route.district).first()
-    assert judging.rules_for([elsewhere.code])[elsewhere.code][1].operation == demo
+    elsewhere = small.boxes_in(OTHER)[0]
+    assert judging.rules_for([elsewhere.code])[elsewhere.code][1].operation == small.operation
 
 
 def test_opening_a_box_that_never_reached_the_tps_is_a_skipped_leg(route):
@@ -105,7 +107,7 @@ def test_opening_a_box_that_never_reached_the_tps_is_a_skipped_leg(route):
 def test_an_event_far_from_its_tps_is_flagged(route):
     lat, lng = route.tps_point
     far = event(route, "opened", START, route.tps, lat=lat + 0.1, lng=lng)  # about 11 km
-    ledger.ingest(user("petugas"), journey(route)[:7])
+    ledger.ingest(user("officer"), journey(route)[:7])
     found = _raised(route, [{**far, "occurred_at": (START + timedelta(hours=13)).isoformat()}])
     assert found == [("place", "warning")]
     params = Alert.objects.get(box__code=route.box).params
@@ -119,12 +121,12 @@ def test_an_event_at_its_tps_is_not_flagged(route):
 
 
 def test_an_event_off_the_boxs_route_is_flagged(route):
-    elsewhere = event(route, "note", START, "35.10.01")
+    elsewhere = event(route, "note", START, OTHER)
     assert _raised(route, [elsewhere]) == [("place", "warning")]
 
 
-def test_the_distance_limit_is_set_per_operation(route, demo):
-    CustodyRules.objects.filter(operation=demo).update(max_distance_km=20)
+def test_the_distance_limit_is_set_per_operation(route, small):
+    CustodyRules.objects.filter(operation=small.operation).update(max_distance_km=20)
     lat, lng = route.tps_point
     far = event(route, "note", START, route.tps, lat=lat + 0.1, lng=lng)
     assert _raised(route, [far]) == []
@@ -133,27 +135,27 @@ def test_the_distance_limit_is_set_per_operation(route, demo):
 def _computed(route, now):
     return [
         (a.rule, a.severity)
-        for a in alerts.listing(user("komandan"), box=route.box, now=now)
+        for a in alerts.listing(user("commander"), box=route.box, now=now)
         if a.id is None
     ]
 
 
 def test_a_box_in_transit_past_its_leg_is_overdue_when_asked(route):
-    ledger.ingest(user("petugas"), journey(route)[:1])  # KPU -> PPK: 8 hours by default
+    ledger.ingest(user("officer"), journey(route)[:1])  # KPU -> PPK: 8 hours by default
     assert _computed(route, START + timedelta(hours=7)) == []
     assert _computed(route, START + timedelta(hours=9)) == [("overdue", "warning")]
 
 
 def test_an_arrived_box_is_not_overdue(route):
-    ledger.ingest(user("petugas"), journey(route)[:2])
+    ledger.ingest(user("officer"), journey(route)[:2])
     assert _computed(route, START + timedelta(hours=30)) == []
 
 
-def test_a_remote_village_gets_its_own_leg_time(route, demo):
-    CustodyRules.objects.filter(operation=demo).update(
+def test_a_remote_village_gets_its_own_leg_time(route, small):
+    CustodyRules.objects.filter(operation=small.operation).update(
         region_leg_hours={route.village: {"kpu_ppk": 24}}
     )
-    ledger.ingest(user("petugas"), journey(route)[:1])
+    ledger.ingest(user("officer"), journey(route)[:1])
     assert _computed(route, START + timedelta(hours=9)) == []
     assert _computed(route, START + timedelta(hours=25)) == [("overdue", "warning")]
 
@@ -162,24 +164,24 @@ AFTER_VOTING = datetime(2024, 11, 28, 1, 0, tzinfo=WIB)  # the voting stage ends
 
 
 def test_a_box_not_sealed_by_the_end_of_the_voting_stage_is_critical(route):
-    ledger.ingest(user("petugas"), journey(route)[:8])  # opened, never sealed
+    ledger.ingest(user("officer"), journey(route)[:8])  # opened, never sealed
     assert _computed(route, AFTER_VOTING - timedelta(hours=2)) == []
     assert _computed(route, AFTER_VOTING) == [("not_sealed", "critical")]
 
 
 def test_a_sealed_box_is_not_flagged_after_the_deadline(route):
-    ledger.ingest(user("petugas"), journey(route)[:9])
+    ledger.ingest(user("officer"), journey(route)[:9])
     assert ("not_sealed", "critical") not in _computed(route, AFTER_VOTING)
 
 
-def test_the_sealing_deadline_can_be_set_per_operation(route, demo):
-    CustodyRules.objects.filter(operation=demo).update(seal_by=AFTER_VOTING + timedelta(days=1))
-    ledger.ingest(user("petugas"), journey(route)[:8])
+def test_the_sealing_deadline_can_be_set_per_operation(route, small):
+    CustodyRules.objects.filter(operation=small.operation).update(seal_by=AFTER_VOTING + timedelta(days=1))
+    ledger.ingest(user("officer"), journey(route)[:8])
     assert _computed(route, AFTER_VOTING) == []
 
 
 def test_clock_rules_stay_quiet_once_the_operation_is_over(route):
-    ledger.ingest(user("petugas"), journey(route)[:1])
+    ledger.ingest(user("officer"), journey(route)[:1])
     assert _computed(route, datetime(2025, 6, 1, tzinfo=WIB)) == []
 
 
@@ -193,11 +195,11 @@ def test_distances_are_great_circle_km(a, b, km):
 
 def test_a_skipped_leg_lapses_when_the_missing_event_arrives_late(route):
     events = journey(route)
-    ledger.ingest(user("petugas"), events[:6])
-    ledger.ingest(user("petugas"), [events[7]])  # opened, before its arrival at the TPS
+    ledger.ingest(user("officer"), events[:6])
+    ledger.ingest(user("officer"), [events[7]])  # opened, before its arrival at the TPS
     alert = Alert.objects.get(box__code=route.box)
     assert (alert.rule, alert.status) == ("skipped_leg", "open")
-    ledger.ingest(user("petugas"), [events[6]])  # the arrival, synced late
+    ledger.ingest(user("officer"), [events[6]])  # the arrival, synced late
     alert.refresh_from_db()
     assert alert.status == "resolved"
     assert "late events" in alert.note
@@ -207,9 +209,9 @@ def test_a_skipped_leg_lapses_when_the_missing_event_arrives_late(route):
 def test_a_late_sealing_event_checks_the_seals_recorded_after_it(route):
     events = journey(route)
     events[10] = {**events[10], "seals": ["KPU-0001", "FORGED-9"]}
-    ledger.ingest(user("petugas"), [*events[:8], events[9], events[10]])  # sealing not synced
+    ledger.ingest(user("officer"), [*events[:8], events[9], events[10]])  # sealing not synced
     assert not Alert.objects.filter(box__code=route.box, rule="seal_mismatch").exists()
-    ledger.ingest(user("petugas"), [events[8]])
+    ledger.ingest(user("officer"), [events[8]])
     mismatch = Alert.objects.get(box__code=route.box, rule="seal_mismatch")
     assert str(mismatch.event_id) == events[10]["id"]
     assert mismatch.severity == "critical"
@@ -218,7 +220,7 @@ def test_a_late_sealing_event_checks_the_seals_recorded_after_it(route):
 
 def test_a_corrected_events_alerts_lapse(route):
     unescorted = {**journey(route)[0], "escorts": []}
-    ledger.ingest(user("petugas"), [unescorted])
+    ledger.ingest(user("officer"), [unescorted])
     fix = event(
         route,
         "correction",
@@ -227,7 +229,7 @@ def test_a_corrected_events_alerts_lapse(route):
         corrects=unescorted["id"],
         note="escorts were not entered",
     )
-    ledger.ingest(user("petugas"), [fix])
+    ledger.ingest(user("officer"), [fix])
     alert = Alert.objects.get(box__code=route.box)
     assert alert.status == "resolved"
     assert "corrected" in alert.note

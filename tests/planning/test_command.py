@@ -22,22 +22,24 @@ def test_kawal_plan_json_plans_the_demo_and_prints_coverage_and_shortfall(demo):
     assert data["region"]["code"] == "35.10"
     assert data["region"]["tps_covered"] == data["region"]["tps"] == 2732
     for force in ("polri", "tni", "linmas"):
-        assert set(data["region"]["forces"][force]) == {"required", "assigned", "shortfall"}
+        assert set(data["region"]["forces"][force]) == {"required", "assigned", "shortfall", "on_post"}
     assert "posts" not in data
 
 
-def test_kawal_plan_json_lists_every_post_short_of_people(demo):
-    service.set_patterns(demo, {"kurang_rawan": Pattern(2, 2, 4, 1)}, user=user("komandan"))
-    data = json.loads(_run("--json"))
+def test_kawal_plan_json_lists_every_post_short_of_people(small):
+    short = {"kurang_rawan": Pattern(3, 1, 2, 2)}
+    service.set_patterns(small.operation, short, user=user("commander"))
+    data = json.loads(_run("--json", "--operation", small.operation.code))
     for force in ("polri", "tni"):
         missing = sum(s["missing"].get(force, 0) for s in data["shortfall"])
         assert missing == data["region"]["forces"][force]["shortfall"] > 0
 
 
-def test_kawal_plan_reuses_the_current_plan_unless_asked_for_a_new_one(demo):
-    first = json.loads(_run("--json"))["plan"]["version"]
-    assert json.loads(_run("--json"))["plan"]["version"] == first
-    assert json.loads(_run("--json", "--new"))["plan"]["version"] == first + 1
+def test_kawal_plan_reuses_the_current_plan_unless_asked_for_a_new_one(small):
+    operation = ("--operation", small.operation.code)
+    first = json.loads(_run("--json", *operation))["plan"]["version"]
+    assert json.loads(_run("--json", *operation))["plan"]["version"] == first
+    assert json.loads(_run("--json", "--new", *operation))["plan"]["version"] == first + 1
 
 
 def test_kawal_plan_prints_a_table_per_district(demo):
@@ -45,6 +47,6 @@ def test_kawal_plan_prints_a_table_per_district(demo):
     assert "Pesanggaran" in text and "125/125" in text
 
 
-def test_kawal_plan_names_a_bad_region(demo):
+def test_kawal_plan_names_a_bad_region(small):
     with pytest.raises(CommandError, match="--region"):
-        _run("--region", "99.99")
+        _run("--region", "99.99", "--operation", small.operation.code)

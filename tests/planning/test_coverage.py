@@ -8,6 +8,7 @@ from kawal.planning import coverage
 from kawal.planning.coverage import Area, Figures, Staffing
 from kawal.territory.models import Region
 from tests.conftest import logged_in
+from tests.factories import HOME
 
 
 def test_a_forces_surplus_does_not_make_up_another_forces_shortfall():
@@ -20,10 +21,10 @@ def test_a_forces_surplus_does_not_make_up_another_forces_shortfall():
     assert Staffing().ratio == 1.0 and list(Staffing().forces) == Force.values
 
 
-def test_the_plan_page_the_api_and_the_command_board_report_the_same_staffing(plan):
-    regency = Region.objects.get(code="35.10")
+def test_the_plan_page_the_api_and_the_command_board_report_the_same_staffing(small_plan, small):
+    plan, regency = small_plan, small.regency
     page = coverage.coverage(plan, regency, with_personnel=False)
-    api = logged_in("komandan").get("/api/v1/plan?region=35.10").json()
+    api = logged_in("commander").get(f"/api/v1/plan?region={regency.code}").json()
     board = planned(plan, regency, region_status(regency, with_personnel=True))
     for f in Force.values:
         figures = page.total.forces[f]
@@ -40,14 +41,14 @@ def test_the_plan_page_the_api_and_the_command_board_report_the_same_staffing(pl
     assert page.total.forces["polri"].required > 0
 
 
-def test_one_stages_staffing_is_that_stages_share_of_the_plan(plan):
-    district = Region.objects.get(code="35.10.16")
-    table = coverage.staffing(plan, district)
+def test_one_stages_staffing_is_that_stages_share_of_the_plan(small_plan):
+    district = Region.objects.get(code=HOME)
+    table = coverage.staffing(small_plan, district)
     stages = table.by_stage()
     present = {s.stage for s in stages}
     assert [s.stage for s in stages] == [k for k in Stage.Kind.values if k in present]
     assert sum(s.posts for s in stages) == table.total().posts
-    voting = coverage.staffing(plan, district, stage="voting").total()
+    voting = coverage.staffing(small_plan, district, stage="voting").total()
     assert voting == table.total(stage="voting") == next(
         Staffing(s.posts, s.forces) for s in stages if s.stage == "voting"
     )

@@ -17,7 +17,7 @@ class Command(BaseCommand):
             result = verification.since(since)
             for problem in result.problems:
                 self.stdout.write(f"  {problem}")
-            if not result.append_only:
+            if not result.append_only or result.checkpoint is None:
                 raise CommandError(
                     f"history since checkpoint {since} was changed, not only appended to"
                 )

@@ -1,4 +1,5 @@
 import json
+from typing import IO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -50,7 +51,8 @@ class Command(BaseCommand):
         self._table(data)
 
     def _table(self, data: dict) -> None:
-        console = Console(file=self.stdout, width=120)
+        # Django's OutputWrapper is a text stream (TextIOBase) without IO[str]'s declaration.
+        console = Console(file=cast(IO[str], self.stdout), width=120)
         plan, region = data["plan"], data["region"]
         console.print(
             f"[bold]{data['operation']}[/] plan v{plan['version']} ({plan['status']}) · "
