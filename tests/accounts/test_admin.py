@@ -23,3 +23,10 @@ def test_an_admin_form_labels_its_fields_in_indonesian(small):
     html = logged_in("administrator").get("/admin/territory/tps/add/").content.decode()
     for words in ("Desa/kelurahan", "Nomor", "Alamat", "Kerawanan", "Lintang", "Bujur"):
         assert words in html, words
+
+
+def test_the_incident_form_in_the_admin_is_in_indonesian(small):
+    html = logged_in("administrator").get("/admin/incidents/incident/add/").content.decode()
+    for words in ("Tambahkan kejadian", "Kategori", "Tingkat bahaya", "Uraian", "Orang yang terlibat"):
+        assert words in html, words
+    assert "People involved" not in html
