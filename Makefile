@@ -1,4 +1,5 @@
-# Kawal: `make demo` serves the Banyuwangi operation; `make test` runs the whole suite.
+# Kawal: `make demo` serves the Banyuwangi operation and replays its night; `make test` runs the
+# whole suite.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,8 +18,9 @@ $(STAMP): pyproject.toml
 system-packages:
 	@scripts/system-packages.sh
 
+# Starts fresh and replays the Banyuwangi night live (docs/simulate.md); `kawal demo` alone is quiet.
 demo: $(STAMP) system-packages
-	$(BIN)/kawal demo
+	$(BIN)/kawal demo --simulate
 
 test: $(STAMP) system-packages
 	scripts/test.sh

@@ -30,6 +30,20 @@ def _fold_tallies_in_background(worker) -> None:
     ).start()
 
 
+def _take_checkpoints_in_background() -> None:
+    """Each worker signs the custody log's head when a checkpoint falls due (checkpoints.py):
+    a few minutes after events arrive, and at each stage's end. The log's lock lets one
+    worker sign and the others find it done."""
+    from kawal.custody import checkpoints
+
+    threading.Thread(target=checkpoints.keep_taking, name="checkpoints", daemon=True).start()
+
+
+def _background(worker) -> None:
+    _fold_tallies_in_background(worker)
+    _take_checkpoints_in_background()
+
+
 def run(bind: str, workers: int = 2, threads: int = 4) -> None:
     _Gunicorn(
         {
@@ -39,6 +53,6 @@ def run(bind: str, workers: int = 2, threads: int = 4) -> None:
             "worker_class": "gthread",
             "accesslog": "-",
             "timeout": 60,
-            "post_worker_init": _fold_tallies_in_background,
+            "post_worker_init": _background,
         }
     ).run()

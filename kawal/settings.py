@@ -15,6 +15,9 @@ DEMO_SECRET_KEY = "kawal-demo-secret-not-for-production"
 
 DATA_DIR = Path(os.environ.get("KAWAL_DATA_DIR", "var")).resolve()
 SECRET_KEY = os.environ.get("KAWAL_SECRET_KEY", DEMO_SECRET_KEY)
+# The Ed25519 key that signs the custody checkpoints (raw, base64); unset, the demo makes
+# one in DATA_DIR (custody/signing.py).
+LEDGER_KEY = os.environ.get("KAWAL_LEDGER_KEY", "")
 DEBUG = os.environ.get("KAWAL_DEBUG", "").lower() in {"1", "true", "yes", "on"}
 ALLOWED_HOSTS = [
     h.strip()
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
     "kawal.command",
     "kawal.field",
     "kawal.demo",
+    "kawal.simulation",
 ]
 
 MIDDLEWARE = [

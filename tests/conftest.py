@@ -22,6 +22,7 @@ def _uses_database(item: pytest.Item) -> bool:
     return (
         item.get_closest_marker("django_db") is not None
         or item.get_closest_marker("e2e") is not None
+        or item.get_closest_marker("live") is not None
         or bool({"db", "transactional_db", "live_server", "demo", "small"} & set(fixtures))
     )
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from kawal.accounts.audit import current_actor
@@ -12,14 +13,18 @@ from kawal.accounts.models import ApiToken
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+    """A request that names a bearer token is judged on it alone: an unknown or revoked token
+    answers 401 at once, rather than falling through to the session check (whose CSRF refusal
+    would tell a revoked phone 403, which it reads as "try again later")."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         row = (
             ApiToken.objects.select_related("user")
             .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
             .first()
         )
         if row is None:
-            return None
+            raise AuthenticationError
         now = timezone.now()
         # Marking use once a minute is enough, and keeps a write off every sync request.
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):

@@ -8,7 +8,7 @@ signals, so their services call `record()` once per transaction.
 from contextvars import ContextVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 
 current_actor: ContextVar[User | AnonymousUser | None] = ContextVar("kawal_audit_actor", default=None)
@@ -22,15 +22,20 @@ def record(
     **details: object,
 ) -> None:
     from kawal.accounts.models import AuditEntry
+    from kawal.custody import log
 
     who = actor if actor is not None else current_actor.get()
-    AuditEntry.objects.create(
-        actor=who if (who is not None and who.is_authenticated) else None,
-        action=action,
-        target_type=target._meta.label if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        details=details,
-    )
+    # The entry takes the next place in the custody Merkle log, whose lock the enclosing
+    # transaction then holds until it ends.
+    with transaction.atomic():
+        AuditEntry.objects.create(
+            actor=who if (who is not None and who.is_authenticated) else None,
+            action=action,
+            target_type=target._meta.label if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            details=details,
+            position=log.next_position(),
+        )
 
 
 def _audited(sender: type[models.Model]) -> bool:

@@ -95,6 +95,8 @@ class AuditEntry(models.Model):
     target_type = models.CharField(max_length=60, blank=True, verbose_name=_("target type"))
     target_id = models.CharField(max_length=64, blank=True, verbose_name=_("target id"))
     details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    # Its place in the Merkle log of custody events and audit entries (custody/log.py).
+    position = models.PositiveBigIntegerField(unique=True, verbose_name=_("position in the log"))
 
     class Meta:
         verbose_name = _("audit entry")

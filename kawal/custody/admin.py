@@ -47,7 +47,8 @@ class CustodyEventAdmin(ReadOnly):
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(ReadOnly):
-    list_display = ("created_at", "digest", "events")
+    list_display = ("created_at", "size", "root", "reason")
+    exclude = ("leaves",)
 
 
 @admin.register(Alert)

@@ -20,12 +20,17 @@ from kawal.custody.models import Alert, Box, CustodyEvent
 
 Rule = Alert.Rule
 
-# Lines the ledger itself writes into an alert's note when an alert no longer holds.
-RETRACTED = "resolved by the ledger: the event was corrected"
-REORDERED = "resolved by the ledger: no longer holds with late events in their place"
+# The line the ledger writes into a warning's note when late events lapse it
+# (custody/judging.py), and the two it wrote before alerts could lapse, still in older notes.
+REORDERED = "lapsed by the ledger: no longer holds with late events in their place"
 LEDGER_LINES = {
-    RETRACTED: gettext_lazy("resolved by the ledger: the event was corrected"),
-    REORDERED: gettext_lazy("resolved by the ledger: no longer holds with late events in their place"),
+    REORDERED: gettext_lazy("lapsed by the ledger: no longer holds with late events in their place"),
+    "resolved by the ledger: the event was corrected": gettext_lazy(
+        "resolved by the ledger: the event was corrected"
+    ),
+    "resolved by the ledger: no longer holds with late events in their place": gettext_lazy(
+        "resolved by the ledger: no longer holds with late events in their place"
+    ),
 }
 # A handler's line, as custody/alerts.py `handle()` writes it.
 HANDLED_LINE = re.compile(r"^\[(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d) (?P<who>\S+), (?P<to>\w+)\] ?(?P<text>.*)$")
@@ -100,6 +105,15 @@ def _not_sealed(p: Mapping[str, Any]) -> str:
     return _("not sealed by %(deadline)s") % {"deadline": _when(p.get("by"))}
 
 
+def _correction(p: Mapping[str, Any]) -> str:
+    kind = p.get("kind", "")
+    return _("correction of %(event)s %(id)s: %(note)s") % {
+        "event": CustodyEvent.Kind(kind).label if kind in CustodyEvent.Kind.values else kind,
+        "id": str(p.get("event", ""))[:8],
+        "note": p.get("note", ""),
+    }
+
+
 MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     Rule.ESCORT: _escort,
     Rule.SEAL_MISMATCH: _seals,
@@ -107,6 +121,7 @@ MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     Rule.PLACE: _place,
     Rule.OVERDUE: _overdue,
     Rule.NOT_SEALED: _not_sealed,
+    Rule.CORRECTION: _correction,
 }
 
 

@@ -2,7 +2,8 @@
 
 Overdue legs and unsealed boxes depend on the time of asking, so they are never stored:
 `listing()` computes them from each box's `expected_by` and state (custody/rules.py) while
-their operation runs. Command and sector staff acknowledge and resolve stored alerts.
+their operation runs. Only command and sector staff (scope.ALERT_HANDLER_ROLES) acknowledge
+and resolve stored alerts: the ledger itself only marks a late-shown warning lapsed.
 """
 
 from dataclasses import dataclass, field
@@ -151,7 +152,7 @@ def listing(
 
 MOVES: dict[str, set[str]] = {
     Alert.Status.ACKNOWLEDGED: {Alert.Status.OPEN},
-    Alert.Status.RESOLVED: {Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED},
+    Alert.Status.RESOLVED: {Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED, Alert.Status.LAPSED},
 }
 
 

@@ -1,14 +1,18 @@
-"""The custody API: device batches in, box timelines, the ledger check and alerts out."""
+"""The custody API: device batches in; box timelines, the ledger check, alerts, and the
+signed checkpoints with their proofs out."""
 
-import json
+import uuid
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from kawal import batches
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import scope_of
-from kawal.custody import alerts, ledger, payload, timeline, verification
+from kawal.batches import Error
+from kawal.custody import alerts, checkpoints, ledger, payload, signing, timeline, verification
 from kawal.field.auth import device_of
 
 router = Router(tags=["custody"])
@@ -26,39 +30,11 @@ EVENT_EXAMPLE = {
 }
 
 
-class Error(Schema):
-    detail: str
-
-
-class ResultOut(Schema):
-    id: str | None
-    status: str
-    error: str | None = None
-
-
-class ResultsOut(Schema):
-    results: list[ResultOut]
-
-
 @router.post(
     "/custody/events",
-    response={200: ResultsOut, 400: Error, 401: Error, 403: Error, 422: Error},
+    response=batches.RESPONSES,
     exclude_none=True,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "array",
-                        "maxItems": payload.MAX_BATCH,
-                        "items": {"type": "object"},
-                    },
-                    "example": [EVENT_EXAMPLE],
-                }
-            },
-        }
-    },
+    openapi_extra=batches.request_body(payload.MAX_BATCH, EVENT_EXAMPLE),
 )
 def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
     """Append a batch of up to 1,000 custody events. Each is accepted, a duplicate or rejected.
@@ -66,17 +42,9 @@ def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
     Retrying a batch is safe: an id already stored with the same content is a duplicate.
     A body that isn't a JSON array of objects is refused whole, and nothing is stored.
     """
-    try:
-        items = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return Status(400, {"detail": f"the body is not JSON: {exc}"})
-    try:
-        sender = device_of(request)
-        results = ledger.ingest(request.user, items, device=str(sender.pk) if sender else None)
-    except payload.BatchError as exc:
-        return Status(422, {"detail": str(exc)})
-    # Already in ResultsOut's shape; skipping its validation of 1,000 rows keeps sync fast.
-    return JsonResponse({"results": results})
+    sender = device_of(request)
+    device = str(sender.pk) if sender else None
+    return batches.answer(request, lambda items: ledger.ingest(request.user, items, device=device))
 
 
 @router.get(
@@ -91,7 +59,7 @@ def box(request: AuthenticatedHttpRequest, code: str) -> timeline.Timeline:
 
 @router.get("/custody/verify", response=verification.Report)
 def verify(request: AuthenticatedHttpRequest) -> verification.Report:
-    """Recompute every chain in the caller's scope; name the first broken link per box."""
+    """Recompute every chain in the caller's scope; name every problem in each."""
     reports = [verification.verify(code) for code in scope_of(request.user).regions]
     return verification.Report(
         ok=all(r.ok for r in reports),
@@ -143,3 +111,81 @@ def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) 
 def resolve(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
     """Resolve an alert, with a note saying how (command and sector staff)."""
     return _handle(request, alert_id, "resolved", body)
+
+
+class CheckpointOut(Schema):
+    size: int
+    root: str
+    digest: str  # SIZE:ROOT, for `kawal verify --against`
+    created_at: datetime
+    reason: str
+    signed: str  # the signed note: check it with docs/verify_checkpoint.py
+
+
+class CheckpointsOut(Schema):
+    origin: str
+    public_key: str  # Ed25519, base64: what the signatures check against
+    checkpoints: list[CheckpointOut]
+
+
+class CheckpointQuery(Schema):
+    limit: int = Field(100, ge=1, le=1000)
+
+
+@router.get(
+    "/custody/checkpoints",
+    response={200: CheckpointsOut, 401: Error, 403: Error, 422: Error},
+)
+def checkpoint_list(request: AuthenticatedHttpRequest, q: Query[CheckpointQuery]) -> CheckpointsOut:
+    """The ledger's signed tree heads, newest first, and the public key that checks them.
+
+    A checkpoint covers every custody event and audit entry in the order the server
+    committed them; keep one, and any later change to what it covered can be proven.
+    """
+    checkpoints.readable(request.user)
+    return CheckpointsOut(
+        origin=signing.ORIGIN,
+        public_key=signing.public_key(),
+        checkpoints=[
+            CheckpointOut(
+                size=c.size, root=c.root, digest=c.digest, created_at=c.created_at,
+                reason=c.reason, signed=c.signed,
+            )
+            for c in checkpoints.newest(q.limit)
+        ],
+    )  # fmt: skip
+
+
+class ProofQuery(Schema):
+    event: uuid.UUID | None = None
+    checkpoint: int | None = Field(None, ge=0)
+    first: int | None = Field(None, ge=0, alias="from")
+    to: int | None = Field(None, ge=0)
+
+
+@router.get(
+    "/custody/proof",
+    response={
+        200: checkpoints.Inclusion | checkpoints.Consistency,
+        401: Error,
+        403: Error,
+        404: Error,
+        409: Error,
+        422: Error,
+    },
+)
+def proof(request: AuthenticatedHttpRequest, q: Query[ProofQuery]) -> Status:
+    """An inclusion proof, `?event=ID[&checkpoint=SIZE]`: the event is in that checkpoint
+    (the latest if not given), with the content its leaf commits to. Or a consistency proof,
+    `?from=SIZE&to=SIZE`: the first checkpoint is a prefix of the second. Check either
+    offline with docs/verify_checkpoint.py against a checkpoint you hold."""
+    try:
+        if q.event is not None and q.first is None and q.to is None:
+            return Status(200, checkpoints.inclusion(request.user, str(q.event), q.checkpoint))
+        if q.event is None and q.checkpoint is None and q.first is not None and q.to is not None:
+            return Status(200, checkpoints.consistency(request.user, q.first, q.to))
+    except ValidationError as exc:
+        return Status(422, {"detail": exc.messages[0]})
+    except checkpoints.LogBroken as exc:
+        return Status(409, {"detail": f"{exc}: the log must be checked with verify --against"})
+    return Status(422, {"detail": "ask for event (and checkpoint), or for from and to"})

@@ -2,7 +2,8 @@
 
 The hot path builds plain parameter rows instead of model instances: on election night a
 batch of 500 events would otherwise spend most of its time in Django's per-field
-preparation. The event's columns and their types come from columns.EVENT.
+preparation. The event's columns and their types come from columns.EVENT. Each event's
+position in the Merkle log is numbered here, as it is inserted (custody/log.py).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 
+from kawal.custody import log
 from kawal.custody.columns import EVENT
 from kawal.custody.models import Box, CustodyEvent
 
@@ -19,7 +21,9 @@ BOX_COLUMNS = (
     ("expected_by", "timestamptz"), ("last_occurred_at", "timestamptz"),
     ("head_seq", "integer"), ("head_hash", "varchar"),
 )  # fmt: skip
-EVENT_COLUMNS = tuple((c.name, c.pg_type) for c in EVENT)
+# What the ledger fills in for each event: all but its position in the log.
+UNNUMBERED = tuple(c for c in EVENT if c.name != "position")
+EVENT_COLUMNS = tuple((c.name, c.pg_type) for c in UNNUMBERED)
 
 
 class Parameters:
@@ -60,14 +64,17 @@ def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str)
 
 def insert_events(rows: list[tuple]) -> None:
     """One INSERT for the batch's events, each a row in the order of EVENT_COLUMNS
-    (bulk_create would split it on SQLite)."""
+    (bulk_create would split it on SQLite), numbered in the log in that order. From here
+    the transaction holds the log's lock: the ledger calls this as late as it can."""
+    first = log.next_position()
+    numbered = [(*row, first + i) for i, row in enumerate(rows)]
     table = CustodyEvent._meta.db_table
-    columns = ", ".join(c.db_column for c in EVENT)
-    marks = ", ".join(["%s"] * len(EVENT))
+    columns = ", ".join([*(c.db_column for c in UNNUMBERED), "position"])
+    marks = ", ".join(["%s"] * (len(UNNUMBERED) + 1))
     _write(
         f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-        rows,
-        pg_types=(c.pg_type for c in EVENT),
+        numbered,
+        pg_types=(*(c.pg_type for c in UNNUMBERED), "bigint"),
         pg_sql=f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({{arrays}})",
     )
 

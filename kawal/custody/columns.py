@@ -81,6 +81,7 @@ EVENT = (
     Column("recorded_by", "integer", column="recorded_by_id"),
     Column("prev_hash", "varchar", hashed=False),
     Column("hash", "varchar", hashed=False),
+    Column("position", "bigint", hashed=False),  # in the Merkle log: custody/log.py
 )
 DEVICE = tuple(c for c in EVENT if c.device)
 DEVICE_FIELDS = tuple(c.name for c in DEVICE)

@@ -3,7 +3,9 @@
 In order, a box folds on from the state stored on it (custody/states.py). When events land
 before others in time, or a correction retracts one, the box is folded again from its whole
 history, and the rules that depend on order are judged again over it: findings the replay
-reveals are raised, and standing alerts it no longer shows lapse, resolved by the ledger.
+reveals are raised. Only people close alerts: a correction raises its own alert for a sector
+or command user to decide, and late events lapse only the order-dependent warnings that
+`rules.LAPSES_WITH_LATE_EVENTS` names, marked lapsed, never resolved.
 """
 
 import uuid
@@ -17,13 +19,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 
 from kawal.custody import rules, states
-from kawal.custody.alert_text import REORDERED, RETRACTED
+from kawal.custody.alert_text import REORDERED
 from kawal.custody.columns import EVENT, named
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.payload import Incoming
 from kawal.operations.models import CustodyRules, Operation
 
 DEFAULT_RULES = (rules.Config(), CustodyRules())
+STANDING = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
 # What the fold reads of a stored event (states.Fact), and the box it belongs to.
 FACT_COLUMNS = tuple(
     c for c in EVENT if c.name in ("id", "box", "kind", "occurred_at", "place", "seals", "corrects")
@@ -33,19 +36,18 @@ FACT_COLUMNS = tuple(
 @dataclass
 class AlertChanges:
     new: list[Alert] = field(default_factory=list)
-    # Open alerts that no longer hold, by why: resolved by the ledger itself.
-    lapsed: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # Standing warnings that late events show no longer hold.
+    lapsed: list[int] = field(default_factory=list)
 
     def save(self, now: datetime) -> int:
-        """Insert the new alerts and resolve the lapsed ones; answer how many lapsed."""
+        """Insert the new alerts and mark the lapsed ones; answer how many lapsed."""
         Alert.objects.bulk_create(self.new)
-        lapsed = 0
-        for note, ids in self.lapsed.items():
-            lapsed += Alert.objects.filter(pk__in=ids).update(
-                status=Alert.Status.RESOLVED, note=Concat(F("note"), Value("\n" + note)),
-                handled_at=now,
-            )  # fmt: skip
-        return lapsed
+        if not self.lapsed:
+            return 0
+        return Alert.objects.filter(pk__in=self.lapsed, status__in=STANDING).update(
+            status=Alert.Status.LAPSED, note=Concat(F("note"), Value("\n" + REORDERED)),
+            handled_at=now,
+        )  # fmt: skip
 
 
 @dataclass
@@ -103,17 +105,15 @@ def _history(codes: list[str]) -> dict[str, list[states.Fact]]:
     return history
 
 
-def _standing_alerts(codes: list[str]) -> dict[str, list[Mapping[str, Any]]]:
-    """Alerts not yet resolved on the boxes about to be folded again."""
-    standing: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+def _raised_alerts(codes: list[str]) -> dict[str, list[Mapping[str, Any]]]:
+    """The stored alerts, whatever their status, of the boxes about to be folded again."""
+    raised: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     if codes:
-        for row in (
-            Alert.objects.filter(box__code__in=codes)
-            .exclude(status=Alert.Status.RESOLVED)
-            .values("id", "box__code", "event_id", "rule")
+        for row in Alert.objects.filter(box__code__in=codes).values(
+            "id", "box__code", "event_id", "rule", "severity", "status"
         ):
-            standing[row["box__code"]].append(row)
-    return standing
+            raised[row["box__code"]].append(row)
+    return raised
 
 
 def _replayed(boxes: dict[str, Box], touched: dict[str, list[Incoming]]) -> list[str]:
@@ -134,7 +134,7 @@ def judge_batch(
     """Move each touched box's state on, and judge its new events against the rules."""
     replay = _replayed(boxes, touched)
     history = _history(replay)
-    standing = _standing_alerts(replay)
+    raised = _raised_alerts(replay)
     changes = AlertChanges()
     for code, new in touched.items():
         box = boxes[code]
@@ -145,7 +145,8 @@ def judge_batch(
             steps = states.fold(facts, legs)
             result = states.final(steps)
             new_ids = {str(i.id) for i in new}
-            _rejudge(box, facts, steps, new_ids, standing[code], changes, now)
+            _rejudge(box, facts, steps, legs, new_ids, raised[code], changes, now)
+            _corrections(box, facts, new, raised[code], changes, now)
         else:
             start = folded_of(box)
             steps = states.fold((fact_of(vars(i)) for i in new), legs, start)
@@ -188,26 +189,48 @@ def _rejudge(
     box: Box,
     facts: list[states.Fact],
     steps: list[states.Step],
+    legs: Mapping[str, float],
     new_ids: set[str],
-    standing: list[Mapping[str, Any]],
+    stored: list[Mapping[str, Any]],
     changes: AlertChanges,
     now: datetime,
 ) -> None:
-    """Raise the order-dependent findings a replay reveals; lapse those it no longer shows."""
-    folded = {s.fact.id for s in steps}
-    corrections = {f.id for f in facts if f.kind == CustodyEvent.Kind.CORRECTION}
+    """Raise the order-dependent findings a replay reveals; lapse the warnings that late
+    events alone show no longer hold. What a correction retracts never lapses here."""
     holds = {(s.fact.id, finding.rule): finding for s in steps for finding in rules.ordered(s)}
-    raised = {(str(a["event_id"]), a["rule"]) for a in standing}
+    raised = {(str(a["event_id"]), a["rule"]) for a in stored if a["status"] != Alert.Status.LAPSED}
     for (event_id, rule), finding in holds.items():
         if event_id not in new_ids and (event_id, rule) not in raised:
             changes.new.append(_alert(box, uuid.UUID(event_id), finding, now))
-    for a in standing:
-        if not a["event_id"]:
+    uncorrected = [f for f in facts if f.kind != CustodyEvent.Kind.CORRECTION]
+    if len(uncorrected) < len(facts):
+        steps = states.fold(uncorrected, legs)
+    holds_late = {(s.fact.id, finding.rule) for s in steps for finding in rules.ordered(s)}
+    for a in stored:
+        if (
+            a["event_id"] and a["status"] in STANDING and str(a["event_id"]) not in new_ids
+            and a["rule"] in rules.LAPSES_WITH_LATE_EVENTS
+            and (str(a["event_id"]), a["rule"]) not in holds_late
+        ):  # fmt: skip
+            changes.lapsed.append(a["id"])
+
+
+def _corrections(
+    box: Box,
+    facts: list[states.Fact],
+    new: list[Incoming],
+    stored: list[Mapping[str, Any]],
+    changes: AlertChanges,
+    now: datetime,
+) -> None:
+    """Raise a correction alert for each of the batch's corrections, naming the event it
+    corrects and its note, as grave as that event's alerts."""
+    kinds = {f.id: f.kind for f in facts}
+    for item in new:
+        if item.kind != CustodyEvent.Kind.CORRECTION or item.corrects is None:
             continue
-        raised_by = str(a["event_id"])
-        if raised_by in new_ids:
-            continue
-        if raised_by not in folded and raised_by not in corrections:
-            changes.lapsed[RETRACTED].append(a["id"])
-        elif a["rule"] in rules.ORDERED and (raised_by, a["rule"]) not in holds:
-            changes.lapsed[REORDERED].append(a["id"])
+        target = str(item.corrects)
+        touched = [a["severity"] for a in stored if str(a["event_id"]) == target]
+        touched += [a.severity for a in changes.new if str(a.event_id) == target]
+        finding = rules.correction(kinds.get(target, "event"), target, item.note, touched)
+        changes.new.append(_alert(box, item.id, finding, now))

@@ -6,12 +6,12 @@ corrects that are stored already, the escorts' forces, the TPS and the regions n
 places, the operations covering the boxes with their custody rules, (only for signed
 events) the enrolled phones that signed them, and (only when events arrived out of order
 or correct another) those boxes' history and standing alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
-alerts (after a replay, one update per reason of the alerts that lapsed) and one audit
+alerts (after a replay, one update of the warnings that lapsed) and one audit
 entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py)
 run in memory between them; the raw writes are custody/bulk.py.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,10 +20,12 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from kawal import batches
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
-from kawal.custody import bulk, chain
+from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
+from kawal.custody import bulk, chain, payload
 from kawal.custody.columns import DEVICE, named, reads
 from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
@@ -34,7 +36,6 @@ from kawal.territory.models import TPS, Region
 
 WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
 ATTEMPTS = 3
-ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # An event refused while parsing: the id it was sent with, if any, and why.
 Unparsed = tuple[str | None, str]
 
@@ -61,8 +62,7 @@ def ingest(
         try:
             parsed.append(parse(item, now))
         except Rejected as exc:
-            sent_id = item.get("id") if isinstance(item.get("id"), str) else None
-            parsed.append((sent_id, str(exc)))
+            parsed.append((payload.sent_id(item), str(exc)))
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
@@ -147,10 +147,9 @@ def _append(
         bulk.insert_events(rows)
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
         lapsed = changes.save(now)
-    counts = Counter(r["status"] for r in results)
     audit.record(
         "custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed,
-        accepted=counts[ACCEPTED], duplicate=counts[DUPLICATE], rejected=counts[REJECTED],
+        **batches.counts(results),
     )
     return results
 

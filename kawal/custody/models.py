@@ -146,6 +146,8 @@ class CustodyEvent(models.Model):
     cosignatures = models.JSONField(default=list, blank=True, verbose_name=_("co-signatures"))
     prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
     hash = models.CharField(max_length=64, verbose_name=_("hash"))
+    # Its place in the Merkle log of events and audit entries, in commit order (custody/log.py).
+    position = models.PositiveBigIntegerField(unique=True, verbose_name=_("position in the log"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -181,6 +183,8 @@ class Alert(models.Model):
         PLACE = "place", _("wrong place")
         OVERDUE = "overdue", _("overdue")
         NOT_SEALED = "not_sealed", _("not sealed")
+        # A correction raises its own alert for a person to decide (custody/judging.py).
+        CORRECTION = "correction", _("correction to check")
 
     class Severity(models.TextChoices):
         INFO = "info", _("info")
@@ -191,6 +195,9 @@ class Alert(models.Model):
         OPEN = "open", _("open")
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         RESOLVED = "resolved", _("resolved")
+        # Closed by the ledger, not by a person: late events showed an order-dependent
+        # warning no longer holds. Its note keeps why; a person may still resolve it.
+        LAPSED = "lapsed", _("lapsed")
 
     box = models.ForeignKey(
         Box, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("box")
@@ -246,17 +253,35 @@ class Alert(models.Model):
 
 
 class Checkpoint(models.Model):
-    """One digest over every chain's head, as written into the rakor minutes."""
+    """A signed tree head of the Merkle log (custody/log.py): its size and root hash at a
+    time, signed with the operation's Ed25519 key (custody/signing.py). Its digest,
+    SIZE:ROOT, goes into the rakor minutes; `kawal verify --against DIGEST` holds the
+    ledger to it."""
 
+    # The time it signs, to the second.
     created_at = models.DateTimeField(verbose_name=_("created at"))
-    digest = models.CharField(max_length=64, db_index=True, verbose_name=_("digest"))
-    events = models.PositiveIntegerField(verbose_name=_("events"))
-    heads = models.JSONField(verbose_name=_("heads"))  # {box code: [seq, hash]}
+    # Leaves: events and audit entries.
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    root = models.CharField(max_length=64, db_index=True, verbose_name=_("root"))  # hex
+    # The signed note: what is printed and put in the QR code.
+    signed = models.TextField(verbose_name=_("signed note"))
+    # The public key that signed it, base64.
+    key = models.CharField(max_length=44, verbose_name=_("public key"))
+    # The leaf hashes it added to the one before it (positions size - len/32 to size), so
+    # that a later check can name the first leaf that changed; and the roots of the tree's
+    # perfect subtrees, from which the next checkpoint extends it.
+    leaves = models.BinaryField(verbose_name=_("leaves"))
+    frontier = models.JSONField(verbose_name=_("frontier"))
+    reason = models.CharField(max_length=80, verbose_name=_("reason"))
 
     class Meta:
         verbose_name = _("checkpoint")
         verbose_name_plural = _("checkpoints")
-        ordering = ["-created_at"]
+        ordering = ["-size", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.digest[:12]}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.digest[:24]}"
+
+    @property
+    def digest(self) -> str:
+        return f"{self.size}:{self.root}"

@@ -5,6 +5,8 @@ field by field and names the first problem. What is checked against stored rows 
 the escorts, the place, the event a correction points at) is the ledger's part.
 """
 
+import math
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from kawal import batches
 from kawal.custody.columns import DEVICE, DEVICE_FIELDS
 from kawal.custody.models import CustodyEvent
 from kawal.field import signatures, signers
@@ -24,6 +27,9 @@ TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
 CLOCK_SKEW = timedelta(minutes=15)
 SIGNATURE_LENGTH = 200  # base64 of 64 bytes is 88 characters
 KINDS = frozenset(CustodyEvent.Kind.values)
+# What no database stores as it was hashed: PostgreSQL refuses NUL in text, and a lone
+# surrogate is no character at all, so neither encodes to UTF-8.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class BatchError(ValueError):
@@ -71,15 +77,32 @@ def normalised(event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_batch(items: object) -> list[dict[str, Any]]:
-    """A batch is a JSON array of at most MAX_BATCH objects."""
-    if not isinstance(items, list):
-        raise BatchError("the body must be a JSON array of events")
-    if len(items) > MAX_BATCH:
-        raise BatchError(f"a batch holds at most {MAX_BATCH} events, not {len(items)}")
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BatchError(f"event [{i}] must be a JSON object")
-    return items
+    """A batch is a JSON array of at most MAX_BATCH events."""
+    return batches.check_batch(items, limit=MAX_BATCH, noun="event")
+
+
+def _storable(value: object, name: str) -> None:
+    """Every string and number in `value` is stored exactly as the chain hashes it."""
+    if isinstance(value, str):
+        found = UNSTORABLE.search(value)
+        if found:
+            what = "a NUL character" if found.group() == "\x00" else "a lone surrogate"
+            raise Rejected(f"{name} holds {what}, which cannot be stored")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise Rejected(f"{name} must be a finite number, not {value}")
+    elif isinstance(value, list):
+        for v in value:
+            _storable(v, name)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _storable(k, f"a field name in {name}")
+            _storable(v, name)
+
+
+def sent_id(item: dict[str, Any]) -> str | None:
+    """The id an unusable event was sent with, to name it in its rejection, if it has one."""
+    value = item.get("id")
+    return value if isinstance(value, str) and not UNSTORABLE.search(value) else None
 
 
 def _uuid(value: object, name: str) -> uuid.UUID:
@@ -113,9 +136,13 @@ def _coordinate(item: dict[str, Any], name: str, limit: float) -> float | None:
     value = item.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
+    if (
+        isinstance(value, bool) or not isinstance(value, int | float)
+        or not math.isfinite(value) or abs(value) > limit
+    ):  # fmt: skip
         raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
-    return float(value)
+    # Stored and hashed as a float; + 0.0 turns -0.0 into the 0.0 SQLite would store.
+    return float(value) + 0.0
 
 
 def _occurred_at(raw: object, now: datetime) -> datetime:
@@ -151,6 +178,9 @@ def _signatures(item: dict[str, Any], kind: str) -> tuple[uuid.UUID | None, str,
 
 def parse(item: dict[str, Any], now: datetime) -> Incoming:
     """One event of a batch, checked field by field; Rejected names the first problem."""
+    for name, value in item.items():
+        _storable(name, "a field name")
+        _storable(value, name)
     unknown = sorted(set(item) - set(DEVICE_FIELDS))
     if unknown:
         raise Rejected(f"unknown field {unknown[0]}")
@@ -173,6 +203,9 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
     corrects = _uuid(item["corrects"], "corrects") if item.get("corrects") else None
     if (kind == CustodyEvent.Kind.CORRECTION) != (corrects is not None):
         raise Rejected("a correction, and only a correction, names the event it corrects")
+    note = _text(item, "note")
+    if kind == CustodyEvent.Kind.CORRECTION and not note.strip():
+        raise Rejected("note is required: a correction says what was wrong")
     device, signature, cosignatures = _signatures(item, kind)
     return Incoming(
         id=event_id,
@@ -187,7 +220,7 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
         escorts=_strings(item, "escorts"),
         seals=_strings(item, "seals"),
         document=_text(item, "document"),
-        note=_text(item, "note"),
+        note=note,
         corrects=corrects,
         device=device,
         signature=signature,

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from kawal.custody import alert_text
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.custody.states import MOVING_STATES, PPS, TPS, Step, level_of
 from kawal.territory.codes import lies_within
@@ -22,13 +23,14 @@ Kind = CustodyEvent.Kind
 Severity = Alert.Severity
 
 # The rules, by the name an alert records (Alert.Rule).
-ESCORT, SEAL_MISMATCH, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED = (
+ESCORT, SEAL_MISMATCH, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED, CORRECTION = (
     Alert.Rule.ESCORT,
     Alert.Rule.SEAL_MISMATCH,
     Alert.Rule.SKIPPED_LEG,
     Alert.Rule.PLACE,
     Alert.Rule.OVERDUE,
     Alert.Rule.NOT_SEALED,
+    Alert.Rule.CORRECTION,
 )
 
 
@@ -46,6 +48,11 @@ class Finding:
     rule: str
     severity: str
     params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The finding in words, in the active language."""
+        return alert_text.message(self.rule, self.params)
 
 
 def escort(kind: str, forces: Sequence[str], config: Config) -> list[Finding]:
@@ -123,6 +130,24 @@ def place(
 # Rules whose verdict depends on the events before: judged again when a late event lands
 # before them in time, or a correction retracts one of them.
 ORDERED = (SEAL_MISMATCH, SKIPPED_LEG)
+# Of those, the warnings late events may lapse. A seal mismatch is the mark of a swapped
+# box: only a person closes it, whatever arrives after.
+LAPSES_WITH_LATE_EVENTS = (SKIPPED_LEG,)
+SEVERITY_RANK: dict[str, int] = {Severity.INFO: 0, Severity.WARNING: 1, Severity.CRITICAL: 2}
+
+
+def correction(
+    corrected_kind: str, corrected_id: str, note: str, touched: Sequence[str]
+) -> Finding:
+    """A correction never closes an alert by itself: it raises its own, for a sector or
+    command user to decide, as grave as the gravest alert it touches (`touched`: the
+    severities of the corrected event's alerts), and a warning when it touches none."""
+    severity = max(touched, key=SEVERITY_RANK.__getitem__, default=Severity.WARNING)
+    if SEVERITY_RANK[severity] < SEVERITY_RANK[Severity.WARNING]:
+        severity = Severity.WARNING
+    return Finding(
+        CORRECTION, severity, {"kind": corrected_kind, "event": corrected_id, "note": note.strip()}
+    )
 
 
 def ordered(step: Step) -> list[Finding]:

@@ -20,6 +20,7 @@ from kawal.custody import rules, verification
 from kawal.custody.alerts import AlertView, listing
 from kawal.custody.labels import label_of
 from kawal.custody.models import Box, CustodyEvent
+from kawal.field import photos
 from kawal.field.models import Device
 from kawal.personnel.models import Member
 from kawal.territory.models import TPS, Region
@@ -58,6 +59,7 @@ class Entry:
     # Device signatures (the recording phone's, then co-signers'): 0 means unsigned.
     signatures: int = 0
     signed_by: list[str] | None = None  # the signing members' names; None for observers
+    photos: list[str] | None = None  # ids of the event's photos (kawal/field); None for observers
 
 
 @dataclass
@@ -100,6 +102,7 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
     }
     corrected = {str(e.corrects_id) for e in events if e.corrects_id}
     signers = _signers(events) if scope.sees_personnel else {}
+    pictures = photos.of_records(e.id for e in events) if scope.sees_personnel else {}
     report = verification.verify(box.code)
     problem = report.broken[0].problem if report.broken else ""
     personnel = scope.sees_personnel
@@ -119,7 +122,7 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
     )
     names = place_names({e.place for e in events})
     timeline.events = [
-        _entry(e, members, corrected, personnel, signers, names) for e in events
+        _entry(e, members, corrected, personnel, signers, pictures, names) for e in events
     ]
     return timeline
 
@@ -156,7 +159,7 @@ def _signers(events: list[CustodyEvent]) -> dict[str, str]:
 
 def _entry(
     e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool,
-    signers: dict[str, str], names: dict[str, str],
+    signers: dict[str, str], pictures: dict[str, list[str]], names: dict[str, str],
 ) -> Entry:  # fmt: skip
     """One event of the timeline; escorts and who recorded it only for who sees personnel."""
     forces = Counter(members[n].force for n in e.escorts if n in members)
@@ -189,4 +192,5 @@ def _entry(
         recorded_by=e.recorded_by.username if personnel else None,
         signatures=len(_signed_by(e)),
         signed_by=[signers.get(d, d) for d in _signed_by(e)] if personnel else None,
+        photos=pictures.get(str(e.id), []) if personnel else None,
     )

@@ -3,23 +3,19 @@
 The shapes are those of /work/wt/prompts/field-contract.md, which the phone app codes against.
 """
 
-import json
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
 from ninja import Router, Schema, Status
 
+from kawal import batches
+from kawal.batches import Error
 from kawal.field import checkins, devices, photos
 from kawal.field.auth import device_of
 from kawal.field.duty import duty as duty_of
 from kawal.field.models import Device
 
 router = Router(tags=["field"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class Conflict(Schema):
@@ -136,16 +132,6 @@ def duty(request):
     return duty_of(_device(request))
 
 
-class ResultOut(Schema):
-    id: str | None
-    status: str
-    error: str | None = None
-
-
-class ResultsOut(Schema):
-    results: list[ResultOut]
-
-
 CHECKIN_EXAMPLE = {
     "id": "0b8f8f4e-7c1d-4c8a-9a57-2d3e4f5a6b7c",
     "occurred_at": "2024-11-27T06:45:00.000Z",
@@ -157,23 +143,9 @@ CHECKIN_EXAMPLE = {
 
 @router.post(
     "/checkins",
-    response={200: ResultsOut, 400: Error, 401: Error, 403: Error, 422: Error},
+    response=batches.RESPONSES,
     exclude_none=True,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "array",
-                        "maxItems": checkins.MAX_BATCH,
-                        "items": {"type": "object"},
-                    },
-                    "example": [CHECKIN_EXAMPLE],
-                }
-            },
-        }
-    },
+    openapi_extra=batches.request_body(checkins.MAX_BATCH, CHECKIN_EXAMPLE),
 )
 def post_checkins(request):
     """Store a device's check-ins, each answered accepted, duplicate or rejected, in order.
@@ -182,15 +154,7 @@ def post_checkins(request):
     farther from its post than the operation's check-in distance is stored with `far`.
     """
     device = _device(request)
-    try:
-        items = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return Status(400, {"detail": f"the body is not JSON: {exc}"})
-    try:
-        results = checkins.ingest(device, items, actor=request.user)
-    except checkins.BatchError as exc:
-        return Status(422, {"detail": str(exc)})
-    return JsonResponse({"results": results})
+    return batches.answer(request, lambda items: checkins.ingest(device, items, actor=request.user))
 
 
 class PhotoOut(Schema):

@@ -4,6 +4,8 @@ A device's request says how many records are still queued on the phone
 (`X-Kawal-Pending: <n>`); that and the time are kept on the device for the device list.
 """
 
+from ninja.errors import AuthenticationError
+
 from kawal.accounts.api_auth import BearerToken
 from kawal.accounts.models import ApiToken
 from kawal.field import devices
@@ -27,9 +29,9 @@ class DeviceBearer(BearerToken):
             .first()
         )
         if device is not None and device.revoked_at is not None:
-            return None
+            raise AuthenticationError
         user = super().authenticate(request, token)
-        request.device = device if user is not None else None
+        request.device = device
         if request.device is not None:
             devices.note_sync(request.device, _pending(request))
         return user

@@ -9,12 +9,15 @@ check-in distance.
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from kawal import batches
 from kawal.accounts import audit
+from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
 from kawal.custody.payload import CLOCK_SKEW
 from kawal.field import signatures, signers
 from kawal.field.duty import operation_of, rules_of
@@ -25,11 +28,7 @@ from kawal.territory.distance import km
 
 MAX_BATCH = 1000
 FIELDS = ("id", "occurred_at", "lat", "lng", "assignment", "device", "signature")
-ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 
-
-class BatchError(ValueError):
-    """The body as a whole is unusable; nothing of it is stored."""
 
 
 class Rejected(ValueError):
@@ -51,15 +50,8 @@ class Incoming:
         )
 
 
-def check_batch(items) -> list[dict]:
-    if not isinstance(items, list):
-        raise BatchError("the body must be a JSON array of check-ins")
-    if len(items) > MAX_BATCH:
-        raise BatchError(f"a batch holds at most {MAX_BATCH} check-ins, not {len(items)}")
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BatchError(f"check-in [{i}] must be a JSON object")
-    return items
+def check_batch(items: object) -> list[dict[str, Any]]:
+    return batches.check_batch(items, limit=MAX_BATCH, noun="check-in")
 
 
 def _coordinate(item: dict, name: str, limit: float) -> float:
@@ -159,11 +151,7 @@ def _store(device: Device, parsed: list, actor, now: datetime) -> list[dict]:
         rows.append(row)
         results.append({"id": key, "status": ACCEPTED})
     CheckIn.objects.bulk_create(rows)
-    counts = {s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)}
-    audit.record(
-        "field.checkins", actor=actor, device=str(device.pk), accepted=counts[ACCEPTED],
-        duplicate=counts[DUPLICATE], rejected=counts[REJECTED],
-    )  # fmt: skip
+    audit.record("field.checkins", actor=actor, device=str(device.pk), **batches.counts(results))
     return results
 
 

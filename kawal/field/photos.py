@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kawal.accounts import audit
+from kawal.accounts.scope import require_personnel
 from kawal.field.models import Device, Photo
 
 CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
@@ -34,6 +35,30 @@ def of_device(device: Device, photo_id: uuid.UUID) -> Photo:
     if photo is None:
         raise Http404(f"no photo {photo_id} from this device")
     return photo
+
+
+def viewable(user, photo_id: uuid.UUID) -> Photo:
+    """A complete photo taken in the caller's area, for command and sector staff: a berita
+    acara names people, so observers never see one."""
+    scope = require_personnel(user)
+    photo = Photo.objects.filter(
+        scope.filter("device__region__code"), pk=photo_id, complete=True
+    ).first()
+    if photo is None:
+        raise Http404(f"no photo {photo_id} in your area")
+    return photo
+
+
+def of_records(record_ids) -> dict[str, list[str]]:
+    """The complete photos of each record, by record id: one query."""
+    found: dict[str, list[str]] = {}
+    for record_id, photo_id in (
+        Photo.objects.filter(record_id__in=list(record_ids), complete=True)
+        .order_by("created_at")
+        .values_list("record_id", "id")
+    ):
+        found.setdefault(str(record_id), []).append(str(photo_id))
+    return found
 
 
 def _range(header: str, total: int, size: int) -> int:

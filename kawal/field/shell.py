@@ -27,12 +27,15 @@ WORKER = "sw.js"
 CACHED = (".js", ".mjs", ".css", ".png", ".svg")
 
 
-def asset_names() -> list[str]:
+@cache
+def asset_names() -> tuple[str, ...]:
     """Every file the phone caches, relative to static/field/ (the worker itself aside)."""
-    return sorted(
-        p.relative_to(ASSET_DIR).as_posix()
-        for p in ASSET_DIR.rglob("*")
-        if p.is_file() and p.name != WORKER and p.suffix in CACHED
+    return tuple(
+        sorted(
+            p.relative_to(ASSET_DIR).as_posix()
+            for p in ASSET_DIR.rglob("*")
+            if p.is_file() and p.name != WORKER and p.suffix in CACHED
+        )
     )
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sw.js", shell.service_worker, name="field_service_worker"),
     path("devices/", views.devices_page, name="field_devices"),
     path("devices/<uuid:device_id>/revoke/", views.revoke, name="field_device_revoke"),
+    path("photos/<uuid:photo_id>.jpg", views.photo, name="field_photo"),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kawal.field import devices
+from kawal.field import devices, photos
 from kawal.field.forms import IssueForm
 
 
@@ -59,3 +59,12 @@ def revoke(request: HttpRequest, device_id: uuid.UUID) -> HttpResponse:
         request, _("Device of %(name)s revoked: it can no longer sync.") % {"name": device.member.name}
     )
     return redirect("field_devices")
+
+
+@login_required
+def photo(request: HttpRequest, photo_id: uuid.UUID) -> HttpResponse:
+    """A photo from the field (a berita acara, an incident), for staff over its area."""
+    found = photos.viewable(request.user, photo_id)
+    response = HttpResponse(bytes(found.content), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

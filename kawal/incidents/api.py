@@ -1,6 +1,5 @@
 """The incidents API: device batches in, incidents out, and their workflow moves."""
 
-import json
 import uuid
 from datetime import datetime
 from typing import Literal
@@ -8,6 +7,8 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 
+from kawal import batches
+from kawal.batches import Error
 from kawal.incidents import handling, intake, payload, reads, workflow
 
 router = Router(tags=["incidents"])
@@ -26,39 +27,11 @@ INCIDENT_EXAMPLE = {
 }
 
 
-class Error(Schema):
-    detail: str
-
-
-class ResultOut(Schema):
-    id: str | None
-    status: str
-    error: str | None = None
-
-
-class ResultsOut(Schema):
-    results: list[ResultOut]
-
-
 @router.post(
     "/incidents",
-    response={200: ResultsOut, 400: Error, 401: Error, 403: Error, 413: Error, 422: Error},
+    response=batches.RESPONSES,
     exclude_none=True,
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "array",
-                        "maxItems": payload.MAX_BATCH,
-                        "items": {"type": "object"},
-                    },
-                    "example": [INCIDENT_EXAMPLE],
-                }
-            },
-        }
-    },
+    openapi_extra=batches.request_body(payload.MAX_BATCH, INCIDENT_EXAMPLE),
 )
 def post_incidents(request):
     """Report a batch of up to 100 incidents. Each is accepted, a duplicate or rejected.
@@ -68,15 +41,7 @@ def post_incidents(request):
     field that is wrong. A body that isn't a JSON array of objects is refused whole (422; 413
     above 100 reports), and nothing is stored.
     """
-    try:
-        items = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return Status(400, {"detail": f"the body is not JSON: {exc}"})
-    try:
-        results = intake.report(request.user, items)
-    except payload.BatchError as exc:
-        return Status(413 if exc.too_large else 422, {"detail": str(exc)})
-    return Status(200, {"results": results})
+    return batches.answer(request, lambda items: intake.report(request.user, items))
 
 
 class StepOut(Schema):

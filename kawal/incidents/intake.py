@@ -12,16 +12,17 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kawal import batches
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
+from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
 from kawal.incidents import payload, workflow
 from kawal.incidents.models import Incident, IncidentStep
 from kawal.incidents.payload import Rejected, Report
 from kawal.territory.models import TPS, Region
 
 REPORTER_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
-ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 ATTEMPTS = 3
 STORED = (
     "id", "category", "severity", "occurred_at", "tps__code", "region_id", "lat", "lng",
@@ -116,17 +117,12 @@ def _store(user, scope: Scope, parsed: list, now: datetime) -> list[dict]:
             accepted[key] = item
             results.append({"id": key, "status": ACCEPTED})
     _insert(user, list(accepted.values()), tps, now)
-    counts = {
-        s: sum(1 for r in results if r["status"] == s) for s in (ACCEPTED, DUPLICATE, REJECTED)
-    }
     escalated = [str(r.id) for r in accepted.values() if r.severity == workflow.CRITICAL]
     audit.record(
         "incidents.report",
         actor=user,
         escalated=escalated,
-        accepted=counts[ACCEPTED],
-        duplicate=counts[DUPLICATE],
-        rejected=counts[REJECTED],
+        **batches.counts(results),
     )
     return results
 

@@ -8,9 +8,11 @@ report is rejected on its own (Rejected), naming the field, and the rest of the 
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from kawal import batches
 from kawal.incidents.models import Incident
 from kawal.territory.codes import REGION_CODE, TPS_CODE
 
@@ -26,14 +28,6 @@ TEXT_LIMITS = {"description": 4000, "people_involved": 2000, "actions_taken": 40
 COUNT_LIMIT = 10_000
 # A device clock may run a little fast; further ahead than this is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=15)
-
-
-class BatchError(ValueError):
-    """The body as a whole is unusable; nothing of it is stored."""
-
-    def __init__(self, message: str, *, too_large: bool = False):
-        super().__init__(message)
-        self.too_large = too_large
 
 
 class Rejected(ValueError):
@@ -74,17 +68,8 @@ def normalised(content: dict) -> dict:
     }
 
 
-def check_batch(items) -> list[dict]:
-    if not isinstance(items, list):
-        raise BatchError("the body must be a JSON array of incidents")
-    if len(items) > MAX_BATCH:
-        raise BatchError(
-            f"a batch holds at most {MAX_BATCH} incidents, not {len(items)}", too_large=True
-        )
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BatchError(f"incident [{i}] must be a JSON object")
-    return items
+def check_batch(items: object) -> list[dict[str, Any]]:
+    return batches.check_batch(items, limit=MAX_BATCH, noun="incident")
 
 
 def _choice(item: dict, name: str, values: tuple[str, ...]) -> str:

@@ -35,7 +35,7 @@ class Printed:
 
 
 def qr_svg(text: str) -> str:
-    """A QR code of `text` as inline SVG, for the checkpoint digest on paper."""
+    """A QR code of `text` as inline SVG, for the signed checkpoint on paper."""
     return segno.make(text, error="m").svg_inline(scale=3, border=2)
 
 
@@ -51,7 +51,7 @@ def html(report: Sitrep, checkpoint: Checkpoint | None) -> Printed:
     context = {
         "r": report,
         "checkpoint": checkpoint,
-        "qr": qr_svg(checkpoint.digest) if checkpoint else "",
+        "qr": qr_svg(checkpoint.signed) if checkpoint else "",
         "classification": CLASSIFICATION,
         "printed_at": printed_at,
         "starts": timezone.localtime(report.window.starts_at, WIB),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import require_roles
-from kawal.custody import verification
+from kawal.custody import checkpoints
 from kawal.incidents import printing, sitrep
 from kawal.operations.models import Operation
 from kawal.territory.models import Region
@@ -51,7 +51,7 @@ def make(
     now = now or timezone.now()
     operation = Operation.objects.covering(region.code).prefetch_related("stages").first()
     window = sitrep.window_for(operation, day=day, stage=stage, now=now)
-    checkpoint = verification.checkpoint()
+    checkpoint = checkpoints.take("sitrep")
     report = sitrep.figures(region, window, now=now)
     printed = printing.html(report, checkpoint)
     content = printing.pdf(printed) if fmt == "pdf" else printed.html.encode()

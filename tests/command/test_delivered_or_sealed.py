@@ -8,6 +8,7 @@ from django.db.models import Sum
 
 from kawal.command import delivered_or_sealed
 from kawal.command.models import EventTally
+from kawal.custody import log
 from kawal.custody.models import Box, CustodyEvent
 from tests.conftest import user
 
@@ -19,11 +20,12 @@ FIRST_SEQ = 100_000  # past any event the demo recorded
 
 def _every_kind_at_every_place(box: Box) -> None:
     at = datetime(2024, 11, 27, 10, tzinfo=UTC)
+    first = log.size()  # each event's place in the custody log
     CustodyEvent.objects.bulk_create(
         CustodyEvent(
             id=uuid.uuid4(), box=box, seq=FIRST_SEQ + n, kind=kind, place=place,
             occurred_at=at, received_at=at, recorded_by=user("komandan"),
-            prev_hash="0" * 64, hash=f"{n:064d}",
+            prev_hash="0" * 64, hash=f"{n:064d}", position=first + n,
         )
         for n, (kind, place) in enumerate(
             (kind, place) for kind in CustodyEvent.Kind.values for place in PLACES

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from kawal.custody import append_only
 from kawal.custody.models import Box
 from kawal.personnel.models import Force
 from tests.factories import HOME, Small
@@ -108,8 +109,10 @@ def journey(route: Route, seals=("KPU-0001", "KPU-0002")) -> list[dict]:
 
 def tamper(route: Route, seq: int | None, change: str, *params) -> None:
     """Change the box's stored event at `seq` (every event if None) in raw SQL, behind the
-    ORM's back: `change` is e.g. "DELETE FROM custody_custodyevent" or
-    "UPDATE custody_custodyevent SET note = 'x'"."""
+    ORM's back, as someone with the database owner's rights: first drop the append-only
+    triggers (the test's rollback puts them back). `change` is e.g.
+    "DELETE FROM custody_custodyevent" or "UPDATE custody_custodyevent SET note = 'x'"."""
+    append_only.drop()
     where = " WHERE box_id = (SELECT id FROM custody_box WHERE code = %s)"
     with connection.cursor() as cursor:
         if seq is None:

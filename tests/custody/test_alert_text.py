@@ -11,7 +11,7 @@ from kawal.custody import alert_text, rules
 from kawal.custody.models import Alert
 
 WIB = ZoneInfo("Asia/Jakarta")
-migration = importlib.import_module("kawal.custody.migrations.0004_alert_params")
+migration = importlib.import_module("kawal.custody.migrations.0008_alert_params")
 
 
 def _read(finding: rules.Finding, language: str) -> str:

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kawal.accounts.models import AuditEntry
-from kawal.custody import columns, ledger, payload
+from kawal.batches import BatchError
+from kawal.custody import columns, ledger
 from kawal.custody.models import Box, CustodyEvent
 from tests.conftest import user
 from tests.custody.conftest import START, event, journey, route_of
@@ -74,7 +75,10 @@ def test_the_same_instant_in_another_offset_is_still_a_duplicate(route):
         ({"box": "35.09.01.2001-999-BUP"}, "unknown box 35.09.01.2001-999-BUP"),
         ({"escorts": ["00000000"]}, "unknown escort NRP 00000000"),
         ({"place": "35.09.99"}, "unknown place 35.09.99"),
-        ({"corrects": str(uuid.uuid4()), "kind": "correction"}, "no such event"),
+        (
+            {"corrects": str(uuid.uuid4()), "kind": "correction", "note": "wrong box"},
+            "no such event",
+        ),
     ],
 )
 def test_an_event_naming_what_is_not_stored_is_rejected_with_a_message(route, change, error):
@@ -118,9 +122,9 @@ def test_an_observer_may_not_record_custody(route):
 
 
 def test_a_body_that_is_not_an_array_of_objects_is_refused_whole(route):
-    with pytest.raises(payload.BatchError):
+    with pytest.raises(BatchError):
         ledger.ingest(user("officer"), [journey(route)[0], "not an event"])
-    with pytest.raises(payload.BatchError):
+    with pytest.raises(BatchError):
         ledger.ingest(user("officer"), {"events": []})
     assert not CustodyEvent.objects.filter(box__code=route.box).exists()
 

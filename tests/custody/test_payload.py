@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from kawal.batches import BatchError
 from kawal.custody import columns, payload
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -56,6 +57,10 @@ def test_a_good_event_parses_into_its_fields():
         ({"place": ""}, "place is required"),
         ({"kind": "correction"}, "a correction, and only a correction"),
         ({"corrects": str(uuid.uuid4())}, "a correction, and only a correction"),
+        (
+            {"kind": "correction", "corrects": str(uuid.uuid4()), "note": "  "},
+            "note is required: a correction says what was wrong",
+        ),
     ],
 )
 def test_a_bad_event_is_rejected_with_a_message_naming_the_problem(change, error):
@@ -75,14 +80,16 @@ def test_the_same_instant_in_another_offset_has_the_same_content():
 
 
 def test_content_read_back_from_the_database_compares_equal_to_what_was_sent():
-    event = payload.parse(sent(kind="correction", corrects=str(uuid.uuid4())), NOW)
+    event = payload.parse(
+        sent(kind="correction", corrects=str(uuid.uuid4()), note="wrong box"), NOW
+    )
     stored = {**vars(event), "occurred_at": event.occurred_at.astimezone(UTC)}
     assert payload.normalised(stored) == event.content()
 
 
 @pytest.mark.parametrize("body", [{"events": []}, [sent(), "not an event"], [sent()] * 1001])
 def test_a_body_that_is_not_an_array_of_at_most_1000_objects_is_refused_whole(body):
-    with pytest.raises(payload.BatchError):
+    with pytest.raises(BatchError):
         payload.check_batch(body)
 
 

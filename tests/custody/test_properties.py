@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kawal.custody import columns, ledger, verification
+from kawal.custody import append_only, columns, ledger, verification
 from kawal.custody.models import Alert, Box, CustodyEvent
 from tests.conftest import user
 from tests.custody.conftest import journey
@@ -48,8 +48,9 @@ def test_any_delivery_of_a_journey_ends_in_the_same_state_a_verifying_chain_and_
             15,
         )
         assert verification.verify(route.box).ok
-        # Alerts raised while events were out of order lapse once they are all in.
-        assert not Alert.objects.filter(box=box).exclude(status=Alert.Status.RESOLVED).exists()
+        # Warnings raised while events were out of order lapse once they are all in.
+        standing = Alert.objects.filter(box=box, status__in=(Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED))
+        assert not standing.exists()
         transaction.set_rollback(True)
 
 
@@ -89,7 +90,8 @@ def _a_device() -> str:
     return devices.enrol(issued.code, spki(new_key()))[0].pk
 
 
-COLUMNS = [c.db_column for c in columns.EVENT if c.name not in ("id", "box")]
+# An event's place in the log isn't hashed into its chain: verify --against checks it.
+COLUMNS = [c.db_column for c in columns.EVENT if c.name not in ("id", "box", "position")]
 
 
 @PROPERTY
@@ -104,6 +106,7 @@ def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, colum
         if column == "escorts" and value == row.escorts:
             value = ["nobody"]
         field = CustodyEvent._meta.get_field(column)
+        append_only.drop()  # as the database's owner could
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE custody_custodyevent SET {field.column} = %s WHERE id = %s",
@@ -114,7 +117,6 @@ def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, colum
             )
         report = verification.verify(route.box)
         assert not report.ok
-        [broken] = report.broken
-        assert broken.box == route.box
-        assert str(row.pk) in [broken.event, *broken.tampered]
+        assert {b.box for b in report.broken} == {route.box}
+        assert str(row.pk) in [b.event for b in report.broken]
         transaction.set_rollback(True)

@@ -1,13 +1,17 @@
 """Each custody rule, firing and not firing: through the ledger, and at query time."""
 
+import json
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from kawal.custody import alerts, judging, ledger, rules
 from kawal.custody.models import Alert, Box
 from kawal.operations.models import CustodyRules, Operation
-from tests.conftest import user
+from tests.conftest import bearer, user
 from tests.custody.conftest import START, WIB, event, journey
 from tests.factories import OTHER
 
@@ -201,9 +205,101 @@ def test_a_skipped_leg_lapses_when_the_missing_event_arrives_late(route):
     assert (alert.rule, alert.status) == ("skipped_leg", "open")
     ledger.ingest(user("officer"), [events[6]])  # the arrival, synced late
     alert.refresh_from_db()
-    assert alert.status == "resolved"
+    assert alert.status == "lapsed"
     assert "late events" in alert.note
+    assert alert.handled_by is None
     assert Alert.objects.filter(box__code=route.box).count() == 1
+
+
+def test_a_person_can_still_resolve_a_lapsed_alert(route):
+    events = journey(route)
+    ledger.ingest(user("officer"), [*events[:6], events[7]])
+    ledger.ingest(user("officer"), [events[6]])
+    alert = Alert.objects.get(box__code=route.box)
+    alerts.handle(user("commander"), alert.pk, "resolved", "arrival synced late, checked")
+    alert.refresh_from_db()
+    assert alert.status == "resolved"
+    assert "late events" in alert.note and "checked" in alert.note
+
+
+def _mismatch_at_pps(route) -> tuple[list[dict], Alert]:
+    """The box sealed, then arriving at the PPS with a seal that is not one recorded."""
+    events = journey(route)[:11]
+    events[10] = {**events[10], "seals": ["KPU-0001", "FORGED-9"]}
+    ledger.ingest(user("officer"), events)
+    return events, Alert.objects.get(box__code=route.box, rule="seal_mismatch")
+
+
+def test_a_late_event_never_lapses_a_critical_alert(route):
+    _, mismatch = _mismatch_at_pps(route)
+    resealed = event(
+        route, "sealed", START + timedelta(hours=17), route.tps, seals=["KPU-0001", "FORGED-9"]
+    )
+    ledger.ingest(user("officer"), [resealed])  # the forged seal, "sealed" after the fact
+    mismatch.refresh_from_db()
+    assert mismatch.status == "open"
+
+
+def test_a_field_users_correction_leaves_a_critical_alert_standing_and_raises_a_correction_alert(
+    route,
+):
+    unescorted = {**journey(route)[0], "escorts": []}
+    ledger.ingest(user("officer"), [unescorted])
+    fix = event(
+        route,
+        "correction",
+        START + timedelta(minutes=5),
+        route.regency,
+        corrects=unescorted["id"],
+        note="escorts were not entered",
+    )
+    ledger.ingest(user("officer"), [fix])
+    escort = Alert.objects.get(box__code=route.box, rule="escort")
+    assert (escort.status, escort.note) == ("open", "")
+    raised = Alert.objects.get(box__code=route.box, rule="correction")
+    assert (raised.severity, raised.status, str(raised.event_id)) == ("critical", "open", fix["id"])
+    assert raised.params == {
+        "kind": "departed", "event": unescorted["id"], "note": "escorts were not entered"
+    }
+    assert "escorts were not entered" in raised.message
+
+
+def test_a_correction_of_an_event_without_alerts_raises_a_warning(route):
+    first = journey(route)[0]
+    ledger.ingest(user("officer"), [first])
+    fix = event(
+        route, "correction", START + timedelta(minutes=5), route.regency,
+        corrects=first["id"], note="departed from the wrong warehouse",
+    )  # fmt: skip
+    assert _raised(route, [fix]) == [("correction", "warning")]
+
+
+def test_a_correction_and_a_new_arrival_with_the_right_seals_leave_the_seal_mismatch_open(route):
+    events, mismatch = _mismatch_at_pps(route)
+    fix = event(
+        route, "correction", START + timedelta(hours=21), route.village,
+        corrects=events[10]["id"], note="seals misread",
+    )  # fmt: skip
+    again = {**events[10], "id": str(uuid.uuid4()), "seals": ["KPU-0001", "KPU-0002"]}
+    response = Client().post(
+        "/api/v1/custody/events", json.dumps([fix, again]),
+        content_type="application/json", **bearer("officer"),
+    )  # fmt: skip
+    assert [r["status"] for r in response.json()["results"]] == ["accepted", "accepted"]
+    mismatch.refresh_from_db()
+    assert mismatch.status == "open"
+    raised = Alert.objects.get(box__code=route.box, rule="correction")
+    assert raised.severity == "critical" and "seals misread" in raised.message
+    assert Box.objects.get(code=route.box).state == Box.State.RETURNING
+
+
+def test_a_field_user_cannot_acknowledge_or_resolve_an_alert(route):
+    _, mismatch = _mismatch_at_pps(route)
+    for to in ("acknowledged", "resolved"):
+        with pytest.raises(PermissionDenied):
+            alerts.handle(user("officer"), mismatch.pk, to, "all fine")
+    mismatch.refresh_from_db()
+    assert mismatch.status == "open"
 
 
 def test_a_late_sealing_event_checks_the_seals_recorded_after_it(route):
@@ -216,20 +312,3 @@ def test_a_late_sealing_event_checks_the_seals_recorded_after_it(route):
     assert str(mismatch.event_id) == events[10]["id"]
     assert mismatch.severity == "critical"
     assert Box.objects.get(code=route.box).state == Box.State.RETURNING
-
-
-def test_a_corrected_events_alerts_lapse(route):
-    unescorted = {**journey(route)[0], "escorts": []}
-    ledger.ingest(user("officer"), [unescorted])
-    fix = event(
-        route,
-        "correction",
-        START + timedelta(minutes=5),
-        route.regency,
-        corrects=unescorted["id"],
-        note="escorts were not entered",
-    )
-    ledger.ingest(user("officer"), [fix])
-    alert = Alert.objects.get(box__code=route.box)
-    assert alert.status == "resolved"
-    assert "corrected" in alert.note

@@ -36,14 +36,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _server_env(data_dir: Path) -> dict:
+def server_env_for(data_dir: Path, suffix: str = "_e2e") -> dict:
+    """A live server's environment: its own data directory and, on PostgreSQL, its own fresh
+    database named after the test database with `suffix`."""
     env = {**os.environ, "KAWAL_DATA_DIR": str(data_dir)}
     url = os.environ.get("KAWAL_DATABASE_URL", "")
     if url.startswith("postgres"):
         import psycopg
 
         parts = urlparse(url)
-        database = parts.path.lstrip("/") + "_e2e"
+        database = parts.path.lstrip("/") + suffix
         with psycopg.connect(
             host=parts.hostname,
             port=parts.port or 5432,
@@ -60,22 +62,31 @@ def _server_env(data_dir: Path) -> dict:
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory) -> dict:
     """The live server's environment: `kawal` commands run with it reach the server's database."""
-    return _server_env(tmp_path_factory.mktemp("kawal-e2e"))
+    return server_env_for(tmp_path_factory.mktemp("kawal-e2e"))
+
+
+def kawal(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """Run a `kawal` command in a live server's environment, reaching its database."""
+    return subprocess.run(
+        [sys.executable, "-m", "kawal.cli", *args], env=env, check=True, cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="session")
 def server(server_env):
     """Base URL of a live `kawal demo` server with the Banyuwangi operation loaded."""
-    env = server_env
+    kawal(server_env, "demo", "--no-serve")
+    yield from serve(server_env)
+
+
+def serve(env: dict):
+    """Serve the demo loaded in `env` with `kawal demo` on a free port; yield its base URL."""
     data_dir = Path(env["KAWAL_DATA_DIR"])
-    kawal = [sys.executable, "-m", "kawal.cli"]
-    subprocess.run(
-        [*kawal, "demo", "--no-serve"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL
-    )
     port = _free_port()
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
-        [*kawal, "demo", "--port", str(port)],
+        [sys.executable, "-m", "kawal.cli", "demo", "--port", str(port)],
         env=env,
         cwd=ROOT,
         stdout=log,

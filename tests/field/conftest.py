@@ -63,13 +63,14 @@ class Phone:
         return {**body, "signature": sign(self.key, body)}
 
     def get(self, path: str, **extra):
-        return Client().get(path, **self.headers(**extra))
+        return Client(enforce_csrf_checks=True).get(path, **self.headers(**extra))
 
     def post(self, path: str, body, **extra):
         import json
 
-        return Client().post(path, json.dumps(body), content_type="application/json",
-                             **self.headers(**extra))
+        return Client(enforce_csrf_checks=True).post(
+            path, json.dumps(body), content_type="application/json", **self.headers(**extra)
+        )
 
 
 @pytest.fixture

@@ -75,3 +75,33 @@ def test_another_device_cannot_see_or_extend_a_photo(phone, enrol, duty):
     other = enrol(duty.partner)
     assert other.get(f"/api/v1/photos/{photo_id}").status_code == 404
     assert _put(other, photo_id, JPEG[4000:], 4000).status_code == 404
+
+
+def test_staff_over_the_area_see_a_records_photo_on_its_timeline_and_observers_never(
+    phone, route_in_duty
+):
+    from tests.conftest import logged_in
+    from tests.custody.conftest import journey
+
+    event = journey(route_in_duty)[0]
+    photo_id = uuid.uuid4()
+    _put(phone, photo_id, JPEG, 0, record=event["id"])
+    phone.post("/api/v1/custody/events", [event])
+    url = f"/api/v1/custody/boxes/{route_in_duty.box}"
+    assert logged_in("komandan").get(url).json()["events"][0]["photos"] == [str(photo_id)]
+    assert "photos" not in logged_in("pemantau").get(url).json()["events"][0]
+    page = logged_in("polsek-banyuwangi").get(f"/boxes/{route_in_duty.box}/").content.decode()
+    assert f'data-photo="{photo_id}"' in page
+    image = logged_in("polsek-banyuwangi").get(f"/field/photos/{photo_id}.jpg")
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert b"".join(image) == JPEG
+    assert logged_in("pemantau").get(f"/field/photos/{photo_id}.jpg").status_code == 403
+    assert logged_in("polsek-pesanggaran").get(f"/field/photos/{photo_id}.jpg").status_code == 404
+
+
+def test_an_unfinished_photo_is_not_shown(phone):
+    from tests.conftest import logged_in
+
+    photo_id = uuid.uuid4()
+    _put(phone, photo_id, JPEG[:4000], 0)
+    assert logged_in("komandan").get(f"/field/photos/{photo_id}.jpg").status_code == 404

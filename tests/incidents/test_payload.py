@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kawal.incidents.payload import BatchError, Rejected, check_batch, parse
+from kawal.batches import BatchError
+from kawal.incidents.payload import Rejected, check_batch, parse
 from tests.incidents.conftest import item
 
 NOW = datetime(2024, 11, 27, 12, tzinfo=ZoneInfo("Asia/Jakarta"))

@@ -16,4 +16,10 @@ class Command(BaseCommand):
             raise CommandError("KAWAL_SECRET_KEY is the demo secret: set a real one to serve")
         if settings.DEBUG:
             raise CommandError("KAWAL_DEBUG is on: turn it off to serve")
+        if not settings.LEDGER_KEY:
+            # A key made in each server's data directory would sign with as many keys.
+            raise CommandError(
+                "KAWAL_LEDGER_KEY is unset: give every server the key that signs the custody "
+                "checkpoints (docs/deploy.md)"
+            )
         server.run(bind, workers=workers)

@@ -2,21 +2,59 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kawal.custody import verification
 
+PROBLEMS_SHOWN = 20
+
 
 class Command(BaseCommand):
-    help = "Recompute every custody chain and name the first broken link per box."
+    help = (
+        "Recompute every custody chain and name every problem in it. With --against DIGEST, "
+        "prove instead that the log still holds, unchanged, all that checkpoint covered."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--region", help="only boxes in this region code")
+        parser.add_argument(
+            "--against", metavar="DIGEST", help="a checkpoint's digest, SIZE:ROOT, as printed"
+        )
 
-    def handle(self, *args: object, region: str | None = None, **options: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        region: str | None = None,
+        against: str | None = None,
+        **options: object,
+    ) -> None:
+        if against:
+            self._against(against)
+            return
         report = verification.verify(region)
         for b in report.broken:
-            where = f"seq {b.seq}" if b.seq else "end"
+            where = f"seq {b.seq}" if b.event else "end"
             event = f" event {b.event}" if b.event else ""
             self.stdout.write(f"BROKEN {b.box} at {where}{event}: {b.problem}")
-            for tampered in b.tampered:
-                self.stdout.write(f"  altered event {tampered}")
         if not report.ok:
-            raise CommandError(f"{len(report.broken)} broken chain(s) among {report.events} events")
+            chains = len({b.box for b in report.broken})
+            raise CommandError(
+                f"{len(report.broken)} problem(s) in {chains} chain(s) among {report.events} events"
+            )
         self.stdout.write(f"OK: {report.events} events, every chain verifies")
+
+    def _against(self, digest: str) -> None:
+        try:
+            result = verification.against(digest)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        for problem in result.problems[:PROBLEMS_SHOWN]:
+            self.stdout.write(f"CHANGED {problem}")
+        if len(result.problems) > PROBLEMS_SHOWN:
+            self.stdout.write(f"  and {len(result.problems) - PROBLEMS_SHOWN} more")
+        if not result.ok:
+            raise CommandError(
+                f"the log no longer holds, unchanged, what checkpoint {result.size}:{result.root} "
+                "covered"
+            )
+        self.stdout.write(
+            f"CONSISTENT: the log today ({result.now_size:,} leaves, root {result.now_root}) "
+            f"holds checkpoint {result.size}:{result.root} unchanged, shown by a consistency "
+            f"proof of {len(result.proof)} hashes"
+        )

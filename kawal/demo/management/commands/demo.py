@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
 from kawal import server
 from kawal.demo.load import is_loaded, load_demo
+from kawal.demo.replay import replay
 from kawal.demo.users import demo_logins
 
 
@@ -16,15 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--fresh", action="store_true", help="start from an empty database")
         parser.add_argument("--no-serve", action="store_true", help="load and exit")
-        parser.add_argument("--simulate", action="store_true", help="replay election night live")
+        parser.add_argument(
+            "--simulate", action="store_true",
+            help="start fresh and replay election night live against the served demo",
+        )  # fmt: skip
 
     def handle(self, *args, port: int, fresh: bool, no_serve: bool, simulate: bool, **options):
-        if simulate:
-            raise SystemExit(
-                "kawal demo --simulate needs the election-night simulator, not built yet"
-            )
+        if simulate and no_serve:
+            raise CommandError("--simulate replays the night against the served demo: drop --no-serve")
         console = Console()
-        if fresh:
+        # The night replays from empty boxes: a simulation always starts from a fresh load.
+        if fresh or simulate:
             call_command("flush", interactive=False, verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)
         if is_loaded():
@@ -48,6 +51,8 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.username}: {login.token}")
         console.print("Every district has a sector user: polsek-<district>, e.g. polsek-genteng.")
-        if not no_serve:
+        if simulate:
+            replay(port, console)
+        elif not no_serve:
             console.print(f"Serving on [bold]http://127.0.0.1:{port}[/]")
             server.run(f"127.0.0.1:{port}")

@@ -31,6 +31,10 @@ SENTENCES = (
         re.compile(r"^recorded (?P<km>[\d.]+) km from (?P<place>\S+) \(allowed (?P<allowed>[\d.]+) km\)$"),
         lambda m: {"place": m["place"], "km": float(m["km"]), "allowed": float(m["allowed"])},
     ),
+    (
+        re.compile(r"^correction of (?P<kind>\w+) (?P<event>[0-9a-f-]+): (?P<note>.*)$", re.DOTALL),
+        lambda m: {"kind": m["kind"], "event": m["event"], "note": m["note"]},
+    ),
 )
 
 
@@ -63,7 +67,7 @@ def write_messages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("custody", "0003_english_labels"),
+        ("custody", "0007_merge_alert_lapsed"),
     ]
 
     operations = [
@@ -88,6 +92,7 @@ class Migration(migrations.Migration):
                     ("place", "wrong place"),
                     ("overdue", "overdue"),
                     ("not_sealed", "not sealed"),
+                    ("correction", "correction to check"),
                 ],
                 max_length=20,
             ),

@@ -1,0 +1,124 @@
+"""The Merkle log: every custody event and audit entry, in the order they were committed.
+
+Each event and each audit entry takes the next position when it is written, under one lock
+that its transaction then holds until it ends: on PostgreSQL an advisory lock, on SQLite
+the database's one writer (Kawal begins every write transaction IMMEDIATE). So positions
+follow commit order without gaps, and the tree over the first n positions never changes
+once they are committed. Checkpoints (custody/checkpoints.py) sign its head.
+
+A leaf is what its row commits to, recomputed from what is stored now:
+- an event: its chain hash, `chain.link(prev_hash, event)`, as 32 bytes;
+- an audit entry: the SHA-256 of its canonical JSON (`audit_canonical()`).
+The tree hashes each as an RFC 9162 leaf (custody/merkle.py).
+"""
+
+import hashlib
+import heapq
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from kawal.accounts.models import AuditEntry
+from kawal.custody import chain, merkle
+from kawal.custody.columns import EVENT, instant, named, reads
+from kawal.custody.models import CustodyEvent
+
+LOCK = 0x6B6177616C  # "kawal": PostgreSQL's advisory lock on the log's positions
+AUDIT_FIELDS = ("id", "at", "actor_id", "action", "target_type", "target_id", "details")
+
+
+def hold() -> None:
+    """Take the log's lock, until this transaction ends: no one else appends meanwhile."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("the log's lock is taken inside the transaction that needs it")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+
+
+def next_position() -> int:
+    """Where the rows this transaction inserts next begin in the log, one position each.
+    Holds the log's lock until the transaction ends."""
+    hold()
+    return size()
+
+
+def size() -> int:
+    """How many leaves the log holds: one past its last position."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT max(p) FROM (SELECT max(position) AS p FROM {CustodyEvent._meta.db_table} "
+            f"UNION ALL SELECT max(position) FROM {AuditEntry._meta.db_table}) AS tops"
+        )
+        (top,) = cursor.fetchone()
+    return 0 if top is None else top + 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    position: int
+    leaf: bytes  # its RFC 9162 leaf hash
+    what: str  # how a person finds it: the event and its chain place, or the audit entry
+
+
+def event_leaf(event: dict[str, Any]) -> bytes:
+    """The leaf of an event (every column of columns.EVENT, by name): its chain hash."""
+    return merkle.leaf_hash(bytes.fromhex(chain.link(event["prev_hash"], event)))
+
+
+def audit_canonical(entry: dict[str, Any]) -> str:
+    """An audit entry (AUDIT_FIELDS, by name) as canonical JSON."""
+    body = {
+        "id": entry["id"],
+        "at": instant(entry["at"]),
+        "actor": entry["actor_id"],
+        "action": entry["action"],
+        "target_type": entry["target_type"],
+        "target_id": entry["target_id"],
+        "details": entry["details"],
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def audit_leaf(entry: dict[str, Any]) -> bytes:
+    return merkle.leaf_hash(hashlib.sha256(audit_canonical(entry).encode()).digest())
+
+
+def _events(start: int) -> Iterator[Entry]:
+    rows = (
+        CustodyEvent.objects.filter(position__gte=start)
+        .order_by("position")
+        .values(*reads(EVENT))
+        .iterator(chunk_size=5000)
+    )
+    for stored in rows:
+        row = named(stored)
+        yield Entry(
+            row["position"],
+            event_leaf(row),
+            f"event {row['id']} (box {row['box']} seq {row['seq']})",
+        )
+
+
+def _audit(start: int) -> Iterator[Entry]:
+    rows = (
+        AuditEntry.objects.filter(position__gte=start)
+        .order_by("position")
+        .values("position", *AUDIT_FIELDS)
+        .iterator(chunk_size=5000)
+    )
+    for row in rows:
+        yield Entry(
+            row["position"],
+            audit_leaf(row),
+            f"audit entry {row['id']} ({row['action']})",
+        )
+
+
+def entries(start: int = 0) -> Iterator[Entry]:
+    """Every event and audit entry from position `start` on, in log order, each with its
+    leaf recomputed from what is stored."""
+    return heapq.merge(_events(start), _audit(start), key=lambda e: e.position)
