@@ -80,6 +80,13 @@ def test_rule_severity_and_status_are_words_in_indonesian():
         assert alert_text.rule_label("made_up") == "made_up"
 
 
+def test_a_correction_alert_names_the_corrected_event_in_words():
+    params = {"kind": "departed", "event": "6f1c2a4e-8f0b", "note": "escorts not entered"}
+    with translation.override("id"):
+        text = alert_text.message(rules.CORRECTION, params)
+    assert text == "koreksi atas berangkat 6f1c2a4e: escorts not entered"
+
+
 def test_a_handlers_note_line_reads_in_words():
     note = (
         "[2024-11-27 20:05 polsek-genteng, acknowledged] escort on its way\n"
@@ -112,6 +119,11 @@ def test_a_handlers_note_line_reads_in_words():
         (
             "recorded 11.1 km from 35.10.01.2001-001 (allowed 2 km)",
             {"place": "35.10.01.2001-001", "km": 11.1, "allowed": 2.0},
+        ),
+        (
+            "correction of departed 6f1c2a4e-8f0b-4c51-9d7e-0a1b2c3d4e5f: escorts not entered",
+            {"kind": "departed", "event": "6f1c2a4e-8f0b-4c51-9d7e-0a1b2c3d4e5f",
+             "note": "escorts not entered"},
         ),
         ("synthetic", {"text": "synthetic"}),
     ],
