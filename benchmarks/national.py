@@ -121,11 +121,12 @@ def generate(user_id: int) -> None:
         "+ row_number() OVER (ORDER BY b.id, s) - 1 "
         "FROM custody_box b CROSS JOIN LATERAL generate_series(1, b.head_seq) s"),
         # A few thousand alerts: escorts missing, seals differing, legs skipped; some handled.
-        ("INSERT INTO custody_alert (box_id, event_id, rule, severity, status, message, note, "
+        ("INSERT INTO custody_alert (box_id, event_id, rule, severity, status, params, note, "
         "raised_at, handled_by_id, handled_at) "
         "SELECT b.id, NULL, (ARRAY['escort', 'seal_mismatch', 'skipped_leg', 'place'])[b.id % 4 + 1], "
         "(ARRAY['critical', 'critical', 'warning', 'warning'])[b.id % 4 + 1], "
-        "(ARRAY['open', 'open', 'acknowledged', 'resolved'])[b.id / 97 % 4 + 1], 'synthetic', '', "
+        "(ARRAY['open', 'open', 'acknowledged', 'resolved'])[b.id / 97 % 4 + 1], "
+        "'{\"text\": \"synthetic\"}'::jsonb, '', "
         "timestamptz '2024-11-27 15:00+00' + (b.id % 500) * interval '1 minute', NULL, NULL "
         "FROM custody_box b WHERE b.id % 97 = 0"),
     ]

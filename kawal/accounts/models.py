@@ -23,12 +23,19 @@ class RoleGrant(models.Model):
     """A user holds a role over a region code and everything below it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=10, choices=Role.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(max_length=10, choices=Role.choices, verbose_name=_("role"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="grants", verbose_name=_("region")
+    )
 
     class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "region"], name="one_grant_per_role_region"
@@ -43,13 +50,20 @@ class ApiToken(models.Model):
     """A device's bearer token. Only its SHA-256 is stored; the token is shown once."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tokens",
+        verbose_name=_("user"),
     )
-    prefix = models.CharField(max_length=8)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    prefix = models.CharField(max_length=8, verbose_name=_("prefix"))
+    digest = models.CharField(max_length=64, unique=True, verbose_name=_("digest"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
+    revoked = models.BooleanField(default=False, verbose_name=_("revoked"))
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
@@ -68,20 +82,26 @@ class ApiToken(models.Model):
 class AuditEntry(models.Model):
     """One write, by whom, to what. Appended only."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("when"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    action = models.CharField(max_length=60)
-    target_type = models.CharField(max_length=60, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    action = models.CharField(max_length=60, verbose_name=_("action"))
+    target_type = models.CharField(max_length=60, blank=True, verbose_name=_("target type"))
+    target_id = models.CharField(max_length=64, blank=True, verbose_name=_("target id"))
+    details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
     # Its place in the Merkle log of custody events and audit entries (custody/log.py).
-    position = models.PositiveBigIntegerField(unique=True)
+    position = models.PositiveBigIntegerField(unique=True, verbose_name=_("position in the log"))
 
     class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_type}:{self.target_id}"

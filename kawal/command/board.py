@@ -22,6 +22,7 @@ from kawal.command.status import (
     tally_rows,
     within_or_national,
 )
+from kawal.custody import alert_text
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
@@ -99,6 +100,7 @@ class Board:
     stages: list[progress.TimelineMark]
     now_at: float
     milestones: list[tuple[str, str, int, int]]  # key, label, count, percent
+    milestone_heads: list[tuple[str, str, str]]  # key, short label, label: the table's columns
     rows: list[Row]
     sort: str
     filter: str
@@ -200,7 +202,7 @@ def alert_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Alert]:
             within_or_national("box__code", area_code),
             status__in=(Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED),
         )
-        .select_related("box", "handled_by")
+        .select_related("box", "event", "handled_by")
         .annotate(rank=rank)
         # "open" sorts after "acknowledged": descending puts open alerts first.
         .order_by("-status", "rank", "-raised_at", "-id")[:limit]
@@ -215,8 +217,11 @@ def alerts_by_rule(area_code: str) -> charts.Bars:
     )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in rows:
-        counts[row["rule"]][row["status"]] = row["n"]
-    return charts.bars(counts, order=list(Alert.Status.values))
+        counts[alert_text.rule_label(row["rule"])][row["status"]] = row["n"]
+    return charts.bars(
+        counts, order=list(Alert.Status.values),
+        words={value: str(label) for value, label in Alert.Status.choices},
+    )  # fmt: skip
 
 
 def incident_feed(area_code: str, limit: int = FEED_LENGTH) -> list[Incident]:
@@ -345,6 +350,10 @@ def region_board(
                 m, str(progress.LABELS[m]), totals.reached[m],
                 progress.percent(totals.reached[m], totals.boxes),
             )
+            for m in progress.MILESTONES
+        ],
+        milestone_heads=[
+            (m, str(progress.SHORT_LABELS[m]), str(progress.LABELS[m]))
             for m in progress.MILESTONES
         ],
         rows=_rows(status, milestone, sort if sort.lstrip("-") in SORT_KEYS else "code",

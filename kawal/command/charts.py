@@ -3,7 +3,7 @@
 No inline styles (the CSP forbids them): colours come from CSS classes on the shapes.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -106,24 +106,36 @@ def cumulative_lines(
                 previous, f"line-{i % PALETTE}",
             )
         )
-    x_ticks = []
-    if span <= 2 * 86400:  # short spans: every six hours, labelled with the hour
-        step, label = timedelta(hours=6), "%H:00"
-        tick = start.astimezone(WIB).replace(minute=0, second=0, microsecond=0)
-        tick += timedelta(hours=(6 - tick.hour % 6) % 6)
-    else:  # longer ones: midnights, labelled with the day
-        step, label = timedelta(days=max(int(span // 86400) // 6, 1)), "%d/%m"
-        tick = start.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0)
-    if tick < start:
-        tick += step
-    while tick <= end:
-        x_ticks.append((x(tick), tick.astimezone(WIB).strftime(label)))
-        tick += step
+    x_ticks = _time_ticks(start, end, span, x)
     y_ticks = tuple((y(v), f"{v:,}".replace(",", ".")) for v in (0, top // 2, top))
     return LineChart(
         WIDTH, HEIGHT, tuple(lines), tuple(x_ticks), y_ticks,
         (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM),
     )
+
+
+def _time_ticks(
+    start: datetime, end: datetime, span: float, x: Callable[[datetime], float]
+) -> list[tuple[float, str]]:
+    """The time axis's ticks: every six hours over short spans, the day named where it
+    starts; over longer ones, midnights labelled with the day."""
+    if span <= 2 * 86400:
+        step, label, dated = timedelta(hours=6), "%H:00", "%d/%m %H:00"
+        tick = start.astimezone(WIB).replace(minute=0, second=0, microsecond=0)
+        tick += timedelta(hours=(6 - tick.hour % 6) % 6)
+    else:
+        step, label = timedelta(days=max(int(span // 86400) // 6, 1)), "%d/%m"
+        dated = label
+        tick = start.astimezone(WIB).replace(hour=0, minute=0, second=0, microsecond=0)
+    if tick < start:
+        tick += step
+    ticks, day = [], None
+    while tick <= end:
+        local = tick.astimezone(WIB)
+        ticks.append((x(tick), local.strftime(label if local.date() == day else dated)))
+        day = local.date()
+        tick += step
+    return ticks
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,7 @@ class Segment:
     count: int
     x: float
     width: float
+    label: str  # the key in words
 
 
 @dataclass(frozen=True)
@@ -153,8 +166,14 @@ class Bars:
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 18.0, 6.0, 130.0
 
 
-def bars(counts: Mapping[str, Mapping[str, int]], order: Sequence[str]) -> Bars:
-    """Horizontal stacked bars, one per label, segments in `order`, longest bar first."""
+def bars(
+    counts: Mapping[str, Mapping[str, int]],
+    order: Sequence[str],
+    words: Mapping[str, str] | None = None,
+) -> Bars:
+    """Horizontal stacked bars, one per label, segments in `order`, longest bar first;
+    `words` names the segments' keys (each key names itself where it has none)."""
+    words = words or {}
     totals = {label: sum(parts.values()) for label, parts in counts.items()}
     top = max(totals.values(), default=0) or 1
     plot_w = WIDTH - LABEL_WIDTH - 50
@@ -166,7 +185,7 @@ def bars(counts: Mapping[str, Mapping[str, int]], order: Sequence[str]) -> Bars:
             n = counts[label].get(key, 0)
             if n:
                 w = round(plot_w * n / top, 1)
-                segments.append(Segment(key, n, round(x, 1), w))
+                segments.append(Segment(key, n, round(x, 1), w, words.get(key, key)))
                 x += w
         result.append(Bar(label, totals[label], i * (BAR_HEIGHT + BAR_GAP), tuple(segments)))
     height = max(len(result) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)

@@ -27,6 +27,15 @@ LABELS = {
     AT_PPK: _("handed to PPK"),
     AT_KPU: _("at KPU"),
 }
+# The same, short enough to head a table's column.
+SHORT_LABELS = {
+    DELIVERED: _("at TPS"),
+    OPENED: _("opened"),
+    SEALED: _("sealed"),
+    AT_PPS: _("at PPS"),
+    AT_PPK: _("at PPK"),
+    AT_KPU: _("at KPU"),
+}
 # The milestone each stage is judged by: what the map colours and the stage bar leads with.
 STAGE_MILESTONE: dict[str, str] = {
     Stage.Kind.DISTRIBUTION: DELIVERED,

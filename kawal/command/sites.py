@@ -46,7 +46,7 @@ def tps_detail(code: str, *, with_personnel: bool, now: datetime | None = None) 
     alerts = list(
         Alert.objects.filter(box__tps=tps)
         .exclude(status__in=(Alert.Status.RESOLVED, Alert.Status.LAPSED))
-        .select_related("box", "handled_by")
+        .select_related("box", "event", "handled_by")
         .order_by("-raised_at", "-id")
     )
     events = list(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("wall/", views.wall_home, name="wall_home"),
     path("wall/<str:code>/", views.wall, name="wall"),
     path("wall/<str:code>/live/", views.wall_live, name="wall_live"),
+    path("alerts/", views.alerts_page, name="alerts"),
     path(
         "alerts/<int:alert_id>/<str:action>/", views.alert_action, name="alert_action"
     ),

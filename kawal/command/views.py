@@ -7,17 +7,19 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import Caller, Scope, require_region, scope_of
 from kawal.command import board as boards
 from kawal.command import search as finder
+from kawal.command.alert_list import STATUSES, alert_list
 from kawal.command.sites import tps_detail
 from kawal.command.status import NATIONAL, national_region
 from kawal.custody import alerts
 from kawal.custody.models import Alert
-from kawal.territory.models import Region
+from kawal.territory.models import TPS, Region
 
 
 def _home_code(request: AuthenticatedHttpRequest) -> str:
@@ -69,12 +71,20 @@ def _national_scope(user: Caller) -> Scope:
     return scope
 
 
+def _only_top_region() -> str | None:
+    """The one top region of a deployment that holds a single one (a regency, say): its
+    country page would be one row, so it is not offered."""
+    tops = list(Region.objects.filter(parent__isnull=True).values_list("code", flat=True)[:2])
+    return tops[0] if len(tops) == 1 else None
+
+
 def _board(request: AuthenticatedHttpRequest, code: str) -> tuple[Scope, boards.Board]:
     if code == NATIONAL:
         scope, area = _national_scope(request.user), national_region()
     else:
-        scope = require_region(request.user, code)
+        # An unknown region is not found, whoever asks; a known one outside the scope is refused.
         area = get_object_or_404(Region.objects.select_related("parent"), code=code)
+        scope = require_region(request.user, code)
     board = boards.region_board(
         area,
         with_personnel=scope.sees_personnel,
@@ -107,12 +117,14 @@ def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def national(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return region(request, NATIONAL)
+    only = _only_top_region()
+    return redirect("region", code=only) if only else region(request, NATIONAL)
 
 
 @login_required
 def national_live(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return region_live(request, NATIONAL)
+    only = _only_top_region()
+    return redirect("region_live", code=only) if only else region_live(request, NATIONAL)
 
 
 @login_required
@@ -124,9 +136,15 @@ def region_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return _fresh(request, body)
 
 
+def _tps_scope(request: AuthenticatedHttpRequest, code: str) -> Scope:
+    """The caller's scope over a TPS that exists (404 before 403, as for regions)."""
+    get_object_or_404(TPS.objects.only("id"), code=code)
+    return require_region(request.user, code)
+
+
 @login_required
 def tps(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    scope = require_region(request.user, code)
+    scope = _tps_scope(request, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel)
     context = {
         "d": detail,
@@ -140,7 +158,7 @@ def tps(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def tps_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    scope = require_region(request.user, code)
+    scope = _tps_scope(request, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel)
     context = {"d": detail, "sees_personnel": scope.sees_personnel,
                "handles_alerts": scope.handles_alerts}
@@ -163,8 +181,8 @@ def wall_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _wall(request: AuthenticatedHttpRequest, code: str) -> dict[str, object]:
-    scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
+    scope = require_region(request.user, code)
     wall = boards.wall_board(
         area, with_personnel=scope.sees_personnel, after=request.GET.get("after")
     )
@@ -180,6 +198,21 @@ def wall(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 def wall_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "command/_wall_live.html", _wall(request, code))
+
+
+@login_required
+def alerts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A region's alerts by status, with the actions for roles that may take them."""
+    code = request.GET.get("region") or _home_code(request)
+    area = get_object_or_404(Region, code=code)
+    listed = alert_list(request.user, code, request.GET.get("status", "active"))
+    labels = {"active": _("open and acknowledged"), "all": _("all"), **dict(Alert.Status.choices)}
+    return render(request, "command/alerts.html", {
+        "area": area,
+        "listed": listed,
+        "statuses": [(s, labels[s]) for s in STATUSES],
+        "handles_alerts": scope_of(request.user).handles_alerts,
+    })  # fmt: skip
 
 
 @login_required

@@ -6,8 +6,9 @@ their operation runs. Only command and sector staff (scope.ALERT_HANDLER_ROLES) 
 and resolve stored alerts: the ledger itself only marks a late-shown warning lapsed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from kawal.accounts import audit
 from kawal.accounts.scope import ALERT_HANDLER_ROLES, require_region, require_roles, scope_of
-from kawal.custody import rules
+from kawal.custody import alert_text, rules
 from kawal.custody.models import Alert, Box
 from kawal.custody.states import UNSEALED_STATES
 from kawal.operations.models import Operation, Stage
@@ -29,6 +30,9 @@ LIMIT = 1000
 
 @dataclass(frozen=True)
 class AlertView:
+    """An alert as the API and pages show it: `message` is in the reader's language, made
+    from `rule` and `params` (custody/alert_text.py)."""
+
     id: int | None  # None for alerts computed at query time
     box: str
     rule: str
@@ -38,13 +42,40 @@ class AlertView:
     raised_at: datetime
     event: str | None = None
     note: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    # When the event behind it happened (the due time, for alerts computed at query time).
+    occurred_at: datetime | None = None
+
+    @property
+    def rule_label(self) -> str:
+        return alert_text.rule_label(self.rule)
+
+    @property
+    def severity_label(self) -> str:
+        return str(Alert.Severity(self.severity).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(Alert.Status(self.status).label)
+
+    @property
+    def note_lines(self) -> list[str]:
+        return alert_text.note_lines(self.note)
 
 
 def view_of(alert: Alert) -> AlertView:
-    """A stored alert (with its box selected) as the API and pages show it."""
+    """A stored alert (with its box and event selected) as the API and pages show it."""
     return AlertView(
         alert.pk, alert.box.code, alert.rule, alert.severity, alert.status, alert.message,
         alert.raised_at, str(alert.event_id) if alert.event_id else None, alert.note,
+        alert.params, alert.event.occurred_at if alert.event else None,
+    )  # fmt: skip
+
+
+def _computed_view(code: str, rule: str, severity: str, params: dict, due: datetime) -> AlertView:
+    return AlertView(
+        None, code, rule, severity, Alert.Status.OPEN, alert_text.message(rule, params), due,
+        params=params, occurred_at=due,
     )  # fmt: skip
 
 
@@ -56,7 +87,7 @@ def _seal_by(operation: Operation) -> datetime | None:
     return voting.ends_at if voting else None
 
 
-def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
+def computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
     """Overdue legs and unsealed boxes among `boxes`, for every operation running now."""
     found = []
     running = (
@@ -70,14 +101,8 @@ def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
         for code, due in overdue.values_list("code", "expected_by"):
             assert due is not None  # overdue_boxes() holds only boxes with a due time
             found.append(
-                AlertView(
-                    None,
-                    code,
-                    rules.OVERDUE,
-                    Alert.Severity.WARNING,
-                    Alert.Status.OPEN,
-                    f"in transit past its due time {timezone.localtime(due):%d %b %H:%M}",
-                    due,
+                _computed_view(
+                    code, rules.OVERDUE, Alert.Severity.WARNING, {"due": due.isoformat()}, due
                 )
             )
         seal_by = _seal_by(operation)
@@ -85,16 +110,9 @@ def _computed(boxes: QuerySet[Box], now: datetime) -> list[AlertView]:
             for code in in_operation.filter(state__in=UNSEALED_STATES).values_list(
                 "code", flat=True
             ):
+                params = {"by": seal_by.isoformat()}
                 found.append(
-                    AlertView(
-                        None,
-                        code,
-                        rules.NOT_SEALED,
-                        Alert.Severity.CRITICAL,
-                        Alert.Status.OPEN,
-                        f"not sealed by {timezone.localtime(seal_by):%d %b %H:%M}",
-                        seal_by,
-                    )
+                    _computed_view(code, rules.NOT_SEALED, Alert.Severity.CRITICAL, params, seal_by)
                 )
     return found
 
@@ -118,7 +136,7 @@ def listing(
         where &= within("box__code", region)
     if box:
         where &= Q(box__code=box)
-    stored = Alert.objects.filter(where).select_related("box")
+    stored = Alert.objects.filter(where).select_related("box", "event")
     if status:
         stored = stored.filter(status=status)
     views = [view_of(a) for a in stored[:LIMIT]]
@@ -128,7 +146,7 @@ def listing(
             boxes = boxes.filter(within("code", region))
         if box:
             boxes = boxes.filter(code=box)
-        views.extend(_computed(boxes, now or timezone.now()))
+        views.extend(computed(boxes, now or timezone.now()))
     return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]
 
 

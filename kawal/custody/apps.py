@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _install_append_only(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
@@ -11,6 +12,7 @@ def _install_append_only(sender: AppConfig, using: str = "default", **kwargs: ob
 class CustodyConfig(AppConfig):
     name = "kawal.custody"
     label = "custody"
+    verbose_name = _("custody of ballot boxes")
 
     def ready(self) -> None:
         post_migrate.connect(

@@ -19,13 +19,13 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 
 from kawal.custody import rules, states
+from kawal.custody.alert_text import REORDERED
 from kawal.custody.columns import EVENT, named
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.payload import Incoming
 from kawal.operations.models import CustodyRules, Operation
 
 DEFAULT_RULES = (rules.Config(), CustodyRules())
-REORDERED = "lapsed by the ledger: no longer holds with late events in their place"
 STANDING = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
 # What the fold reads of a stored event (states.Fact), and the box it belongs to.
 FACT_COLUMNS = tuple(
@@ -181,7 +181,7 @@ def _judge_new(
 def _alert(box: Box, event_id: uuid.UUID, finding: rules.Finding, now: datetime) -> Alert:
     return Alert(
         box=box, event_id=event_id, rule=finding.rule, severity=finding.severity,
-        message=finding.message, raised_at=now,
+        params=finding.params, raised_at=now,
     )  # fmt: skip
 
 

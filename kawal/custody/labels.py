@@ -5,6 +5,7 @@ Sheets are per village or district, so a PPS or PPK can print its own boxes' lab
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import segno
 from django.db.models import QuerySet
@@ -13,6 +14,9 @@ from django.template.loader import render_to_string
 from kawal.custody.models import Box
 from kawal.territory.codes import within
 from kawal.territory.models import Region
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 # Kemendagri province codes (Permendagri 2022 numbering for the Papua provinces).
 PROVINCES = {
@@ -112,6 +116,11 @@ PER_ROW, ROWS_PER_PAGE = 3, 6  # 18 labels of 62 x 38 mm on an A4 page
 
 
 def sheet_pdf(region: Region) -> bytes:
+    return sheet_document(region).write_pdf()
+
+
+def sheet_document(region: Region) -> "Document":
+    """The region's label sheet laid out, ready to write or to join others (kawal/paper.py)."""
     # WeasyPrint takes a second to import; only label sheets need it, not every worker.
     from weasyprint import HTML
 
@@ -121,4 +130,9 @@ def sheet_pdf(region: Region) -> bytes:
     # length of one table (or of a flex-wrap box), and a district has hundreds of boxes.
     pages = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)]
     html = render_to_string("custody/labels.html", {"region": region, "pages": pages})
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).render()
+
+
+def document_name(region: Region) -> str:
+    """The name of the region's label sheet when made in the background (kawal/paper.py)."""
+    return f"label-kotak-{region.code}"

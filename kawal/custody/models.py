@@ -28,26 +28,45 @@ class Box(models.Model):
         AT_PPK_RECAP = "at_ppk_recap", _("at the PPK for recap")
         AT_KPU = "at_kpu", _("at the KPU")
 
-    code = models.CharField(max_length=32, unique=True)  # 35.10.01.2001-001-BUP
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX)
-    tps = models.ForeignKey(
-        TPS, null=True, blank=True, on_delete=models.PROTECT, related_name="boxes"
+    # Like 35.10.01.2001-001-BUP.
+    code = models.CharField(max_length=32, unique=True, verbose_name=_("code"))
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX, verbose_name=_("kind")
     )
-    contest = models.CharField(max_length=3, blank=True)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.AT_KPU_WAREHOUSE)
+    tps = models.ForeignKey(
+        TPS,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="boxes",
+        verbose_name=_("TPS"),
+    )
+    contest = models.CharField(max_length=3, blank=True, verbose_name=_("contest"))
+    state = models.CharField(
+        max_length=20,
+        choices=State.choices,
+        default=State.AT_KPU_WAREHOUSE,
+        verbose_name=_("state"),
+    )
     # The fold of the box's events (custody/states.py), kept here so an in-order append
     # continues from it instead of re-reading the history. All updated with each append.
-    stop = models.CharField(max_length=3, default="kpu")  # the last place level reached
-    seals = models.JSONField(default=list, blank=True)  # seals recorded at the last sealing
-    expected_by = models.DateTimeField(null=True, blank=True)  # when the current leg is due
-    last_occurred_at = models.DateTimeField(null=True, blank=True)
+    # The last place level reached.
+    stop = models.CharField(max_length=3, default="kpu", verbose_name=_("last place level"))
+    # Seals recorded at the last sealing.
+    seals = models.JSONField(default=list, blank=True, verbose_name=_("seals"))
+    # When the current leg is due.
+    expected_by = models.DateTimeField(null=True, blank=True, verbose_name=_("expected by"))
+    last_occurred_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last occurred at")
+    )
     # The head of the box's hash chain.
-    head_seq = models.PositiveIntegerField(default=0)
-    head_hash = models.CharField(max_length=64, blank=True)
+    head_seq = models.PositiveIntegerField(default=0, verbose_name=_("chain length"))
+    head_hash = models.CharField(max_length=64, blank=True, verbose_name=_("chain head hash"))
 
     class Meta:
+        verbose_name = _("box")
+        verbose_name_plural = _("boxes")
         ordering = ["code"]
-        verbose_name_plural = "boxes"
         indexes = [models.Index(fields=["state", "expected_by"], name="box_state_due")]
 
     def __str__(self) -> str:
@@ -79,43 +98,62 @@ class CustodyEvent(models.Model):
         NOTE = "note", _("note")
         CORRECTION = "correction", _("correction")
 
-    id = models.UUIDField(primary_key=True)  # made by the device, so retries are idempotent
-    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField()  # position in the box's chain: server append order
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    occurred_at = models.DateTimeField()  # on the device
-    received_at = models.DateTimeField()  # by the server
-    place = models.CharField(max_length=32)  # region or TPS code
-    lat = models.FloatField(null=True, blank=True)
-    lng = models.FloatField(null=True, blank=True)
-    from_party = models.CharField(max_length=120, blank=True)
-    to_party = models.CharField(max_length=120, blank=True)
-    escorts = models.JSONField(default=list, blank=True)  # member NRPs
-    seals = models.JSONField(default=list, blank=True)
-    document = models.CharField(max_length=80, blank=True)  # berita acara number
-    note = models.TextField(blank=True)
+    # Made by the device, so retries are idempotent.
+    id = models.UUIDField(primary_key=True, verbose_name=_("ID"))
+    box = models.ForeignKey(
+        Box, on_delete=models.PROTECT, related_name="events", verbose_name=_("box")
+    )
+    # The event's position in the box's chain: the server's append order.
+    seq = models.PositiveIntegerField(verbose_name=_("position in chain"))
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))  # on the device
+    received_at = models.DateTimeField(verbose_name=_("received at"))  # by the server
+    place = models.CharField(max_length=32, verbose_name=_("place"))  # region or TPS code
+    lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    lng = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    from_party = models.CharField(max_length=120, blank=True, verbose_name=_("from party"))
+    to_party = models.CharField(max_length=120, blank=True, verbose_name=_("to party"))
+    escorts = models.JSONField(default=list, blank=True, verbose_name=_("escorts"))  # member NRPs
+    seals = models.JSONField(default=list, blank=True, verbose_name=_("seals"))
+    document = models.CharField(max_length=80, blank=True, verbose_name=_("document"))  # BA no.
+    note = models.TextField(blank=True, verbose_name=_("note"))
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="custody_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="custody_events",
+        verbose_name=_("recorded by"),
     )
     # The enrolled phone that signed the event, its signature (base64 r||s over the event as
     # the phone sent it) and, on a handover, the receivers' [{"device", "signature"}].
     # Empty on an unsigned event. Hashed into the chain when present.
     device = models.ForeignKey(
-        "field.Device", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        "field.Device",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("signing device"),
     )
-    signature = models.TextField(blank=True)
-    cosignatures = models.JSONField(default=list, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    signature = models.TextField(blank=True, verbose_name=_("signature"))
+    cosignatures = models.JSONField(default=list, blank=True, verbose_name=_("co-signatures"))
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
     # Its place in the Merkle log of events and audit entries, in commit order (custody/log.py).
-    position = models.PositiveBigIntegerField(unique=True)
+    position = models.PositiveBigIntegerField(unique=True, verbose_name=_("position in the log"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
         ordering = ["box", "seq"]
         constraints = [
             # Two writers can never fork a chain: a second event at the same position fails.
@@ -135,6 +173,19 @@ class CustodyEvent(models.Model):
 
 
 class Alert(models.Model):
+    """What a custody rule found, stored as the rule and its parameters (custody/rules.py);
+    `message` puts it in the reader's language (custody/alert_text.py)."""
+
+    class Rule(models.TextChoices):
+        ESCORT = "escort", _("escort missing")
+        SEAL_MISMATCH = "seal_mismatch", _("seals differ")
+        SKIPPED_LEG = "skipped_leg", _("leg skipped")
+        PLACE = "place", _("wrong place")
+        OVERDUE = "overdue", _("overdue")
+        NOT_SEALED = "not_sealed", _("not sealed")
+        # A correction raises its own alert for a person to decide (custody/judging.py).
+        CORRECTION = "correction", _("correction to check")
+
     class Severity(models.TextChoices):
         INFO = "info", _("info")
         WARNING = "warning", _("warning")
@@ -148,27 +199,57 @@ class Alert(models.Model):
         # warning no longer holds. Its note keeps why; a person may still resolve it.
         LAPSED = "lapsed", _("lapsed")
 
-    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="alerts")
+    box = models.ForeignKey(
+        Box, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("box")
+    )
     event = models.ForeignKey(
-        CustodyEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+        CustodyEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        verbose_name=_("event"),
     )
-    rule = models.CharField(max_length=20)
-    severity = models.CharField(max_length=8, choices=Severity.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
-    message = models.CharField(max_length=200)
-    note = models.TextField(blank=True)
-    raised_at = models.DateTimeField()
+    rule = models.CharField(max_length=20, choices=Rule.choices, verbose_name=_("rule"))
+    severity = models.CharField(max_length=8, choices=Severity.choices, verbose_name=_("severity"))
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
+    )
+    # What the rule found: seals, places…
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("parameters"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
+    raised_at = models.DateTimeField(verbose_name=_("raised at"))
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("handled at"))
 
     class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["status", "box"], name="alert_status_box")]
 
     def __str__(self) -> str:
         return f"{self.box_id} {self.rule} {self.status}"
+
+    @property
+    def message(self) -> str:
+        # alert_text reads this module's labels, so it is imported when first needed.
+        from kawal.custody.alert_text import message
+
+        return message(self.rule, self.params)
+
+    @property
+    def note_lines(self) -> list[str]:
+        from kawal.custody.alert_text import note_lines
+
+        return note_lines(self.note)
 
 
 class Checkpoint(models.Model):
@@ -177,19 +258,25 @@ class Checkpoint(models.Model):
     SIZE:ROOT, goes into the rakor minutes; `kawal verify --against DIGEST` holds the
     ledger to it."""
 
-    created_at = models.DateTimeField()  # the time it signs, to the second
-    size = models.PositiveBigIntegerField()  # leaves: events and audit entries
-    root = models.CharField(max_length=64, db_index=True)  # hex
-    signed = models.TextField()  # the signed note: what is printed and put in the QR code
-    key = models.CharField(max_length=44)  # the public key that signed it, base64
+    # The time it signs, to the second.
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    # Leaves: events and audit entries.
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    root = models.CharField(max_length=64, db_index=True, verbose_name=_("root"))  # hex
+    # The signed note: what is printed and put in the QR code.
+    signed = models.TextField(verbose_name=_("signed note"))
+    # The public key that signed it, base64.
+    key = models.CharField(max_length=44, verbose_name=_("public key"))
     # The leaf hashes it added to the one before it (positions size - len/32 to size), so
     # that a later check can name the first leaf that changed; and the roots of the tree's
     # perfect subtrees, from which the next checkpoint extends it.
-    leaves = models.BinaryField()
-    frontier = models.JSONField()
-    reason = models.CharField(max_length=80)
+    leaves = models.BinaryField(verbose_name=_("leaves"))
+    frontier = models.JSONField(verbose_name=_("frontier"))
+    reason = models.CharField(max_length=80, verbose_name=_("reason"))
 
     class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
         ordering = ["-size", "-id"]
 
     def __str__(self) -> str:

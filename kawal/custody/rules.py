@@ -7,11 +7,13 @@ is also a query filter (`overdue_boxes`), for the alerts and the command center'
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 
+from kawal.custody import alert_text
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.custody.states import MOVING_STATES, PPS, TPS, Step, level_of
 from kawal.territory.codes import lies_within
@@ -20,17 +22,16 @@ from kawal.territory.distance import km
 Kind = CustodyEvent.Kind
 Severity = Alert.Severity
 
-# The rules, by the name an alert records.
+# The rules, by the name an alert records (Alert.Rule).
 ESCORT, SEAL_MISMATCH, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED, CORRECTION = (
-    "escort",
-    "seal_mismatch",
-    "skipped_leg",
-    "place",
-    "overdue",
-    "not_sealed",
-    "correction",
+    Alert.Rule.ESCORT,
+    Alert.Rule.SEAL_MISMATCH,
+    Alert.Rule.SKIPPED_LEG,
+    Alert.Rule.PLACE,
+    Alert.Rule.OVERDUE,
+    Alert.Rule.NOT_SEALED,
+    Alert.Rule.CORRECTION,
 )
-MESSAGE_LENGTH = 200  # Alert.message
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,17 @@ class Config:
 
 @dataclass(frozen=True)
 class Finding:
+    """What a rule found: stored as the rule and its parameters, put in words when read
+    (custody/alert_text.py), so every reader gets it in their own language."""
+
     rule: str
     severity: str
-    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The finding in words, in the active language."""
+        return alert_text.message(self.rule, self.params)
 
 
 def escort(kind: str, forces: Sequence[str], config: Config) -> list[Finding]:
@@ -52,9 +61,9 @@ def escort(kind: str, forces: Sequence[str], config: Config) -> list[Finding]:
         return []
     found = []
     if "polri" not in forces:
-        found.append(Finding(ESCORT, Severity.CRITICAL, "departure without a Polri escort"))
+        found.append(Finding(ESCORT, Severity.CRITICAL, {"force": "polri"}))
     if config.require_joint_escort and "tni" not in forces:
-        found.append(Finding(ESCORT, Severity.WARNING, "departure without the required TNI escort"))
+        found.append(Finding(ESCORT, Severity.WARNING, {"force": "tni"}))
     return found
 
 
@@ -66,36 +75,22 @@ def seals(kind: str, recorded: Sequence[str], at_sealing: Sequence[str]) -> list
         return []
     missing = sorted(set(at_sealing) - set(recorded))
     unknown = sorted(set(recorded) - set(at_sealing))
-    parts = []
-    if missing:
-        parts.append("missing " + ", ".join(missing))
-    if unknown:
-        parts.append("unknown " + ", ".join(unknown))
-    return [
-        Finding(SEAL_MISMATCH, Severity.CRITICAL, "seals differ from sealing: " + "; ".join(parts))
-    ]
+    return [Finding(SEAL_MISMATCH, Severity.CRITICAL, {"missing": missing, "unknown": unknown})]
 
 
 def sequence(step: Step) -> list[Finding]:
     """A leg of the chain skipped: a stop never reached, or a move the state table forbids."""
+    level = level_of(step.fact.place)
     if not step.allowed:
         return [
             Finding(
                 SKIPPED_LEG,
                 Severity.WARNING,
-                f"{step.fact.kind} at {level_of(step.fact.place).upper()} while the box is "
-                f"{step.before.state}: a step before it was not recorded",
+                {"kind": step.fact.kind, "level": level, "state": step.before.state},
             )
         ]
     if step.skipped:
-        return [
-            Finding(
-                SKIPPED_LEG,
-                Severity.WARNING,
-                f"arrived at {level_of(step.fact.place).upper()} without passing the "
-                f"{step.skipped.upper()}",
-            )
-        ]
+        return [Finding(SKIPPED_LEG, Severity.WARNING, {"level": level, "skipped": step.skipped})]
     return []
 
 
@@ -117,7 +112,7 @@ def place(
     TPS and village places are held to the distance.
     """
     if not lies_within(box_code, place_code):
-        return [Finding(PLACE, Severity.WARNING, f"place {place_code} is not on the box's route")]
+        return [Finding(PLACE, Severity.WARNING, {"place": place_code})]
     if position is None or expected is None or level_of(place_code) not in (TPS, PPS):
         return []
     km = km_between(position, expected)
@@ -126,7 +121,7 @@ def place(
             Finding(
                 PLACE,
                 Severity.WARNING,
-                f"recorded {km:.1f} km from {place_code} (allowed {config.max_distance_km:g} km)",
+                {"place": place_code, "km": round(km, 1), "allowed": config.max_distance_km},
             )
         ]
     return []
@@ -150,10 +145,9 @@ def correction(
     severity = max(touched, key=SEVERITY_RANK.__getitem__, default=Severity.WARNING)
     if SEVERITY_RANK[severity] < SEVERITY_RANK[Severity.WARNING]:
         severity = Severity.WARNING
-    message = f"correction of {corrected_kind} {corrected_id}: {note.strip()}"
-    if len(message) > MESSAGE_LENGTH:
-        message = message[: MESSAGE_LENGTH - 1] + "…"
-    return Finding(CORRECTION, severity, message)
+    return Finding(
+        CORRECTION, severity, {"kind": corrected_kind, "event": corrected_id, "note": note.strip()}
+    )
 
 
 def ordered(step: Step) -> list[Finding]:

@@ -6,6 +6,7 @@ or who recorded or signed the event.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +23,7 @@ from kawal.custody.models import Box, CustodyEvent
 from kawal.field import photos
 from kawal.field.models import Device
 from kawal.personnel.models import Member
+from kawal.territory.models import TPS, Region
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Entry:
     occurred_at: datetime
     received_at: datetime
     place: str
+    place_name: str
     lat: float | None
     lng: float | None
     from_party: str
@@ -77,15 +80,16 @@ class Timeline:
 
 
 def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timeline:
-    """The box `code`, if the caller's scope covers it: its state, events and alerts."""
+    """The box `code`, if the caller's scope covers it: its state, events and alerts.
+    An unknown box is not found, whoever asks; a known one outside the scope is refused."""
     scope = scope_of(user)
-    if not scope.covers(code):
-        raise PermissionDenied(f"box {code} is outside your scope")
     box = (
         Box.objects.select_related("tps__village__parent__parent__parent").filter(code=code).first()
     )
     if box is None:
         raise Http404(f"no box {code}")
+    if not scope.covers(code):
+        raise PermissionDenied(f"box {code} is outside your scope")
     now = now or timezone.now()
     events = list(
         CustodyEvent.objects.filter(box=box)
@@ -116,10 +120,23 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         problem=problem,
         alerts=listing(user, box=box.code, now=now),
     )
+    names = place_names({e.place for e in events})
     timeline.events = [
-        _entry(e, members, corrected, personnel, signers, pictures) for e in events
+        _entry(e, members, corrected, personnel, signers, pictures, names) for e in events
     ]
     return timeline
+
+
+def place_names(codes: Iterable[str]) -> dict[str, str]:
+    """The names of region and TPS codes, as a reader knows them: "Genteng", "TPS 006
+    Kaligondo". A code that names nothing stored is left out."""
+    codes = set(codes)
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    for code, number, village in TPS.objects.filter(code__in=codes - names.keys()).values_list(
+        "code", "number", "village__name"
+    ):
+        names[code] = f"TPS {number:03d} {village}"
+    return names
 
 
 def _signed_by(event: CustodyEvent) -> list[str]:
@@ -142,7 +159,7 @@ def _signers(events: list[CustodyEvent]) -> dict[str, str]:
 
 def _entry(
     e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool,
-    signers: dict[str, str], pictures: dict[str, list[str]],
+    signers: dict[str, str], pictures: dict[str, list[str]], names: dict[str, str],
 ) -> Entry:  # fmt: skip
     """One event of the timeline; escorts and who recorded it only for who sees personnel."""
     forces = Counter(members[n].force for n in e.escorts if n in members)
@@ -154,6 +171,7 @@ def _entry(
         occurred_at=e.occurred_at,
         received_at=e.received_at,
         place=e.place,
+        place_name=names.get(e.place, ""),
         lat=e.lat,
         lng=e.lng,
         from_party=e.from_party,

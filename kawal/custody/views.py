@@ -1,32 +1,98 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from functools import partial
 
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kawal import paper, paper_pages
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region, scope_of
 from kawal.custody import labels
-from kawal.custody.timeline import box_timeline
+from kawal.custody.models import Alert
+from kawal.custody.timeline import box_timeline, place_names
 from kawal.territory.models import Region
 
 
 @login_required
 def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """A box's timeline: every event, who, where, escorts and seals, and the chain's mark."""
+    """A box's timeline: every event, who, where, escorts and seals, and the chain's mark;
+    the way back to its TPS, and its stored alerts with the actions the reader may take."""
     timeline = box_timeline(request.user, code)
+    scope = scope_of(request.user)
+    parents = [timeline.tps[:n] for n in (5, 8, 13)] + [timeline.tps] if timeline.tps else []
+    names = place_names(parents)
     return render(
         request,
         "custody/box.html",
-        {"box": timeline, "sees_personnel": scope_of(request.user).sees_personnel},
+        {
+            "box": timeline,
+            "sees_personnel": scope.sees_personnel,
+            "handles_alerts": scope.handles_alerts,
+            "crumbs": [(c, names[c]) for c in parents if c in names and scope.covers(c)],
+            "stored_alerts": Alert.objects.filter(box__code=timeline.code)
+            .select_related("box", "event", "handled_by")
+            .order_by("-raised_at", "-id"),
+            "computed_alerts": [a for a in timeline.alerts if a.id is None],
+        },
     )
 
 
 @login_required
-def label_sheet(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """Printable QR labels (PDF) for the boxes of one village or district."""
-    require_region(request.user, code)
+def label_sheet(request: AuthenticatedHttpRequest, code: str) -> HttpResponse | FileResponse:
+    """Printable QR labels (PDF): a village's or a district's made at once; a regency's, or
+    one made in the background, served when ready (else its page, to make it)."""
     region = get_object_or_404(Region, code=code)
+    require_region(request.user, code)
+    filename = f"{labels.document_name(region)}.pdf"
+    made = paper_pages.download(labels.document_name(region), filename)
+    if made is not None:
+        return made
+    if region.level == Region.Level.KABUPATEN:
+        return redirect("box_labels_page", code=code)
     if region.level not in (Region.Level.DESA, Region.Level.KECAMATAN):
-        raise Http404("labels are printed per village or district")
+        raise Http404("labels are printed per village, district or regency")
     response = HttpResponse(labels.sheet_pdf(region), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="label-kotak-{code}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def _label_region(request: AuthenticatedHttpRequest, code: str) -> Region:
+    region = get_object_or_404(
+        Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
+    )
+    require_region(request.user, code)
+    return region
+
+
+def _label_words(region: Region) -> dict[str, object]:
+    return {
+        "area": region,
+        "title": _("Box labels"),
+        "about": _("One QR label for each ballot box, 18 to an A4 page, made district by "
+                   "district in the background."),
+        "back_url": reverse("region", args=[region.code]),
+        "page_url": reverse("box_labels_page", args=[region.code]),
+        "progress_url": reverse("box_labels_progress", args=[region.code]),
+        "download_url": reverse("box_labels", args=[region.code]),
+    }
+
+
+@login_required
+def label_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A district's or regency's labels: made in the background, one part per child region."""
+    region = _label_region(request, code)
+
+    def parts() -> list[paper.Part]:
+        return [partial(labels.sheet_document, child) for child in region.children.order_by("code")]
+
+    return paper_pages.document_page(
+        request, labels.document_name(region), parts, _label_words(region)
+    )
+
+
+@login_required
+def label_progress(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    region = _label_region(request, code)
+    return paper_pages.progress_part(request, labels.document_name(region), _label_words(region))

@@ -52,37 +52,62 @@ class Incident(models.Model):
         HANDLED = workflow.HANDLED, _("handled")
         CLOSED = workflow.CLOSED, _("closed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4)  # made by the device
-    category = models.CharField(max_length=20, choices=Category.choices)
-    severity = models.CharField(max_length=8, choices=Severity.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.REPORTED)
-    occurred_at = models.DateTimeField()  # on the device
-    received_at = models.DateTimeField(default=timezone.now)  # by the server
-    updated_at = models.DateTimeField(default=timezone.now)  # the last step: what `since` reads
+    # Made by the reporting device.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, verbose_name=_("ID"))
+    category = models.CharField(max_length=20, choices=Category.choices, verbose_name=_("category"))
+    severity = models.CharField(max_length=8, choices=Severity.choices, verbose_name=_("severity"))
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.REPORTED, verbose_name=_("status")
+    )
+    occurred_at = models.DateTimeField(verbose_name=_("occurred at"))  # on the device
+    # When the server got it.
+    received_at = models.DateTimeField(default=timezone.now, verbose_name=_("received at"))
+    # The last step: what `since` reads.
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
     tps = models.ForeignKey(
-        TPS, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+        TPS,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("TPS"),
     )
     # The TPS's village when reported at a TPS; scope and the district filters read this.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="incidents")
-    lat = models.FloatField(null=True, blank=True)
-    lng = models.FloatField(null=True, blank=True)
-    description = models.TextField()
-    # Names and phones of the people involved: personnel-grade data, never shown to observers.
-    people_involved = models.TextField(blank=True)
-    actions_taken = models.TextField(blank=True)
-    dead = models.PositiveIntegerField(null=True, blank=True)  # traffic accidents
-    injured = models.PositiveIntegerField(null=True, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("region")
     )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    lng = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    description = models.TextField(verbose_name=_("description"))
+    # Names and phones of the people involved: personnel-grade data, never shown to observers.
+    people_involved = models.TextField(blank=True, verbose_name=_("people involved"))
+    actions_taken = models.TextField(blank=True, verbose_name=_("actions taken"))
+    # Traffic accidents only.
+    dead = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("dead"))
+    injured = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("injured"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
     )
 
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
         ordering = ("-occurred_at",)
         indexes = (
             models.Index(fields=["region", "occurred_at"]),
@@ -133,18 +158,30 @@ class IncidentStep(models.Model):
         CLOSE = workflow.CLOSE, _("closed")
         REOPEN = workflow.REOPEN, _("reopened")
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="steps")
-    action = models.CharField(max_length=12, choices=Action.choices)
-    status = models.CharField(max_length=8, choices=Incident.Status.choices)  # after the step
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="steps", verbose_name=_("incident")
     )
-    note = models.TextField(blank=True)
+    action = models.CharField(max_length=12, choices=Action.choices, verbose_name=_("action"))
+    # The incident's status after the step.
+    status = models.CharField(
+        max_length=8, choices=Incident.Status.choices, verbose_name=_("status")
+    )
+    at = models.DateTimeField(verbose_name=_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("incident step")
+        verbose_name_plural = _("incident steps")
         ordering = ("incident", "at", "id")
 
     def __str__(self) -> str:

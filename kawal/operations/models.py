@@ -32,16 +32,20 @@ class OperationQuerySet(models.QuerySet["Operation"]):
 
 
 class Operation(models.Model):
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="operations")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    timezone = models.CharField(max_length=40, default="Asia/Jakarta")
+    code = models.SlugField(max_length=60, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="operations", verbose_name=_("region")
+    )
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
+    timezone = models.CharField(max_length=40, default="Asia/Jakarta", verbose_name=_("timezone"))
 
     objects = OperationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
@@ -57,14 +61,18 @@ class Stage(models.Model):
         RECAP_PPK = "recap_ppk", _("district recapitulation (PPK)")
         RECAP_KPU = "recap_kpu", _("regency recapitulation (KPU)")
 
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="stages")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    order = models.PositiveSmallIntegerField()
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    note = models.CharField(max_length=200, blank=True)
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="stages", verbose_name=_("operation")
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"))
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
         ordering = ["operation", "order"]
         constraints = [
             models.UniqueConstraint(fields=["operation", "kind"], name="one_stage_of_a_kind"),
@@ -78,11 +86,15 @@ class Stage(models.Model):
 
 
 class Contest(models.Model):
-    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="contests")
-    code = models.CharField(max_length=3)  # BUP, GUB
-    name = models.CharField(max_length=100)
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="contests", verbose_name=_("operation")
+    )
+    code = models.CharField(max_length=3, verbose_name=_("code"))  # BUP, GUB
+    name = models.CharField(max_length=100, verbose_name=_("name"))
 
     class Meta:
+        verbose_name = _("contest")
+        verbose_name_plural = _("contests")
         ordering = ["operation", "code"]
         constraints = [
             models.UniqueConstraint(fields=["operation", "code"], name="contest_code_per_operation")
@@ -97,25 +109,40 @@ def default_leg_hours() -> dict[str, float]:
     return {
         "kpu_ppk": 8, "ppk_pps": 6, "pps_tps": 4,
         "tps_pps": 4, "pps_ppk": 6, "ppk_kpu": 8,
-    }
+    }  # fmt: skip
 
 
 class CustodyRules(models.Model):
     """How the custody rules judge an operation's boxes. Every figure is a default to change."""
 
-    operation = models.OneToOneField(Operation, on_delete=models.CASCADE, related_name="custody_rules")
+    operation = models.OneToOneField(
+        Operation,
+        on_delete=models.CASCADE,
+        related_name="custody_rules",
+        verbose_name=_("operation"),
+    )
     require_joint_escort = models.BooleanField(
-        default=False, help_text=_("A departure needs a TNI escort besides the Polri one.")
+        default=False,
+        help_text=_("A departure needs a TNI escort besides the Polri one."),
+        verbose_name=_("joint escort required"),
     )
     max_distance_km = models.FloatField(
-        default=2.0, help_text=_("How far from its TPS or village an event may be recorded.")
+        default=2.0,
+        help_text=_("How far from its TPS or village an event may be recorded."),
+        verbose_name=_("maximum distance (km)"),
     )
-    leg_hours = models.JSONField(default=default_leg_hours)
+    leg_hours = models.JSONField(default=default_leg_hours, verbose_name=_("leg hours"))
     # {region code: {leg: hours}} for remote villages or districts; the longest code wins.
-    region_leg_hours = models.JSONField(default=dict, blank=True)
+    region_leg_hours = models.JSONField(
+        default=dict, blank=True, verbose_name=_("leg hours per region")
+    )
     seal_by = models.DateTimeField(
-        null=True, blank=True,
-        help_text=_("Boxes not sealed by then raise an alert; empty means the end of the voting stage."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Boxes not sealed by then raise an alert; empty means the end of the voting stage."
+        ),
+        verbose_name=_("seal by"),
     )
     checkin_distance_m = models.PositiveIntegerField(
         default=300, help_text=_("A check-in farther than this from its post is flagged.")
@@ -126,7 +153,8 @@ class CustodyRules(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "custody rules"
+        verbose_name = _("custody rules")
+        verbose_name_plural = _("custody rules")
 
     def __str__(self) -> str:
         return f"custody rules of {self.operation}"

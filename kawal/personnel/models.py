@@ -22,17 +22,26 @@ class Unit(models.Model):
         LANAL = "lanal", "Lanal"
         LINMAS = "linmas", "Satlinmas"
 
-    code = models.CharField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
-    force = models.CharField(max_length=6, choices=Force.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(max_length=40, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    force = models.CharField(max_length=6, choices=Force.choices, verbose_name=_("force"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
     # Where the unit is based: the regency for HQ units, a district for sectors, a village for Linmas.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="units", verbose_name=_("region")
+    )
     sector = models.OneToOneField(
-        Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="unit"
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unit",
+        verbose_name=_("sector"),
     )
 
     class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -40,19 +49,32 @@ class Unit(models.Model):
 
 
 class Member(models.Model):
-    nrp = models.CharField(max_length=20, unique=True, help_text=_("NRP, or NIP/NIK for Linmas"))
-    name = models.CharField(max_length=100)
-    rank = models.CharField(max_length=40)
-    force = models.CharField(max_length=6, choices=Force.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="members")
+    nrp = models.CharField(
+        max_length=20, unique=True, help_text=_("NRP, or NIP/NIK for Linmas"), verbose_name=_("NRP")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    rank = models.CharField(max_length=40, verbose_name=_("rank"))
+    force = models.CharField(max_length=6, choices=Force.choices, verbose_name=_("force"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
+    )
     home_sector = models.ForeignKey(
-        Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("home sector"),
     )
     # The member's home area, used for scope and travel: district, village (Linmas) or regency.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="members")
-    phone = models.CharField(max_length=20, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="members", verbose_name=_("region")
+    )
+    phone = models.CharField(max_length=20, blank=True, verbose_name=_("phone"))
 
     class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
         ordering = ["nrp"]
 
     def __str__(self) -> str:

@@ -289,17 +289,16 @@ def _post_lines(posts: QuerySet[Post], *, with_personnel: bool, tps_codes: bool)
         for post in posts.order_by("code")
     }
     if with_personnel:
-        for post_id, force, nrp, name, rank, unit, km_ in (
+        for post_id, force, nrp, name, rank, unit, km_, home, phone in (
             Assignment.objects.filter(post__in=posts.order_by().values("id"))
             .values_list(
                 "post_id", "force", "member__nrp", "member__name", "member__rank",
-                "member__unit__name", "travel_km",
+                "member__unit__name", "travel_km", "member__region_id", "member__phone",
             )
             .order_by("member__name")
         ):
-            lines[post_id].members[force].append(
-                {"nrp": nrp, "name": name, "rank": rank, "unit": unit, "travel_km": km_}
-            )
+            lines[post_id].members[force].append({"nrp": nrp, "name": name, "rank": rank,
+                "unit": unit, "travel_km": km_, "region": home, "phone": phone})  # fmt: skip
     if tps_codes:
         for post_id, code in (
             PostTPS.objects.filter(post__in=posts.order_by().values("id"))

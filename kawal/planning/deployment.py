@@ -27,6 +27,32 @@ class DeploymentRow:
     travel_km: float
 
 
+@dataclass(frozen=True)
+class Section:
+    """One Polsek's part of the list: its district, its name and its rows."""
+
+    district: Region
+    polsek: str
+    rows: list[DeploymentRow]
+
+
+def districts_of(region: Region) -> list[Region]:
+    """The districts a list covers: the district itself, or each district of a regency."""
+    if region.level == Region.Level.KECAMATAN:
+        return [region]
+    return list(Region.objects.filter(parent=region, level=Region.Level.KECAMATAN).order_by("code"))
+
+
+def section(plan: Plan, district: Region) -> Section:
+    return Section(district, polsek_name(district), deployment_list(plan, district))
+
+
+def document_name(plan: Plan, region: Region) -> str:
+    """The name of a region's list made in the background (kawal/paper.py): it changes with
+    each plan version and each re-plan, so a list made before them is never served after."""
+    return f"ploting-{region.code}-v{plan.version}-r{plan.changes.count()}"
+
+
 def polsek_name(district: Region) -> str:
     sector = district.sectors.filter(kind="polsek").order_by("code").first()
     return sector.name if sector else f"Polsek {district.name}"

@@ -5,6 +5,7 @@ ready to print and sign.
 """
 
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 import segno
 from django.template.loader import render_to_string
@@ -13,13 +14,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
-from weasyprint import HTML
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kawal.operations.models import Stage
 from kawal.personnel.models import Force
-from kawal.planning.deployment import DeploymentRow
+from kawal.planning.deployment import DeploymentRow, Section
 from kawal.planning.models import Plan
 from kawal.territory.models import Region
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 # The document is printed for Indonesian signatories, so it is in Indonesian only.
 STATUS_LABEL = {"draft": "draf", "approved": "disetujui", "superseded": "diganti"}
@@ -60,10 +64,22 @@ def _cells(i: int, r: DeploymentRow) -> list:
     ]
 
 
-def xlsx(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> bytes:
+def xlsx(plan: Plan, sections: list[Section]) -> bytes:
+    """The list as a workbook: one sheet per Polsek, each ready to print and sign."""
     wb = Workbook()
-    ws = wb.worksheets[0]
-    ws.title = "Ploting"
+    for default in wb.worksheets:
+        wb.remove(default)
+    for part in sections:
+        ws = wb.create_sheet(part.district.name[:31] if len(sections) > 1 else "Ploting")
+        _sheet(ws, plan, part.district, part.polsek, part.rows)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _sheet(
+    ws: Worksheet, plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]
+) -> None:
     for line, text in enumerate(_title(plan, district, polsek), start=1):
         ws.cell(row=line, column=1, value=text).font = Font(bold=line < 3)
     header = 5
@@ -91,12 +107,17 @@ def xlsx(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def pdf(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> bytes:
+    return document(plan, district, polsek, rows).write_pdf()
+
+
+def document(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) -> "Document":
+    """One Polsek's list laid out, ready to write or to join others (kawal/paper.py)."""
+    # WeasyPrint takes a second to import; only the PDF needs it, not every worker.
+    from weasyprint import HTML
+
     html = render_to_string(
         "planning/daftar.html",
         {
@@ -106,7 +127,7 @@ def pdf(plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]) ->
             "district": district,
         },
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).render()
 
 
 def qr_svg(token: str) -> str:

@@ -5,7 +5,9 @@ Where the regency's HQ and its KPU warehouse stand anchors members without a pos
 the warehouse watch.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from kawal.operations.models import Operation, Stage
 from kawal.personnel.models import Force, Member, Unit
@@ -41,6 +43,8 @@ class Inputs:
     stages: list[str]
     patterns: dict[str, Pattern]
     people: list[Person]
+    # Each stage's days in the operation's time zone, as a watch's name carries them: 23/11–26/11.
+    stage_days: dict[str, str] = field(default_factory=dict)
 
 
 def _anchor(region: Region, mapping: dict[str, str], districts: dict[str, Place]) -> Place:
@@ -92,7 +96,11 @@ def read_inputs(operation: Operation) -> Inputs:
     for pk, code, lat, lng, risk in tps_rows:
         points.append(TpsPoint(code, lat, lng, risk))
         tps_ids[code] = pk
-    stages = sorted(operation.stages.values_list("kind", flat=True), key=Stage.Kind.values.index)
+    windows = sorted(
+        operation.stages.values_list("kind", "starts_at", "ends_at"),
+        key=lambda s: Stage.Kind.values.index(s[0]),
+    )
+    stages = [kind for kind, _, _ in windows]
     hq = _anchor(region, HQ_DISTRICTS, districts)
     return Inputs(
         points=points,
@@ -103,4 +111,13 @@ def read_inputs(operation: Operation) -> Inputs:
         stages=stages,
         patterns=patterns_of(operation),
         people=_people(operation, {**districts, **villages}, hq),
+        stage_days={kind: days(start, end, operation.timezone) for kind, start, end in windows},
     )
+
+
+def days(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """The days a window covers, as 23/11–26/11 (one day: 27/11). A window ending at
+    midnight ends the day before."""
+    first = starts_at.astimezone(ZoneInfo(zone)).date()
+    last = (ends_at - timedelta(microseconds=1)).astimezone(ZoneInfo(zone)).date()
+    return f"{first:%d/%m}" if last <= first else f"{first:%d/%m}–{last:%d/%m}"

@@ -12,7 +12,7 @@ never splitting a village's leftover and never crossing a district boundary.
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kawal.territory.distance import km
@@ -270,11 +270,15 @@ def _team(
     )
 
 
-def _warehouse_watches(stage: str, site: Place, label: str, team: Team) -> list[PostSpec]:
+def _warehouse_watches(
+    stage: str, site: Place, label: str, team: Team, days: str = ""
+) -> list[PostSpec]:
+    """A site's three daily watches in a stage, named with their hours and the stage's days."""
     return [
         _team(
             f"{site.code}-GUDANG-{label}-{stage}-{watch}", WAREHOUSE, stage,
-            f"Jaga gudang {label} {site.name} ({hours})", site.code, site, team,
+            f"Jaga gudang {label} {site.name} ({hours}{', ' + days if days else ''})",
+            site.code, site, team,
         )
         for watch, hours in WATCHES
     ]
@@ -286,6 +290,7 @@ def _district_posts(
     stages: set[str],
     warehouse: Place,
     tps_by_village: dict[str, list[Place]],
+    stage_days: Mapping[str, str],
 ) -> list[PostSpec]:
     """One district's escort teams, PPK warehouse watches, patrol and reserve."""
     posts: list[PostSpec] = []
@@ -294,7 +299,9 @@ def _district_posts(
             f"{d.code}-KAWAL-KPU-PPK", ESCORT, DISTRIBUTION, f"Pengawalan KPU → PPK {d.name}",
             d.code, warehouse, ESCORT_KPU_PPK, [_leg(warehouse, d)],
         ))
-        posts += _warehouse_watches(DISTRIBUTION, d, "PPK", WAREHOUSE_PPK)
+        posts += _warehouse_watches(
+            DISTRIBUTION, d, "PPK", WAREHOUSE_PPK, stage_days.get(DISTRIBUTION, "")
+        )
         for v in villages:
             posts.append(_team(
                 f"{v.code}-KAWAL-PPK-PPS", ESCORT, DISTRIBUTION,
@@ -333,13 +340,16 @@ def stage_posts(
     villages: list[Place],
     warehouse: Place,
     points: list[TpsPoint],
+    stage_days: Mapping[str, str] | None = None,
 ) -> list[PostSpec]:
-    """Escort teams, warehouse watches, patrols and reserves for the given stages.
+    """Escort teams, warehouse watches, patrols and reserves for the given stages; a watch's
+    name carries its stage's days where `stage_days` gives them.
 
     `warehouse` is the KPU warehouse's district (Banyuwangi: Kabat); each district's
     centroid stands for its PPK and each village's for its PPS.
     """
     wanted = set(stages)
+    stage_days = stage_days or {}
     tps_by_village: dict[str, list[Place]] = defaultdict(list)
     for p in points:
         tps_by_village[p.village].append(Place(p.code, p.code, p.lat, p.lng))
@@ -349,7 +359,11 @@ def stage_posts(
     posts: list[PostSpec] = []
     for stage in (DISTRIBUTION, VOTING, RETURN, RECAP_KPU):
         if stage in wanted:
-            posts += _warehouse_watches(stage, warehouse, "KPU", WAREHOUSE_KPU)
+            posts += _warehouse_watches(
+                stage, warehouse, "KPU", WAREHOUSE_KPU, stage_days.get(stage, "")
+            )
     for d in districts:
-        posts += _district_posts(d, villages_by_district[d.code], wanted, warehouse, tps_by_village)
+        posts += _district_posts(
+            d, villages_by_district[d.code], wanted, warehouse, tps_by_village, stage_days
+        )
     return posts

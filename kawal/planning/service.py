@@ -52,7 +52,10 @@ def compute(inputs: Inputs) -> tuple[list[PostSpec], Solution]:
     names = {v.code: v.name for v in inputs.villages}
     posts = (
         tps_posts(inputs.points, inputs.patterns, names) if "voting" in inputs.stages else []
-    ) + stage_posts(inputs.stages, inputs.districts, inputs.villages, inputs.warehouse, inputs.points)
+    ) + stage_posts(
+        inputs.stages, inputs.districts, inputs.villages, inputs.warehouse, inputs.points,
+        inputs.stage_days,
+    )
     return posts, assign(inputs.people, slots_for(posts))
 
 

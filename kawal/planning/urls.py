@@ -13,4 +13,6 @@ urlpatterns = [
     path("plan/<str:code>/patterns/", views.patterns, name="plan-patterns"),
     path("plan/<str:code>/daftar.xlsx", views.deployment_xlsx, name="plan-xlsx"),
     path("plan/<str:code>/daftar.pdf", views.deployment_pdf, name="plan-pdf"),
+    path("plan/<str:code>/daftar/", views.deployment_page, name="plan-pdf-page"),
+    path("plan/<str:code>/daftar/progress/", views.deployment_progress, name="plan-pdf-progress"),
 ]

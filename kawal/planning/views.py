@@ -1,11 +1,16 @@
+from functools import partial
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kawal import paper, paper_pages
 from kawal.accounts.models import Role
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import (
@@ -18,14 +23,16 @@ from kawal.accounts.scope import (
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation, Stage
 from kawal.personnel.models import Member
-from kawal.planning import assessment, coverage, deployment, exports, qr, service
-from kawal.planning.deployment import DeploymentRow
+from kawal.planning import assessment, changes, coverage, deployment, exports, qr, service
 from kawal.planning.inputs import patterns_of
 from kawal.planning.models import Absence, Assignment, Indicator, Plan
 from kawal.planning.posts import Pattern
 from kawal.territory.codes import lies_within, within
 from kawal.territory.geometry import svg_map
 from kawal.territory.models import TPS, Region
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 
 @login_required
@@ -64,8 +71,8 @@ def _map(area: Region, result: coverage.Coverage) -> dict | None:
 
 @login_required
 def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    scope = require_region(request.user, code)
     area = get_object_or_404(Region, code=code)
+    scope = require_region(request.user, code)
     operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
     context: dict[str, object] = {
@@ -83,13 +90,22 @@ def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         )
         context.update(
             result=result,
+            # Links only where they lead: a member's page needs their home region in scope
+            # (BKO members are based at the regency), a TPS's risk page an editor's role.
+            member_pages={
+                m["nrp"] for line in result.posts for people in line.members.values()
+                for m in people if scope.covers(m["region"])
+            },
+            edits_risk=scope_for_roles(request.user, service.EDITORS).covers(code),
             patterns=[(label, plan.patterns.get(c, "")) for c, label in TPS.Risk.choices],
             map=_map(area, result),
             show_posts=show_posts,
-            changes=[
-                c for c in plan.changes.all()[:50]
-                if any(lies_within(part, code) for part in c.scope.split(","))
-            ][:10],
+            changes=changes.described(
+                [
+                    c for c in plan.changes.all()[:50]
+                    if any(lies_within(part, code) for part in c.scope.split(","))
+                ][:10]
+            ),
         )
     return render(request, "planning/plan.html", context)
 
@@ -215,7 +231,7 @@ def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
     if operation is None:
         raise Http404(f"no operation covers {person.region_id}")
     can_edit = scope_for_roles(request.user, service.EDITORS).covers(person.region_id)
-    changes, error = [], None
+    replanned, error = [], None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied("needs the role command or sector")
@@ -223,7 +239,7 @@ def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
             if request.POST.get("action") == "available":
                 service.mark_available(operation, person, user=request.user)
             else:
-                changes = service.mark_absent(
+                replanned = service.mark_absent(
                     operation, person, request.POST.get("reason", ""),
                     note=request.POST.get("note", ""), user=request.user,
                 )
@@ -243,25 +259,25 @@ def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
             "absence": Absence.objects.filter(operation=operation, member=person).first(),
             "reasons": Absence.Reason.choices,
             "can_edit": can_edit,
-            "changes": changes,
+            "changes": changes.described(replanned),
             "error": error,
         },
         status=400 if error else 200,
     )
 
 
-def _deployment(
-    request: AuthenticatedHttpRequest, code: str
-) -> tuple[Plan, Region, str, list[DeploymentRow]]:
+def _listed(request: AuthenticatedHttpRequest, code: str) -> tuple[Plan, Region]:
+    """The current plan and the district or regency whose deployment list is asked for."""
+    region = get_object_or_404(
+        Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
+    )
     require_personnel(request.user)
     require_region(request.user, code)
-    district = get_object_or_404(Region, code=code, level=Region.Level.KECAMATAN)
     operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
     if plan is None:
         raise Http404(f"no deployment plan covers {code} yet")
-    rows = deployment.deployment_list(plan, district)
-    return plan, district, deployment.polsek_name(district), rows
+    return plan, region
 
 
 def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
@@ -272,20 +288,69 @@ def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
 
 @login_required
 def deployment_xlsx(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    plan, district, polsek, rows = _deployment(request, code)
+    """A district's list, or a regency's with a sheet per Polsek."""
+    plan, region = _listed(request, code)
+    sections = [deployment.section(plan, d) for d in deployment.districts_of(region)]
     return _download(
-        exports.xlsx(plan, district, polsek, rows),
+        exports.xlsx(plan, sections),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"ploting-{code}-v{plan.version}.xlsx",
     )
 
 
 @login_required
-def deployment_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    plan, district, polsek, rows = _deployment(request, code)
+def deployment_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse | FileResponse:
+    """A district's list made at once; a regency's served when made (else its page)."""
+    plan, region = _listed(request, code)
+    name = deployment.document_name(plan, region)
+    made = paper_pages.download(name, f"ploting-{code}-v{plan.version}.pdf")
+    if made is not None:
+        return made
+    if region.level == Region.Level.KABUPATEN:
+        return redirect("plan-pdf-page", code=code)
+    part = deployment.section(plan, region)
     return _download(
-        exports.pdf(plan, district, polsek, rows), "application/pdf",
+        exports.pdf(plan, region, part.polsek, part.rows), "application/pdf",
         f"ploting-{code}-v{plan.version}.pdf",
+    )
+
+
+def _list_words(region: Region) -> dict[str, object]:
+    return {
+        "area": region,
+        "title": _("Deployment list"),
+        "about": _("Each Polsek's list of who stands where, stage by stage, with its signature "
+                   "block; made district by district in the background."),
+        "back_url": reverse("plan", args=[region.code]),
+        "page_url": reverse("plan-pdf-page", args=[region.code]),
+        "progress_url": reverse("plan-pdf-progress", args=[region.code]),
+        "download_url": reverse("plan-pdf", args=[region.code]),
+    }
+
+
+def _list_part(plan: Plan, district: Region) -> "Document":
+    part = deployment.section(plan, district)
+    return exports.document(plan, district, part.polsek, part.rows)
+
+
+@login_required
+def deployment_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """A district's or regency's list as a PDF made in the background, a part per Polsek."""
+    plan, region = _listed(request, code)
+
+    def parts() -> list[paper.Part]:
+        return [partial(_list_part, plan, d) for d in deployment.districts_of(region)]
+
+    return paper_pages.document_page(
+        request, deployment.document_name(plan, region), parts, _list_words(region)
+    )
+
+
+@login_required
+def deployment_progress(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    plan, region = _listed(request, code)
+    return paper_pages.progress_part(
+        request, deployment.document_name(plan, region), _list_words(region)
     )
 
 

@@ -15,19 +15,26 @@ class Region(models.Model):
         DESA = "desa", _("desa")
         KELURAHAN = "kelurahan", _("kelurahan")
 
-    code = models.CharField(max_length=13, primary_key=True)
-    name = models.CharField(max_length=100)
-    level = models.CharField(max_length=10, choices=Level.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices, blank=True)
+    code = models.CharField(max_length=13, primary_key=True, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    level = models.CharField(max_length=10, choices=Level.choices, verbose_name=_("level"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, blank=True, verbose_name=_("kind"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
-    lat = models.FloatField()
-    lng = models.FloatField()
+    lat = models.FloatField(verbose_name=_("latitude"))
+    lng = models.FloatField(verbose_name=_("longitude"))
     # GeoJSON geometry (MultiPolygon), as shipped in kawal/demo/data.
-    boundary = models.JSONField(null=True, blank=True)
+    boundary = models.JSONField(null=True, blank=True, verbose_name=_("boundary"))
 
     class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -41,19 +48,23 @@ class TPS(models.Model):
         SANGAT_RAWAN = "sangat_rawan", _("sangat rawan")
         KHUSUS = "khusus", _("khusus")
 
-    code = models.CharField(max_length=17, unique=True)  # 35.10.01.2001-001
-    village = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="tps")
-    number = models.PositiveSmallIntegerField()
-    voters = models.PositiveIntegerField()
-    address = models.CharField(max_length=200)
-    lat = models.FloatField()
-    lng = models.FloatField()
-    risk = models.CharField(max_length=12, choices=Risk.choices, default=Risk.KURANG_RAWAN)
+    code = models.CharField(max_length=17, unique=True, verbose_name=_("code"))  # 35.10.01.2001-001
+    village = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="tps", verbose_name=_("village")
+    )
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"))
+    voters = models.PositiveIntegerField(verbose_name=_("voters"))
+    address = models.CharField(max_length=200, verbose_name=_("address"))
+    lat = models.FloatField(verbose_name=_("latitude"))
+    lng = models.FloatField(verbose_name=_("longitude"))
+    risk = models.CharField(
+        max_length=12, choices=Risk.choices, default=Risk.KURANG_RAWAN, verbose_name=_("risk")
+    )
 
     class Meta:
+        verbose_name = _("TPS")
+        verbose_name_plural = _("TPS")
         ordering = ["code"]
-        verbose_name = "TPS"
-        verbose_name_plural = "TPS"
         constraints = [
             models.UniqueConstraint(fields=["village", "number"], name="tps_number_per_village"),
             models.CheckConstraint(condition=models.Q(voters__lte=600), name="tps_max_600_voters"),
@@ -70,12 +81,16 @@ class Sector(models.Model):
         POLSEK = "polsek", "Polsek"
         KORAMIL = "koramil", "Koramil"
 
-    code = models.CharField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    district = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="sectors")
+    code = models.CharField(max_length=40, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    district = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="sectors", verbose_name=_("district")
+    )
 
     class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
         ordering = ["kind", "code"]
 
     def __str__(self) -> str:

@@ -51,9 +51,10 @@ def test_the_time_axis_runs_from_the_first_data_to_now_while_live_else_to_the_la
     assert short[1] - short[0] == charts.MIN_SPAN
 
 
-def test_a_short_axis_is_labelled_every_six_hours_in_wib():
-    chart = charts.cumulative_lines({}, {}, START + timedelta(hours=1), START + timedelta(hours=20))
-    assert [label for _, label in chart.x_ticks] == ["06:00", "12:00", "18:00"]
+def test_a_short_axis_is_labelled_every_six_hours_in_wib_with_the_day_where_it_starts():
+    chart = charts.cumulative_lines({}, {}, START + timedelta(hours=1), START + timedelta(hours=40))
+    labels = [label for _, label in chart.x_ticks]
+    assert labels == ["27/11 06:00", "12:00", "18:00", "28/11 00:00", "06:00", "12:00"]
 
 
 def test_the_legend_names_the_lines_with_the_highest_totals_first():

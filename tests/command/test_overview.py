@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kawal.accounts.models import Role, RoleGrant
 from kawal.custody.models import Alert
 from kawal.incidents.models import Incident
 from kawal.territory.models import TPS, Region
 from tests.command.conftest import TO_AT_KPU, TO_DELIVERED, TO_SEALED, depart_unescorted, move
-from tests.conftest import logged_in
+from tests.conftest import logged_in, user
 
 WIB = ZoneInfo("Asia/Jakarta")
 NIGHT = datetime(2024, 11, 27, 21, tzinfo=WIB)
@@ -149,8 +150,26 @@ def test_the_overview_costs_the_same_queries_however_many_tps_a_region_holds(rou
 
 
 def test_the_national_page_needs_a_role_over_every_top_region(demo):
-    # The demo ships one regency and no province: komandan holds every top region there is.
+    # The demo ships one regency and no province; a second top region makes a country page.
+    Region.objects.create(
+        code="35.09", name="Kabupaten Jember", level=Region.Level.KABUPATEN, lat=-8.17, lng=113.7
+    )
+    assert logged_in("komandan").get("/national/").status_code == 403
+    RoleGrant.objects.create(user=user("komandan"), role=Role.COMMAND, region_id="35.09")
     page = _page("komandan", "/national/")
-    assert page.count('<tr data-region="') == 1 and '<tr data-region="35.10"' in page
+    assert page.count('<tr data-region="') == 2 and '<tr data-region="35.10"' in page
     assert logged_in("komandan").get("/national/live/").status_code == 200
     assert logged_in("polsek-pesanggaran").get("/national/").status_code == 403
+
+
+def test_the_progress_table_shows_each_milestone_as_a_bar_with_its_percent(routes):
+    both = routes("35.10.01", 2)  # the two boxes of one TPS
+    assert both[0].tps == both[1].tps
+    for route in both:
+        move(route, TO_SEALED)
+    page = _page("komandan", f"/region/{both[0].village}/")
+    row = page[page.index(f'<tr data-region="{both[0].tps}"') :]
+    row = row[: row.index("</tr>")]
+    assert row.count('<td class="bar') == 6
+    assert row.count("<span>100%</span>") == 3 and row.count("<span>0%</span>") == 3
+    assert '<th class="milestone' in page and "disegel" in page

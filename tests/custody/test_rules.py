@@ -59,8 +59,8 @@ def test_seals_at_arrival_that_differ_from_sealing_are_critical(route):
     events = journey(route)[:11]
     events[10] = {**events[10], "seals": ["KPU-0001", "KPU-9999"]}
     assert _raised(route, events) == [("seal_mismatch", "critical")]
-    message = Alert.objects.get(box__code=route.box).message
-    assert "missing KPU-0002" in message and "unknown KPU-9999" in message
+    params = Alert.objects.get(box__code=route.box).params
+    assert params == {"missing": ["KPU-0002"], "unknown": ["KPU-9999"]}
 
 
 def test_a_seal_check_with_the_sealed_seals_raises_nothing(route):
@@ -85,7 +85,7 @@ def test_an_arrival_that_skips_the_ppk_is_a_skipped_leg(route):
     events = journey(route)
     skipped = [events[0], {**events[3], "occurred_at": (START + timedelta(hours=3)).isoformat()}]
     assert _raised(route, skipped) == [("skipped_leg", "warning")]
-    assert "without passing the PPK" in Alert.objects.get(box__code=route.box).message
+    assert Alert.objects.get(box__code=route.box).params == {"level": "pps", "skipped": "ppk"}
 
 
 def test_the_rules_are_those_of_the_newest_operation_covering_the_box(route, small):
@@ -114,7 +114,8 @@ def test_an_event_far_from_its_tps_is_flagged(route):
     ledger.ingest(user("officer"), journey(route)[:7])
     found = _raised(route, [{**far, "occurred_at": (START + timedelta(hours=13)).isoformat()}])
     assert found == [("place", "warning")]
-    assert "km from" in Alert.objects.get(box__code=route.box).message
+    params = Alert.objects.get(box__code=route.box).params
+    assert params["place"] == route.tps and params["km"] > 10 and params["allowed"] == 2.0
 
 
 def test_an_event_at_its_tps_is_not_flagged(route):
@@ -257,7 +258,10 @@ def test_a_field_users_correction_leaves_a_critical_alert_standing_and_raises_a_
     assert (escort.status, escort.note) == ("open", "")
     raised = Alert.objects.get(box__code=route.box, rule="correction")
     assert (raised.severity, raised.status, str(raised.event_id)) == ("critical", "open", fix["id"])
-    assert unescorted["id"] in raised.message and "escorts were not entered" in raised.message
+    assert raised.params == {
+        "kind": "departed", "event": unescorted["id"], "note": "escorts were not entered"
+    }
+    assert "escorts were not entered" in raised.message
 
 
 def test_a_correction_of_an_event_without_alerts_raises_a_warning(route):

@@ -112,17 +112,17 @@ class Duty:
 
 @pytest.fixture
 def duty(demo, member) -> Duty:
-    """An approved plan: the member guards two TPS today (voting) with a partner, and joins a
-    village's escort team tomorrow (return). The operation's stages are moved to run now."""
+    """An approved plan: the member guards two TPS in the voting stage, which runs now, with a
+    partner, and joins a village's escort team in the return stage, which follows. The stages
+    are centred on now, so a test's check-ins minutes apart never cross into the next one."""
     now = timezone.now()
-    day = now.astimezone(timezone.get_current_timezone()).replace(hour=0, minute=0, second=0,
-                                                                 microsecond=0)
-    Stage.objects.filter(operation=demo).update(starts_at=day - timedelta(days=30),
-                                                ends_at=day - timedelta(days=29))
-    Stage.objects.filter(operation=demo, kind="voting").update(starts_at=day,
-                                                               ends_at=day + timedelta(days=1))
+    Stage.objects.filter(operation=demo).update(starts_at=now - timedelta(days=30),
+                                                ends_at=now - timedelta(days=29))
+    Stage.objects.filter(operation=demo, kind="voting").update(
+        starts_at=now - timedelta(hours=12), ends_at=now + timedelta(hours=12)
+    )
     Stage.objects.filter(operation=demo, kind="return").update(
-        starts_at=day + timedelta(days=1), ends_at=day + timedelta(days=2)
+        starts_at=now + timedelta(hours=12), ends_at=now + timedelta(hours=36)
     )
     plan = Plan.objects.create(operation=demo, version=99, status=Plan.Status.APPROVED,
                                approved_at=now)

@@ -1,9 +1,12 @@
 from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kawal.planning.inputs import days
 from kawal.planning.posts import (
     DEFAULT_PATTERNS,
     Pattern,
@@ -111,3 +114,25 @@ def test_stages_get_escorts_warehouse_watches_patrols_and_reserves():
     assert [leg.start for leg in village_escort.route][:2] == ["35.10.01", "35.10.01.2001"]
     assert len(village_escort.route) == 4
     assert all(p.code.startswith(p.district) for p in posts)
+
+
+def test_a_warehouse_watch_is_named_with_its_hours_and_its_stages_days():
+    districts = [
+        Place("35.10.01", "Pesanggaran", -8.5, 114.0), Place("35.10.14", "Kabat", -8.3, 114.3)
+    ]
+    posts = stage_posts(
+        ["distribution"], districts, [], districts[1], [], {"distribution": "23/11–26/11"}
+    )
+    watches = [p.name for p in posts if p.kind == "warehouse"]
+    assert "Jaga gudang KPU Kabat (00.00–08.00, 23/11–26/11)" in watches
+    assert "Jaga gudang PPK Pesanggaran (16.00–24.00, 23/11–26/11)" in watches
+
+
+def test_a_stages_days_end_the_day_before_a_midnight_end():
+    wib = ZoneInfo("Asia/Jakarta")
+
+    def day(d: int) -> datetime:
+        return datetime(2024, 11, d, tzinfo=wib)
+
+    assert days(day(23), day(27), "Asia/Jakarta") == "23/11–26/11"
+    assert days(day(27), day(28), "Asia/Jakarta") == "27/11"

@@ -77,7 +77,9 @@
 
   document.addEventListener("htmx:afterRequest", function (evt) {
     var xhr = evt.detail.xhr;
-    var elt = evt.detail.elt;
+    // The element that asked. A live part replaced by its own answer (the wall's outerHTML
+    // swap) has left the page by now, so htmx tells its parent instead, as detail.elt.
+    var elt = evt.detail.requestConfig ? evt.detail.requestConfig.elt : evt.detail.elt;
     if (!xhr || !(xhr.status === 200 || xhr.status === 304)) return;
     if (isLive(elt)) {
       var etag = xhr.getResponseHeader("ETag");
