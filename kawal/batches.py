@@ -9,13 +9,18 @@ records, 422 otherwise.
 """
 
 import json
+import math
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.dateparse import parse_datetime
 from ninja import Schema, Status
 
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
+# A device clock may run a little fast; further ahead than this is a wrong clock.
+CLOCK_SKEW = timedelta(minutes=15)
 
 
 class BatchError(ValueError):
@@ -24,6 +29,35 @@ class BatchError(ValueError):
     def __init__(self, message: str, *, too_large: bool = False):
         super().__init__(message)
         self.too_large = too_large
+
+
+class Rejected(ValueError):
+    """One record is unusable; the rest of its batch goes on."""
+
+
+def device_time(raw: object, now: datetime) -> datetime:
+    """A record's `occurred_at`: an ISO-8601 time with its UTC offset, not ahead of `now`."""
+    value = parse_datetime(raw) if isinstance(raw, str) else None
+    if value is None:
+        raise Rejected("occurred_at must be an ISO-8601 time")
+    if value.tzinfo is None:
+        raise Rejected("occurred_at has no UTC offset: send e.g. 2024-11-27T13:05:00+07:00")
+    if value > now + CLOCK_SKEW:
+        raise Rejected("occurred_at is in the future: check the device clock")
+    return value
+
+
+def coordinate(value: object, name: str, limit: float) -> float | None:
+    """A latitude or longitude within +-`limit`, or None when it was not sent."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool) or not isinstance(value, int | float)
+        or not math.isfinite(value) or abs(value) > limit
+    ):  # fmt: skip
+        raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
+    # Stored (and, for custody, hashed) as a float; + 0.0 turns -0.0 into the 0.0 SQLite keeps.
+    return float(value) + 0.0
 
 
 def check_batch(items: object, *, limit: int, noun: str) -> list[dict[str, Any]]:

@@ -10,12 +10,11 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
-
 from kawal import batches
+from kawal.batches import Rejected, coordinate, device_time
 from kawal.custody.columns import DEVICE, DEVICE_FIELDS
 from kawal.custody.models import CustodyEvent
 from kawal.field import signatures, signers
@@ -23,8 +22,6 @@ from kawal.territory.codes import REGION_CODE, TPS_CODE
 
 MAX_BATCH = 1000
 TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
-# A device clock may run a little fast; further ahead than this is a wrong clock.
-CLOCK_SKEW = timedelta(minutes=15)
 SIGNATURE_LENGTH = 200  # base64 of 64 bytes is 88 characters
 KINDS = frozenset(CustodyEvent.Kind.values)
 # What no database stores as it was hashed: PostgreSQL refuses NUL in text, and a lone
@@ -34,10 +31,6 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 class BatchError(ValueError):
     """The body as a whole is unusable; nothing of it is stored."""
-
-
-class Rejected(ValueError):
-    """One event is unusable; the rest of its batch goes on."""
 
 
 @dataclass
@@ -132,30 +125,6 @@ def _strings(item: dict[str, Any], name: str) -> list[str]:
     return value
 
 
-def _coordinate(item: dict[str, Any], name: str, limit: float) -> float | None:
-    value = item.get(name)
-    if value is None:
-        return None
-    if (
-        isinstance(value, bool) or not isinstance(value, int | float)
-        or not math.isfinite(value) or abs(value) > limit
-    ):  # fmt: skip
-        raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
-    # Stored and hashed as a float; + 0.0 turns -0.0 into the 0.0 SQLite would store.
-    return float(value) + 0.0
-
-
-def _occurred_at(raw: object, now: datetime) -> datetime:
-    occurred_at = parse_datetime(raw) if isinstance(raw, str) else None
-    if occurred_at is None:
-        raise Rejected("occurred_at must be an ISO-8601 time")
-    if occurred_at.tzinfo is None:
-        raise Rejected("occurred_at has no UTC offset: send e.g. 2024-11-27T13:05:00+07:00")
-    if occurred_at > now + CLOCK_SKEW:
-        raise Rejected("occurred_at is in the future: check the device clock")
-    return occurred_at
-
-
 def _signatures(item: dict[str, Any], kind: str) -> tuple[uuid.UUID | None, str, list]:
     """The signing device, its signature and the co-signatures, checked for shape; whether
     they hold is checked against the devices' keys by the ledger."""
@@ -193,11 +162,11 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
     kind = item["kind"]
     if kind not in KINDS:
         raise Rejected(f"kind {kind!r} is not one of {', '.join(CustodyEvent.Kind.values)}")
-    occurred_at = _occurred_at(item["occurred_at"], now)
+    occurred_at = device_time(item["occurred_at"], now)
     place = item["place"]
     if not isinstance(place, str) or not (REGION_CODE.match(place) or TPS_CODE.match(place)):
         raise Rejected("place must be a region or TPS code")
-    lat, lng = _coordinate(item, "lat", 90), _coordinate(item, "lng", 180)
+    lat, lng = coordinate(item.get("lat"), "lat", 90), coordinate(item.get("lng"), "lng", 180)
     if (lat is None) != (lng is None):
         raise Rejected("lat and lng come together")
     corrects = _uuid(item["corrects"], "corrects") if item.get("corrects") else None

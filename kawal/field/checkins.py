@@ -13,12 +13,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from kawal import batches
 from kawal.accounts import audit
-from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
-from kawal.custody.payload import CLOCK_SKEW
+from kawal.batches import ACCEPTED, DUPLICATE, REJECTED, Rejected, coordinate, device_time
 from kawal.field import signatures, signers
 from kawal.field.duty import operation_of, rules_of
 from kawal.field.models import CheckIn, Device
@@ -29,10 +27,6 @@ from kawal.territory.distance import km
 MAX_BATCH = 1000
 FIELDS = ("id", "occurred_at", "lat", "lng", "assignment", "device", "signature")
 
-
-
-class Rejected(ValueError):
-    """One check-in is unusable; the rest of its batch goes on."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +49,11 @@ def check_batch(items: object) -> list[dict[str, Any]]:
 
 
 def _coordinate(item: dict, name: str, limit: float) -> float:
-    value = item.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
+    """A check-in's place is required: batches.coordinate, without the None."""
+    value = coordinate(item.get(name), name, limit)
+    if value is None:
         raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
-    return float(value)
+    return value
 
 
 def _device_id(value) -> str | None:
@@ -79,12 +74,7 @@ def parse(item: dict, device: Device, now: datetime) -> Incoming:
         checkin_id = uuid.UUID(str(item.get("id")))
     except ValueError:
         raise Rejected("id must be a UUID") from None
-    raw_time = item.get("occurred_at")
-    occurred_at = parse_datetime(raw_time) if isinstance(raw_time, str) else None
-    if occurred_at is None or occurred_at.tzinfo is None:
-        raise Rejected("occurred_at must be an ISO-8601 time with a UTC offset")
-    if occurred_at > now + CLOCK_SKEW:
-        raise Rejected("occurred_at is in the future: check the device clock")
+    occurred = device_time(item.get("occurred_at"), now)
     assignment = item.get("assignment")
     if assignment is not None and (isinstance(assignment, bool) or not isinstance(assignment, int)):
         raise Rejected("assignment must be an assignment id (a number)")
@@ -100,7 +90,7 @@ def parse(item: dict, device: Device, now: datetime) -> Incoming:
     except signatures.BadSignature as exc:
         raise Rejected(str(exc)) from None
     return Incoming(
-        checkin_id, occurred_at, _coordinate(item, "lat", 90), _coordinate(item, "lng", 180),
+        checkin_id, occurred, _coordinate(item, "lat", 90), _coordinate(item, "lng", 180),
         assignment, signature,
     )  # fmt: skip
 

@@ -7,12 +7,11 @@ report is rejected on its own (Rejected), naming the field, and the rest of the 
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
-
 from kawal import batches
+from kawal.batches import Rejected, coordinate, device_time
 from kawal.incidents.models import Incident
 from kawal.territory.codes import REGION_CODE, TPS_CODE
 
@@ -26,12 +25,6 @@ FIELDS = (
 REQUIRED = ("id", "category", "severity", "occurred_at", "place", "description")
 TEXT_LIMITS = {"description": 4000, "people_involved": 2000, "actions_taken": 4000}
 COUNT_LIMIT = 10_000
-# A device clock may run a little fast; further ahead than this is a wrong clock.
-CLOCK_SKEW = timedelta(minutes=15)
-
-
-class Rejected(ValueError):
-    """One report is unusable; the rest of its batch goes on."""
 
 
 @dataclass(frozen=True)
@@ -87,15 +80,6 @@ def _text(item: dict, name: str) -> str:
     return value.strip()
 
 
-def _coordinate(item: dict, name: str, limit: float) -> float | None:
-    value = item.get(name)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
-        raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
-    return float(value)
-
-
 def _count(item: dict, name: str) -> int | None:
     value = item.get(name)
     if value is None:
@@ -103,18 +87,6 @@ def _count(item: dict, name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < COUNT_LIMIT:
         raise Rejected(f"{name} must be a whole number from 0 to {COUNT_LIMIT - 1}")
     return value
-
-
-def _time(item: dict, now: datetime) -> datetime:
-    raw = item["occurred_at"]
-    occurred_at = parse_datetime(raw) if isinstance(raw, str) else None
-    if occurred_at is None:
-        raise Rejected("occurred_at must be an ISO-8601 time")
-    if occurred_at.tzinfo is None:
-        raise Rejected("occurred_at has no UTC offset: send e.g. 2024-11-27T13:05:00+07:00")
-    if occurred_at > now + CLOCK_SKEW:
-        raise Rejected("occurred_at is in the future: check the device clock")
-    return occurred_at
 
 
 def parse(item: dict, now: datetime) -> Report:
@@ -132,7 +104,7 @@ def parse(item: dict, now: datetime) -> Report:
     place = item["place"]
     if not isinstance(place, str) or not (REGION_CODE.match(place) or TPS_CODE.match(place)):
         raise Rejected("place must be a region or TPS code")
-    lat, lng = _coordinate(item, "lat", 90), _coordinate(item, "lng", 180)
+    lat, lng = coordinate(item.get("lat"), "lat", 90), coordinate(item.get("lng"), "lng", 180)
     if (lat is None) != (lng is None):
         raise Rejected("lat and lng come together")
     description = _text(item, "description")
@@ -142,7 +114,7 @@ def parse(item: dict, now: datetime) -> Report:
         id=incident_id,
         category=_choice(item, "category", CATEGORIES),
         severity=_choice(item, "severity", SEVERITIES),
-        occurred_at=_time(item, now),
+        occurred_at=device_time(item["occurred_at"], now),
         place=place,
         description=description,
         lat=lat,

@@ -64,6 +64,7 @@ def test_bad_items_are_rejected_by_name_and_the_rest_of_the_batch_goes_on(phone,
     good = checkin(duty.tps_post.lat, duty.tps_post.lng)
     bad = [
         ({**checkin(0, 0), "lat": 91}, "lat must be a number between -90 and 90"),
+        ({**checkin(0, 0), "lat": float("nan")}, "not finite"),
         ({**checkin(0, 0), "lng": "east"}, "lng must be a number"),
         ({**checkin(0, 0), "occurred_at": "yesterday"}, "occurred_at must be an ISO-8601 time"),
         ({**checkin(0, 0), "id": "x"}, "id must be a UUID"),

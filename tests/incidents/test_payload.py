@@ -41,6 +41,7 @@ def test_the_same_report_sent_twice_has_the_same_content():
         ({"place": "Banyuwangi"}, "place must be a region or TPS code"),
         ({"lat": -8.2}, "lat and lng come together"),
         ({"lat": 91, "lng": 114}, "lat must be a number between -90 and 90"),
+        ({"lat": float("nan"), "lng": 114}, "lat must be a number between -90 and 90"),
         ({"description": ""}, "description is required"),
         ({"description": "   "}, "description is required"),
         ({"dead": -1}, "dead must be a whole number"),
