@@ -68,14 +68,15 @@ def test_an_incident_reported_through_the_api_is_handled_and_closed_in_the_comma
     ]  # fmt: skip
 
 
-def test_the_sitrep_page_downloads_the_pdf_and_shows_the_report_as_it_prints(login, commander):
+def test_the_sitrep_page_downloads_the_pdf_and_shows_the_report_as_it_prints(
+    login, commander, tmp_path
+):
     page = login("komandan")
     page.goto(page.url.split("/region/")[0] + "/sitrep/35.10/")
     page.select_option("select[name=stage]", "voting")
     with page.expect_download() as download:
         page.click("button[data-download=pdf]")
-    out = ROOT / "var" / "sitrep" / "sitrep-35.10-e2e.pdf"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = tmp_path / "sitrep-35.10-e2e.pdf"
     download.value.save_as(out)
     assert out.read_bytes().startswith(b"%PDF")
     with page.context.expect_page() as opened:
