@@ -102,6 +102,13 @@ def _database() -> Mapping[str, object]:
 
 
 DATABASES = {"default": _database()}
+if os.environ.get("KAWAL_REPLICA_URL"):
+    # Tests never reach a real replica through Django: they run on the primary's test database.
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["KAWAL_REPLICA_URL"], conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["kawal.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

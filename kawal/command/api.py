@@ -5,6 +5,7 @@ from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region
 from kawal.command.board import on_post
 from kawal.command.status import AreaStatus, region_status
+from kawal.replica import reads_from_replica
 from kawal.territory.models import Region
 
 router = Router(tags=["status"])
@@ -50,6 +51,7 @@ def _area(area: AreaStatus, with_personnel: bool, on_post: dict) -> dict[str, ob
 
 
 @router.get("/status", response=StatusOut, exclude_none=True)
+@reads_from_replica
 def status(request: AuthenticatedHttpRequest, q: Query[RegionQuery]) -> dict[str, object]:
     """A region's totals (TPS, voters, boxes by state and milestone, overdue legs, open alerts;
     for command and sector, personnel and members on post against plan) and the same for each

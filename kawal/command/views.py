@@ -19,6 +19,7 @@ from kawal.command.sites import tps_detail
 from kawal.command.status import NATIONAL, national_region
 from kawal.custody import alerts
 from kawal.custody.models import Alert
+from kawal.replica import reads_from_replica
 from kawal.territory.models import TPS, Region
 
 
@@ -108,6 +109,7 @@ def _board_context(scope: Scope, board: boards.Board) -> dict[str, object]:
 
 
 @login_required
+@reads_from_replica
 def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope, board = _board(request, code)
     context = _board_context(scope, board)
@@ -116,18 +118,21 @@ def region(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def national(request: AuthenticatedHttpRequest) -> HttpResponse:
     only = _only_top_region()
     return redirect("region", code=only) if only else region(request, NATIONAL)
 
 
 @login_required
+@reads_from_replica
 def national_live(request: AuthenticatedHttpRequest) -> HttpResponse:
     only = _only_top_region()
     return redirect("region_live", code=only) if only else region_live(request, NATIONAL)
 
 
 @login_required
+@reads_from_replica
 def region_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope, board = _board(request, code)
     body = render_to_string(
@@ -191,11 +196,13 @@ def _wall(request: AuthenticatedHttpRequest, code: str) -> dict[str, object]:
 
 
 @login_required
+@reads_from_replica
 def wall(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "command/wall.html", _wall(request, code))
 
 
 @login_required
+@reads_from_replica
 def wall_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "command/_wall_live.html", _wall(request, code))
 
