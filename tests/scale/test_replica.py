@@ -6,25 +6,20 @@ replica is then paused: an event posted lands on the primary, and the status API
 the replica, still shows the box where it was until replay resumes.
 """
 
-import base64
 import glob
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlencode
-from urllib.request import Request, urlopen
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.conftest import ON_POSTGRES
-from tests.e2e.conftest import ROOT, _free_port
+from tests.e2e.conftest import _free_port
+from tests.scale.conftest import call, load_small, serve, server_env
 
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 pytestmark = [
@@ -33,22 +28,6 @@ pytestmark = [
     pytest.mark.skipif(not ON_POSTGRES, reason="a streaming replica is PostgreSQL's"),
     pytest.mark.skipif(not BINARIES, reason="PostgreSQL's server binaries (initdb) are missing"),
 ]
-
-LOAD = """
-import django, json
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from kawal.accounts.models import ApiToken
-from django.contrib.auth import get_user_model
-from tests.factories import COMMANDER, small_operation
-from tests.custody.conftest import home_route, journey
-small = small_operation()
-_, token = ApiToken.issue(get_user_model().objects.get(username=COMMANDER))
-route = home_route(small)
-print(json.dumps({"token": token, "regency": route.regency, "departure": journey(route)[0]}))
-"""
-
 
 def _as_postgres(*command: str) -> list[str]:
     """initdb and the server refuse to run as root."""
@@ -100,50 +79,15 @@ def pair():
 def served(pair):
     """Kawal served on the pair: (base URL, loaded world, primary port, replica port)."""
     primary, replica, folder = pair
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kawal.settings",
-        "KAWAL_DATA_DIR": str(folder / "kawal"),
-        "KAWAL_DATABASE_URL": f"postgres://postgres@127.0.0.1:{primary}/postgres",
-        "KAWAL_REPLICA_URL": f"postgres://postgres@127.0.0.1:{replica}/postgres",
-        "KAWAL_SECRET_KEY": "replica-test-secret-" + "x" * 40,
-            }
-    loaded = subprocess.run(
-        [sys.executable, "-c", LOAD], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    world = json.loads(loaded.stdout.strip().splitlines()[-1])
-    # `kawal serve` wants the key that signs checkpoints from the environment.
-    env["KAWAL_LEDGER_KEY"] = base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
-    port = _free_port()
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kawal.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urlopen(url + "/api/v1/openapi.json", timeout=2).close()
-            break
-        except (URLError, ConnectionError):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((folder / "server.log").read_text()) from None
-            time.sleep(0.3)
-    yield url, world, primary, replica
-    server.terminate()
-    server.wait(timeout=20)
-
-
-def _call(url: str, world: dict, body: list | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {world['token']}", "Content-Type": "application/json"}
-    data = None if body is None else json.dumps(body).encode()
-    with urlopen(Request(url, data=data, headers=headers), timeout=10) as answer:
-        return json.load(answer)
+    env = server_env(f"postgres://postgres@127.0.0.1:{primary}/postgres", folder / "kawal")
+    env["KAWAL_REPLICA_URL"] = f"postgres://postgres@127.0.0.1:{replica}/postgres"
+    world = load_small(env)
+    for url in serve(env, folder / "server.log"):
+        yield url, world, primary, replica
 
 
 def _status(url: str, world: dict) -> dict:
-    status = _call(f"{url}/api/v1/status?{urlencode({'region': world['regency']})}", world)
+    status = call(f"{url}/api/v1/status?{urlencode({'region': world['regency']})}", world["token"])
     return status["region"]["totals"]["boxes_by_state"]
 
 
@@ -152,7 +96,8 @@ def test_the_status_api_reads_the_replica_and_an_event_is_written_to_the_primary
     before = _status(url, world)
     _sql(replica, "SELECT pg_wal_replay_pause()")
 
-    answer = _call(f"{url}/api/v1/custody/events", world, [world["departure"]])
+    departure = world["journeys"][0][0]
+    answer = call(f"{url}/api/v1/custody/events", world["token"], [departure])
     assert answer["results"][0]["status"] == "accepted", answer
     count = "SELECT count(*) FROM custody_custodyevent"
     assert (_sql(primary, count), _sql(replica, count)) == ("1", "0")
