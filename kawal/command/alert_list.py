@@ -38,13 +38,8 @@ def alert_list(user: User, region: str, status: str) -> AlertList:
     if status in ("active", Alert.Status.OPEN, "all"):
         boxes = Box.objects.filter(scope.filter("code"), within("code", region))
         computed = alerts.computed(boxes, timezone.now())
+    shown = stored.select_related("box", "event", "handled_by").order_by("-raised_at", "-id")
     return AlertList(
-        region,
-        status,
-        list(
-            stored.select_related("box", "event", "handled_by").order_by("-raised_at", "-id")[
-                :SHOWN
-            ]
-        ),
+        region, status, alerts.readable(list(shown[:SHOWN]), scope.sees_personnel),
         computed[:SHOWN],
-    )
+    )  # fmt: skip

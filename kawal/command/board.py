@@ -22,7 +22,7 @@ from kawal.command.status import (
     tally_rows,
     within_or_national,
 )
-from kawal.custody import alert_text
+from kawal.custody import alert_text, alerts
 from kawal.custody.models import Alert, CustodyEvent
 from kawal.incidents.models import Incident
 from kawal.operations.models import Operation
@@ -361,7 +361,7 @@ def region_board(
         sort=sort,
         filter=only,
         map=_map(area, status, milestone),
-        alerts=alert_feed(area.code),
+        alerts=alerts.readable(alert_feed(area.code), with_personnel),
         alerts_by_rule=alerts_by_rule(area.code),
         incidents=incident_feed(area.code),
         personnel=personnel,

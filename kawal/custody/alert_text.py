@@ -114,6 +114,23 @@ def _correction(p: Mapping[str, Any]) -> str:
     }
 
 
+def _not_in_plan(p: Mapping[str, Any]) -> str:
+    if "nrp" not in p:  # kept from a reader who doesn't see personnel (`for_reader`)
+        return _("an escort of box %(box)s is not assigned to it in the approved plan") % {
+            "box": p.get("box", "")
+        }
+    return _("escort %(nrp)s is not assigned to box %(box)s in the approved plan") % {
+        "nrp": p["nrp"], "box": p.get("box", ""),
+    }  # fmt: skip
+
+
+def _missing_gps(p: Mapping[str, Any]) -> str:
+    kind = p.get("kind", "")
+    return _("%(event)s recorded without a GPS fix") % {
+        "event": CustodyEvent.Kind(kind).label if kind in CustodyEvent.Kind.values else kind,
+    }
+
+
 MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     Rule.ESCORT: _escort,
     Rule.SEAL_MISMATCH: _seals,
@@ -122,7 +139,18 @@ MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     Rule.OVERDUE: _overdue,
     Rule.NOT_SEALED: _not_sealed,
     Rule.CORRECTION: _correction,
+    Rule.ESCORT_NOT_IN_PLAN: _not_in_plan,
+    Rule.MISSING_GPS: _missing_gps,
 }
+# Parameters that name personnel: never shown to a reader who doesn't see personnel.
+PERSONNEL_PARAMS = ("nrp",)
+
+
+def for_reader(params: Mapping[str, Any], sees_personnel: bool) -> dict[str, Any]:
+    """An alert's parameters as a reader may see them: an observer never sees an NRP."""
+    if sees_personnel:
+        return dict(params)
+    return {k: v for k, v in params.items() if k not in PERSONNEL_PARAMS}
 
 
 def message(rule: str, params: Mapping[str, Any]) -> str:

@@ -6,7 +6,7 @@ their operation runs. Only command and sector staff (scope.ALERT_HANDLER_ROLES) 
 and resolve stored alerts: the ledger itself only marks a late-shown warning lapsed.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +70,23 @@ def view_of(alert: Alert) -> AlertView:
         alert.raised_at, str(alert.event_id) if alert.event_id else None, alert.note,
         alert.params, alert.event.occurred_at if alert.event else None,
     )  # fmt: skip
+
+
+def readable(found: list[Alert], sees_personnel: bool) -> list[Alert]:
+    """Stored alerts as a page shows them to its reader: to one who doesn't see personnel,
+    without the NRPs their parameters name (alert_text.for_reader; on these objects only,
+    never saved)."""
+    if not sees_personnel:
+        for a in found:
+            a.params = alert_text.for_reader(a.params, sees_personnel)
+    return found
+
+
+def _for_reader(view: AlertView, sees_personnel: bool) -> AlertView:
+    if sees_personnel:
+        return view
+    params = alert_text.for_reader(view.params, sees_personnel)
+    return replace(view, params=params, message=alert_text.message(view.rule, params))
 
 
 def _computed_view(code: str, rule: str, severity: str, params: dict, due: datetime) -> AlertView:
@@ -139,7 +156,7 @@ def listing(
     stored = Alert.objects.filter(where).select_related("box", "event")
     if status:
         stored = stored.filter(status=status)
-    views = [view_of(a) for a in stored[:LIMIT]]
+    views = [_for_reader(view_of(a), scope.sees_personnel) for a in stored[:LIMIT]]
     if status in (None, Alert.Status.OPEN):
         boxes = Box.objects.filter(scope.filter("code"))
         if region:

@@ -23,6 +23,7 @@ from kawal.custody.alert_text import REORDERED
 from kawal.custody.columns import EVENT, named
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.payload import Incoming
+from kawal.custody.planned import Known
 from kawal.operations.models import CustodyRules, Operation
 
 DEFAULT_RULES = (rules.Config(), CustodyRules())
@@ -52,12 +53,14 @@ class AlertChanges:
 
 @dataclass
 class Lookups:
-    """What a batch read besides its boxes: its escorts' forces, its places' points, and the
-    custody rules of the operation covering each box (`rules_for`)."""
+    """What a batch read besides its boxes: its escorts' forces, its places' points, the
+    custody rules of the operation covering each box (`rules_for`), and what the approved
+    plan says of its escorts (custody/planned.py)."""
 
     forces: dict[str, str]
     points: dict[str, tuple[float, float]]
     rules: dict[str, tuple[rules.Config, CustodyRules]]
+    known: Known = field(default_factory=lambda: Known({}))
 
 
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
@@ -67,7 +70,10 @@ def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRule
         Operation.objects.select_related("custody_rules").covering_each(codes).items()
     ):
         config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
-        found[code] = (rules.Config(config.require_joint_escort, config.max_distance_km), config)
+        found[code] = (
+            rules.Config(config.require_joint_escort, config.max_distance_km, config.require_gps),
+            config,
+        )
     return found
 
 
@@ -174,7 +180,10 @@ def _judge_new(
         position = (item.lat, item.lng) if item.lat is not None and item.lng is not None else None
         forces = [lookups.forces[n] for n in item.escorts]
         expected = lookups.points.get(item.place)
-        for finding in rules.judge(s, box.code, forces, position, expected, config):
+        planned = lookups.known.planned.get(box.code)
+        for finding in rules.judge(
+            s, box.code, forces, position, expected, config, item.escorts, planned
+        ):
             changes.new.append(_alert(box, item.id, finding, now))
 
 

@@ -3,8 +3,9 @@
 A batch costs the same few queries however many events it holds. It reads the caller's
 roles, then in one transaction: the boxes it names (locked), the events it sends or
 corrects that are stored already, the escorts' forces, the TPS and the regions named as
-places, the operations covering the boxes with their custody rules, (only for signed
-events) the enrolled phones that signed them, and (only when events arrived out of order
+places, the operations covering the boxes with their custody rules, (only when events name
+escorts) the approved plans' assignments of those escorts (custody/planned.py), (only for
+signed events) the enrolled phones that signed them, and (only when events arrived out of order
 or correct another) those boxes' history and standing alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
 alerts (after a replay, one update of the warnings that lapsed) and one audit
 entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py)
@@ -25,7 +26,7 @@ from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
 from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
-from kawal.custody import bulk, chain, payload
+from kawal.custody import bulk, chain, payload, planned
 from kawal.custody.columns import DEVICE, named, reads
 from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
@@ -93,7 +94,12 @@ def _read(events: list[Incoming]) -> _Batch:
         for row in CustodyEvent.objects.filter(id__in=ids).values(*reads(DEVICE))
     }
     nrps = {n for e in events for n in e.escorts}
-    forces = dict(Member.objects.filter(nrp__in=nrps).values_list("nrp", "force")) if nrps else {}
+    members = {
+        nrp: (force, home, pk)
+        for nrp, force, home, pk in Member.objects.filter(nrp__in=nrps).values_list(
+            "nrp", "force", "region_id", "pk"
+        )
+    } if nrps else {}  # fmt: skip
     place_codes = {e.place for e in events}
     points = {
         code: (lat, lng)
@@ -108,9 +114,12 @@ def _read(events: list[Incoming]) -> _Batch:
         ).values_list("code", "lat", "lng")
     )
     signed_by = [e.device for e in events] + [c["device"] for e in events for c in e.cosignatures]
-    return _Batch(
-        boxes, known, Lookups(forces, points, rules_for(codes)), signers.active(signed_by)
-    )
+    found = rules_for(codes)
+    lookups = Lookups(
+        {nrp: force for nrp, (force, _, _) in members.items()}, points, found,
+        planned.known(members, codes, found),
+    )  # fmt: skip
+    return _Batch(boxes, known, lookups, signers.active(signed_by))
 
 
 def _append(
@@ -178,7 +187,8 @@ def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], sc
         raise Rejected(f"unknown box {item.box}")
     if not scope.covers(box.code):
         raise Rejected(f"box {box.code} is outside your scope")
-    unknown = [n for n in item.escorts if n not in batch.lookups.forces]
+    # The same words whether the NRP exists in another operation or nowhere (custody/planned.py).
+    unknown = [n for n in item.escorts if not batch.lookups.known.knows(n, box.code)]
     if unknown:
         raise Rejected(f"unknown escort NRP {unknown[0]}")
     if item.place not in batch.lookups.points:

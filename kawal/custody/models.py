@@ -185,6 +185,9 @@ class Alert(models.Model):
         NOT_SEALED = "not_sealed", _("not sealed")
         # A correction raises its own alert for a person to decide (custody/judging.py).
         CORRECTION = "correction", _("correction to check")
+        # An escort the approved deployment plan doesn't put on the box (custody/planned.py).
+        ESCORT_NOT_IN_PLAN = "escort_not_in_plan", _("escort not in the plan")
+        MISSING_GPS = "missing_gps", _("no GPS fix")
 
     class Severity(models.TextChoices):
         INFO = "info", _("info")

@@ -32,12 +32,18 @@ ESCORT, SEAL_MISMATCH, SKIPPED_LEG, PLACE, OVERDUE, NOT_SEALED, CORRECTION = (
     Alert.Rule.NOT_SEALED,
     Alert.Rule.CORRECTION,
 )
+ESCORT_NOT_IN_PLAN, MISSING_GPS = Alert.Rule.ESCORT_NOT_IN_PLAN, Alert.Rule.MISSING_GPS
+# The events whose escorts are held to the approved plan, and those that need a GPS fix.
+ESCORTED = (Kind.DEPARTED, Kind.HANDED_OVER, Kind.ARRIVED)
+MOVES = (Kind.DEPARTED, Kind.ARRIVED)
 
 
 @dataclass(frozen=True)
 class Config:
     require_joint_escort: bool = False
     max_distance_km: float = 2.0
+    # Off unless an operation asks (operations.CustodyRules.require_gps, on by default there).
+    require_gps: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,28 @@ def escort(kind: str, forces: Sequence[str], config: Config) -> list[Finding]:
     if config.require_joint_escort and "tni" not in forces:
         found.append(Finding(ESCORT, Severity.WARNING, {"force": "tni"}))
     return found
+
+
+def in_plan(
+    kind: str, box_code: str, escorts: Sequence[str], planned: frozenset[str] | None
+) -> list[Finding]:
+    """Each escort of a departure, handover or arrival is one the approved plan assigns to
+    the box's TPS post or escort team. `planned` is None where no plan is approved: then
+    nothing is held to one."""
+    if planned is None or kind not in ESCORTED:
+        return []
+    return [
+        Finding(ESCORT_NOT_IN_PLAN, Severity.WARNING, {"nrp": nrp, "box": box_code})
+        for nrp in escorts
+        if nrp not in planned
+    ]
+
+
+def gps(kind: str, position: tuple[float, float] | None, config: Config) -> list[Finding]:
+    """A departure or arrival carries the phone's GPS fix where the operation asks for one."""
+    if not config.require_gps or kind not in MOVES or position is not None:
+        return []
+    return [Finding(MISSING_GPS, Severity.INFO, {"kind": kind})]
 
 
 def seals(kind: str, recorded: Sequence[str], at_sealing: Sequence[str]) -> list[Finding]:
@@ -163,13 +191,18 @@ def judge(
     position: tuple[float, float] | None,
     expected: tuple[float, float] | None,
     config: Config,
+    escorts: Sequence[str] = (),
+    planned: frozenset[str] | None = None,
 ) -> list[Finding]:
-    """Every finding for one appended event, given the box's state just before it."""
+    """Every finding for one appended event, given the box's state just before it:
+    `forces` are its `escorts`' forces, `planned` the NRPs the approved plan puts on the box."""
     fact = step.fact
     return [
         *escort(fact.kind, forces, config),
+        *in_plan(fact.kind, box_code, escorts, planned),
         *ordered(step),
         *place(box_code, fact.place, position, expected, config),
+        *gps(fact.kind, position, config),
     ]
 
 

@@ -151,6 +151,11 @@ class CustodyRules(models.Model):
         default=False,
         help_text=_("Refuse custody events and check-ins that no enrolled device signed."),
     )
+    require_gps = models.BooleanField(
+        default=True,
+        help_text=_("A departure or arrival recorded without a GPS fix raises a low alert."),
+        verbose_name=_("GPS required on departures and arrivals"),
+    )
 
     class Meta:
         verbose_name = _("custody rules")

@@ -76,30 +76,32 @@ def event(route: Route, kind: str, at: datetime, place: str, **fields) -> dict:
 
 
 def journey(route: Route, seals=("KPU-0001", "KPU-0002")) -> list[dict]:
-    """A box's whole custody, KPU warehouse to TPS and back to KPU, every leg escorted."""
+    """A box's whole custody, KPU warehouse to TPS and back to KPU, every leg escorted, and
+    every departure and arrival with a GPS fix (near the village for the district's and the
+    regency's places, which no distance is held to)."""
     escort = {"escorts": [route.polri, route.tni]}
     tps = {"lat": route.tps_point[0], "lng": route.tps_point[1]}
     pps = {"lat": route.village_point[0], "lng": route.village_point[1]}
     steps = [
-        ("departed", route.regency, escort),
-        ("arrived", route.district, {}),
-        ("departed", route.district, escort),
+        ("departed", route.regency, {**escort, **pps}),
+        ("arrived", route.district, pps),
+        ("departed", route.district, {**escort, **pps}),
         ("arrived", route.village, pps),
         (
             "handed_over",
             route.village,
             {"from_party": "PPK", "to_party": "PPS", "document": "BA-1"},
         ),
-        ("departed", route.village, escort),
+        ("departed", route.village, {**escort, **pps}),
         ("arrived", route.tps, tps),
         ("opened", route.tps, tps),
         ("sealed", route.tps, {**tps, "seals": list(seals)}),
-        ("departed", route.tps, escort),
+        ("departed", route.tps, {**escort, **tps}),
         ("arrived", route.village, {**pps, "seals": list(seals)}),
-        ("departed", route.village, escort),
-        ("arrived", route.district, {"seals": list(seals)}),
-        ("departed", route.district, escort),
-        ("arrived", route.regency, {"seals": list(seals)}),
+        ("departed", route.village, {**escort, **pps}),
+        ("arrived", route.district, {**pps, "seals": list(seals)}),
+        ("departed", route.district, {**escort, **pps}),
+        ("arrived", route.regency, {**pps, "seals": list(seals)}),
     ]
     return [
         event(route, kind, START + timedelta(hours=2 * i), place, **extra)

@@ -1,0 +1,116 @@
+"""Who the approved deployment plan puts on a batch's boxes, read in one query per batch.
+
+An escort is planned for a box when the operation's approved plan assigns them to the post
+guarding the box's TPS, or to an escort team serving a region that holds the box: the team's
+village (PPK → PPS → TPS, PPS → PPK) or district (KPU → PPK, PPK → KPU). The stage isn't
+held to: a member planned on any of the box's teams may carry it. Where the operation has no
+approved plan, nothing is held to one (custody/rules.py `in_plan`).
+
+The same read says which NRPs a batch may name at all (`Known`): members based in the
+operation's region, or anywhere the plan brought them from (BKO). Any other NRP is refused
+as unknown, in the same words whether it exists elsewhere or not, so that a phone can't
+learn who serves in another operation.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import FilteredRelation, Q
+
+from kawal.custody import rules
+from kawal.operations.models import CustodyRules
+from kawal.planning.models import Plan, Post
+from kawal.territory.codes import lies_within
+
+# A box code's holders that a post may serve: its TPS, village, district and regency.
+HOLDER_LENGTHS = (5, 8, 13, 17)
+
+
+@dataclass
+class Known:
+    """The batch's members, and what the approved plans of its boxes' operations say of them."""
+
+    homes: dict[str, str]  # NRP -> the member's home region
+    areas: dict[str, str] = field(default_factory=dict)  # box -> its operation's region
+    # box -> the batch's NRPs planned for it, for boxes whose operation approved a plan
+    planned: dict[str, frozenset[str]] = field(default_factory=dict)
+    in_plans: dict[int, set[str]] = field(default_factory=dict)  # operation -> NRPs it plans
+    operations: dict[str, int] = field(default_factory=dict)  # box -> its operation
+
+    def knows(self, nrp: str, box: str) -> bool:
+        """Whether `box`'s event may name `nrp`: a member of the box's operation's region
+        (its regency, without an operation), or one its approved plan assigns."""
+        home = self.homes.get(nrp)
+        if home is None:
+            return False
+        if lies_within(home, self.areas.get(box, box[:5])):
+            return True
+        operation = self.operations.get(box)
+        return operation is not None and nrp in self.in_plans.get(operation, set())
+
+
+def served(post: Mapping[str, Any]) -> str | None:
+    """The region or TPS a post's people guard or escort boxes of (None for the others)."""
+    if post["kind"] == Post.Kind.TPS:
+        return post["tps"]
+    if post["kind"] != Post.Kind.ESCORT:
+        return None
+    district = post["district"]
+    if not post["route"]:
+        return district
+    first = post["route"][0]
+    ends = [c for c in (first.get("from"), first.get("to")) if c and lies_within(c, district)]
+    return max(ends, key=len, default=district)
+
+
+def known(
+    members: Mapping[str, tuple[str, str, int]],
+    boxes: Iterable[str],
+    found: Mapping[str, tuple[rules.Config, CustodyRules]],
+) -> Known:
+    """What the plan says of the batch's `members` (NRP -> force, home region, id) on its
+    `boxes`, whose operations' rules `found` holds (judging.rules_for)."""
+    result = Known({nrp: home for nrp, (_, home, _) in members.items()})
+    for box, (_, custody_rules) in found.items():
+        result.operations[box] = custody_rules.operation_id
+        result.areas[box] = custody_rules.operation.region_id
+    if not members or not result.operations:
+        return result
+    serving: dict[tuple[int, str], set[str]] = defaultdict(set)
+    approved: set[int] = set()
+    nrps = {pk: nrp for nrp, (_, _, pk) in members.items()}
+    for operation, member, kind, district, route, tps in _rows(
+        set(result.operations.values()), list(nrps)
+    ):
+        approved.add(operation)
+        if member is None:
+            continue
+        nrp = nrps[member]
+        result.in_plans.setdefault(operation, set()).add(nrp)
+        code = served({"kind": kind, "district": district, "route": route, "tps": tps})
+        if code:
+            serving[(operation, code)].add(nrp)
+    for box, operation in result.operations.items():
+        if operation in approved:
+            result.planned[box] = frozenset().union(
+                *(serving.get((operation, box[:n]), ()) for n in HOLDER_LENGTHS)
+            )
+    return result
+
+
+def _rows(operations: set[int], member_ids: list[int]) -> Iterable[tuple]:
+    """Each approved plan of `operations`, with each of its assignments of `member_ids`
+    (member None for a plan that assigns none of them). The member is read as its id:
+    Django joins a FilteredRelation's onward relation ahead of it, which SQLite refuses."""
+    return (
+        Plan.objects.filter(status=Plan.Status.APPROVED, operation_id__in=operations)
+        .annotate(batch=FilteredRelation("assignments", condition=Q(
+            assignments__member_id__in=member_ids)))
+        .order_by()
+        .values_list(
+            "operation_id", "batch__member_id", "batch__post__kind",
+            "batch__post__district_id", "batch__post__route", "batch__post__post_tps__tps__code",
+        )
+    )  # fmt: skip
