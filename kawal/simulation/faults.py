@@ -19,6 +19,10 @@ Each fault, what the phones do, and what must stand at the end:
 - duplicate: a phone sends a batch again, as if the answer was lost; none, and each record
   of the resend answered `duplicate`.
 - out of order: a TPS post's phone sends a box's sealing before its opening; none.
+- stranger escort: a box leaves its PPS for the PPK with a member of the plan listed among its
+  escorts whom the plan puts on none of the box's teams; `escort_not_in_plan` (warning).
+- no GPS: a box arrives at its PPS from the PPK with no GPS fix; `missing_gps` (info) where
+  the operation asks for GPS, none where it doesn't.
 """
 
 from collections import defaultdict
@@ -36,7 +40,11 @@ LATE_LEG, NO_ESCORT, SEAL_MISMATCH, FORGED_HANDOVER = (
     "late leg", "no escort", "seal mismatch", "forged handover",
 )  # fmt: skip
 OFFLINE, DUPLICATE, OUT_OF_ORDER = "offline", "duplicate", "out of order"
-KINDS = (LATE_LEG, NO_ESCORT, SEAL_MISMATCH, FORGED_HANDOVER, OFFLINE, DUPLICATE, OUT_OF_ORDER)
+STRANGER, NO_GPS = "stranger escort", "no GPS"
+KINDS = (
+    LATE_LEG, NO_ESCORT, SEAL_MISMATCH, FORGED_HANDOVER, OFFLINE, DUPLICATE, OUT_OF_ORDER,
+    STRANGER, NO_GPS,
+)  # fmt: skip
 # Not injected: a departure whose planned team already breaks the escort rule.
 SHORT_TEAM = "short team (plan)"
 # How many of each fault per 1,000 boxes (at least one of each where the rate isn't 0).
@@ -44,11 +52,11 @@ PROFILES: dict[str, dict[str, float]] = {
     "none": {},
     "realistic": {
         LATE_LEG: 0.5, NO_ESCORT: 0.5, SEAL_MISMATCH: 0.4, FORGED_HANDOVER: 0.2, OFFLINE: 0.2,
-        DUPLICATE: 1.0, OUT_OF_ORDER: 1.0,
+        DUPLICATE: 1.0, OUT_OF_ORDER: 1.0, STRANGER: 0.3, NO_GPS: 0.3,
     },
 }  # fmt: skip
 PROFILES["storm"] = {kind: 10 * rate for kind, rate in PROFILES["realistic"].items()}
-CRITICAL, WARNING = "critical", "warning"
+CRITICAL, WARNING, INFO = "critical", "warning", "info"
 
 
 @dataclass(frozen=True)
@@ -83,9 +91,7 @@ class Injector:
     def __init__(self, world: World, records: list[Record], make: Maker):
         self.world, self.make, self.rng = world, make, make.rng
         self.done = Injected({r.id: r for r in records})
-        self.steps: dict[tuple[str, str], Record] = {
-            (r.box, r.step): r for r in records if r.box
-        }
+        self.steps: dict[tuple[str, str], Record] = {(r.box, r.step): r for r in records if r.box}
         self.used: set[str] = set()
         self.forces = {nrp: force for t in world.teams.values() for nrp, force in t.members}
 
@@ -195,6 +201,34 @@ class Injector:
         self.done.send_at[opened.id] = sync_at(sealed.device, sealed.at) + 10 * MINUTE
         self.fault(OUT_OF_ORDER, opened, "its sealing sent before its opening", held=(opened.id,))
 
+    def planned(self, box: str) -> set[str]:
+        """The members the plan puts on the box's TPS post and escort teams: the twin of the
+        ledger's reading of the plan (custody/planned.py)."""
+        keys = ((w.TPS_POST, box[:17]), (w.PPK_PPS, box[:13]), (w.PPS_PPK, box[:13]),
+                (w.KPU_PPK, box[:8]), (w.PPK_KPU, box[:8]))  # fmt: skip
+        posts = [self.world.duties[k] for k in keys if k in self.world.duties]
+        return {nrp for p in posts for nrp, _ in self.world.teams[p].members}
+
+    def stranger(self) -> None:
+        box = self.pick()
+        left = self.steps[(box, "pps_ppk.departed")]
+        strangers = sorted(
+            {n for n, force in self.forces.items() if force in ("polri", "tni")} - self.planned(box)
+        )
+        if not strangers:
+            raise ValueError("every member of the plan escorts every box: no stranger to send")
+        nrp = self.rng.choice(strangers)
+        self.replace(replace(left, item={**left.item, "escorts": [*left.item["escorts"], nrp]}))
+        self.fault(STRANGER, left, f"left its PPS with {nrp}, whom the plan puts elsewhere",
+                   ("escort_not_in_plan", WARNING))  # fmt: skip
+
+    def no_gps(self) -> None:
+        arrived = self.steps[(self.pick(), "ppk_pps.arrived")]
+        item = {k: v for k, v in arrived.item.items() if k not in ("lat", "lng")}
+        self.replace(replace(arrived, item=item))
+        asked = (("missing_gps", INFO),) if self.world.require_gps else ()
+        self.fault(NO_GPS, arrived, "arrived at its PPS with no GPS fix", *asked)
+
 
 def counts(profile: str, boxes: int) -> dict[str, int]:
     """How many of each fault a profile injects among `boxes` boxes."""
@@ -210,6 +244,7 @@ def inject(world: World, records: list[Record], profile: str, make: Maker) -> In
         OFFLINE: injector.offline, LATE_LEG: injector.late_leg, NO_ESCORT: injector.no_escort,
         SEAL_MISMATCH: injector.seal_mismatch, FORGED_HANDOVER: injector.forged_handover,
         DUPLICATE: injector.duplicate, OUT_OF_ORDER: injector.out_of_order,
+        STRANGER: injector.stranger, NO_GPS: injector.no_gps,
     }  # fmt: skip
     injector.short_teams()
     # Offline phones first: they take a whole village's boxes.
@@ -217,4 +252,3 @@ def inject(world: World, records: list[Record], profile: str, make: Maker) -> In
         for _ in range(n):
             actions[kind]()
     return injector.done
-

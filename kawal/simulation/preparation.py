@@ -90,6 +90,7 @@ def read_world(operation: Operation, region: str | None = None) -> World:
         stages={s.kind: (s.starts_at, s.ends_at) for s in operation.stages.all()},
         legs={v: rules.legs_for(v) for v in places[Region.Level.DESA]},
         joint_escort=rules.require_joint_escort,
+        require_gps=rules.require_gps,
     )
 
 

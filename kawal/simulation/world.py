@@ -65,6 +65,7 @@ class World:
     stages: Mapping[str, tuple[datetime, datetime]]  # stage kind -> (starts_at, ends_at)
     legs: Mapping[str, Mapping[str, float]]  # village code -> leg -> hours allowed
     joint_escort: bool = False  # a departure needs a TNI escort besides the Polri one
+    require_gps: bool = True  # a departure or arrival without a GPS fix raises an alert
 
     def team(self, duty: str, code: str) -> Team:
         post = self.duties.get((duty, code))

@@ -39,7 +39,7 @@ def test_a_fault_missing_one_of_its_alerts_is_missed_and_named(plan):
     assert [(r.fault.kind, r.detail) for r in missed] == [
         (faults.FORGED_HANDOVER, "missing correction (critical)")
     ]
-    assert not verdict.ok and "1 of 7 injected faults missed" in check.summary(verdict)
+    assert not verdict.ok and "1 of 9 injected faults missed" in check.summary(verdict)
 
 
 def test_an_alert_resolved_or_lapsed_stands_no_more(plan):

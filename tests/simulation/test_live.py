@@ -50,7 +50,7 @@ def test_a_realistic_night_raises_each_injected_fault_s_alert_and_no_other(reali
     _, report, output = realistic
     kinds = {f["kind"] for f in report["faults"]}
     assert kinds == {"late leg", "no escort", "seal mismatch", "forged handover", "offline",
-                     "duplicate", "out of order"}, output  # fmt: skip
+                     "duplicate", "out of order", "stranger escort", "no GPS"}, output  # fmt: skip
     settled = [f for f in report["faults"] if f["kind"] != "forged handover"]
     assert [f for f in settled if not f["detected"]] == [], output
     assert (report["false_alerts"], report["problems"]) == ([], []), output

@@ -10,7 +10,7 @@ from kawal.custody import ledger
 from kawal.field.models import EnrolmentCode
 from kawal.planning import service
 from kawal.planning.models import Assignment, Plan
-from kawal.simulation import preparation, script
+from kawal.simulation import faults, preparation, script
 from kawal.simulation import world as w
 from kawal.simulation.preparation import NotReady
 from tests.conftest import user
@@ -42,8 +42,11 @@ def test_a_district_s_world_holds_its_boxes_places_and_the_plan_s_team_for_every
     )
     assert sorted(team.escorts) == sorted(planned.values_list("member__nrp", flat=True))
     assert team.leader in team.escorts and dict(team.members)[team.leader] == "polri"
-    night = script.build(world, seed=1, profile="realistic")
-    assert night.events >= 20 * len(world.boxes) and len(night.faults) == 7
+    night = script.build(world, seed=1, profile="none")
+    assert night.events >= 20 * len(world.boxes)
+    # One district of the small operation holds too few boxes for one fault of each kind.
+    regency = preparation.read_world(small.operation)
+    assert len(script.build(regency, seed=1, profile="realistic").faults) == len(faults.KINDS)
 
 
 def test_a_simulation_needs_the_operation_s_region_or_one_of_its_districts(small, approved):

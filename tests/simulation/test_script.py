@@ -54,7 +54,11 @@ def _findings(world: World, box: str, items: list[dict]) -> list[tuple[str, str]
     """The ledger's own rules (custody/rules.py) over a box's events, folded in time order."""
     facts = [
         states.Fact(
-            i["id"], i["kind"], i["occurred_at"], i["place"], tuple(i.get("seals", ())),
+            i["id"],
+            i["kind"],
+            i["occurred_at"],
+            i["place"],
+            tuple(i.get("seals", ())),
             i.get("corrects"),
         )
         for i in items
@@ -87,7 +91,12 @@ def test_every_box_travels_from_the_kpu_down_to_its_tps_and_back_in_twenty_event
         assert states.final(steps).state == states.State.AT_KPU
         assert len(items) == 20
         assert [i["place"] for i in items if i["kind"] == "arrived"] == [
-            box[:8], box[:13], box[:17], box[:13], box[:8], "35.10"
+            box[:8],
+            box[:13],
+            box[:17],
+            box[:13],
+            box[:8],
+            "35.10",
         ]
 
 
@@ -138,6 +147,8 @@ def test_each_fault_is_recorded_with_the_alerts_it_must_leave_standing(world):
         # Issue 10: the correction leaves the mismatch standing and raises its own alert.
         faults.FORGED_HANDOVER: [("seal_mismatch", "critical"), ("correction", "critical")],
         faults.OFFLINE: [], faults.DUPLICATE: [], faults.OUT_OF_ORDER: [],
+        faults.STRANGER: [("escort_not_in_plan", "warning")],
+        faults.NO_GPS: [("missing_gps", "info")],
     }  # fmt: skip
     assert all(e.box in f.boxes for f in plan.faults for e in f.alerts)
 
@@ -228,7 +239,16 @@ def test_two_regions_scripted_with_one_seed_never_send_the_same_record_id(world)
     assert ids(here) and not ids(here) & ids(there)
 
 
-def test_boxes_a_short_team_escorts_expect_the_escort_alerts_the_plan_itself_raises(world):
+def test_boxes_a_short_team_escorts_expect_the_escort_alerts_the_plan_itself_raises(
+    world, monkeypatch
+):
+    # The short village's boxes leave too few in this small world for every kind of fault.
+    fewer = {
+        k: r
+        for k, r in faults.PROFILES["realistic"].items()
+        if k not in (faults.STRANGER, faults.NO_GPS)
+    }
+    monkeypatch.setitem(faults.PROFILES, "realistic", fewer)
     post = world.team(w.PPK_PPS, "35.10.01.2002").post
     short = replace(world.teams[post], members=(("30000099", "tni"),))
     world = replace(world, teams={**world.teams, post: short})
@@ -263,3 +283,31 @@ def test_each_team_leader_checks_in_at_the_post_before_each_spell_of_work(world)
     assert plan.checkins == sum(1 for d, e, _ in sent if e == CHECKINS)
     assert len([i for d, e, i in sent if d == tps_post and e == CHECKINS]) == 1
     assert script.build(world, seed=1, profile="none", checkins=False).checkins == 0
+
+
+def test_a_stranger_escort_is_a_member_of_the_plan_on_none_of_the_boxs_teams(world):
+    plan = script.build(world, seed=1, profile="realistic")
+    fault = next(f for f in plan.faults if f.kind == faults.STRANGER)
+    box = fault.boxes[0]
+    left = next(i for i in _events(plan)[box] if i["kind"] == "departed" and i["place"] == box[:13]
+                and i["occurred_at"] > world.stages["voting"][0])  # fmt: skip
+    team = world.team(w.PPS_PPK, box[:13])
+    [stranger] = [n for n in left["escorts"] if n not in team.escorts]
+    assert left["escorts"][: len(team.escorts)] == team.escorts
+    on_the_box = {
+        n for duty, code in ((w.TPS_POST, box[:17]), (w.PPK_PPS, box[:13]), (w.KPU_PPK, box[:8]),
+                             (w.PPS_PPK, box[:13]), (w.PPK_KPU, box[:8]))
+        for n, _ in world.team(duty, code).members
+    }  # fmt: skip
+    assert stranger not in on_the_box
+    assert stranger in {n for t in world.teams.values() for n, _ in t.members}
+
+
+def test_a_fix_left_out_is_expected_to_alert_only_where_the_operation_asks_for_gps(world):
+    for asked, expected in ((True, [("missing_gps", "info")]), (False, [])):
+        plan = script.build(replace(world, require_gps=asked), seed=1, profile="realistic")
+        fault = next(f for f in plan.faults if f.kind == faults.NO_GPS)
+        arrived = [i for i in _events(plan)[fault.boxes[0]]
+                   if i["kind"] == "arrived" and i["place"] == fault.boxes[0][:13]]  # fmt: skip
+        assert "lat" not in arrived[0] and "lat" in arrived[1]
+        assert [(e.rule, e.severity) for e in fault.alerts] == expected
