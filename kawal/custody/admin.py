@@ -63,4 +63,6 @@ class AlertAdmin(ReadOnly):
 
 @admin.register(CustodyRules)
 class CustodyRulesAdmin(admin.ModelAdmin):
-    list_display = ("operation", "require_joint_escort", "max_distance_km", "seal_by")
+    list_display = (
+        "operation", "require_joint_escort", "require_gps", "max_distance_km", "seal_by"
+    )

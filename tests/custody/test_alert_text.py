@@ -50,6 +50,17 @@ def _read(finding: rules.Finding, language: str) -> str:
             "recorded 11.1 km from 35.10.01.2001-001 (allowed 2.5 km)",
             "dicatat 11,1 km dari 35.10.01.2001-001 (batas 2,5 km)",
         ),
+        (
+            rules.in_plan("departed", "35.10.01.2001-001-BUP", ["75012827"], frozenset())[0],
+            "escort 75012827 is not assigned to box 35.10.01.2001-001-BUP in the approved plan",
+            "pengawal 75012827 tidak ditugaskan pada kotak 35.10.01.2001-001-BUP dalam rencana"
+            " pengerahan yang disetujui",
+        ),
+        (
+            rules.gps("arrived", None, rules.Config(require_gps=True))[0],
+            "arrived recorded without a GPS fix",
+            "tiba dicatat tanpa titik GPS",
+        ),
     ],
 )
 def test_each_rules_finding_reads_in_english_and_in_indonesian(finding, english, indonesian):
@@ -145,3 +156,14 @@ def test_the_migration_reads_each_stored_sentence_back_into_its_parameters(store
 def test_a_migrated_alert_reads_as_before_in_english(rule, stored):
     with translation.override("en"):
         assert alert_text.message(rule, migration.params_of(stored)) == stored
+
+
+def test_a_reader_who_doesnt_see_personnel_reads_an_unplanned_escort_without_its_nrp():
+    finding = rules.in_plan("handed_over", "35.10.01.2001-001-BUP", ["75012827"], frozenset())[0]
+    params = alert_text.for_reader(finding.params, sees_personnel=False)
+    assert params == {"box": "35.10.01.2001-001-BUP"}
+    assert alert_text.for_reader(finding.params, sees_personnel=True) == finding.params
+    for language in ("en", "id"):
+        with translation.override(language):
+            shown = alert_text.message(finding.rule, params)
+        assert "75012827" not in shown and "35.10.01.2001-001-BUP" in shown

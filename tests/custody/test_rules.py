@@ -312,3 +312,25 @@ def test_a_late_sealing_event_checks_the_seals_recorded_after_it(route):
     assert str(mismatch.event_id) == events[10]["id"]
     assert mismatch.severity == "critical"
     assert Box.objects.get(code=route.box).state == Box.State.RETURNING
+
+
+def test_only_escorts_of_departures_handovers_and_arrivals_are_held_to_an_approved_plan():
+    box, planned = "35.10.01.2001-001-BUP", frozenset({"75012827"})
+    assert rules.in_plan("departed", box, ["75012827"], planned) == []
+    [found] = rules.in_plan("arrived", box, ["75012827", "80010001"], planned)
+    assert (found.rule, found.severity, found.params) == (
+        "escort_not_in_plan", "warning", {"nrp": "80010001", "box": box},
+    )  # fmt: skip
+    assert len(rules.in_plan("handed_over", box, ["1", "2"], planned)) == 2
+    assert rules.in_plan("sealed", box, ["80010001"], planned) == []
+    assert rules.in_plan("departed", box, ["80010001"], None) == []  # no approved plan
+
+
+def test_a_move_without_gps_is_flagged_low_only_where_the_operation_asks():
+    asks, not_asked = rules.Config(require_gps=True), rules.Config()
+    for kind in ("departed", "arrived"):
+        [found] = rules.gps(kind, None, asks)
+        assert (found.rule, found.severity) == ("missing_gps", "info")
+        assert rules.gps(kind, (-8.2, 114.3), asks) == []
+        assert rules.gps(kind, None, not_asked) == []
+    assert rules.gps("handed_over", None, asks) == rules.gps("sealed", None, asks) == []
