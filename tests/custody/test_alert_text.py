@@ -53,8 +53,10 @@ def _read(finding: rules.Finding, language: str) -> str:
         (
             rules.in_plan("departed", "35.10.01.2001-001-BUP", ["75012827"], frozenset())[0],
             "escort 75012827 is not assigned to box 35.10.01.2001-001-BUP in the approved plan",
-            "pengawal 75012827 tidak ditugaskan pada kotak 35.10.01.2001-001-BUP dalam rencana"
-            " pengerahan yang disetujui",
+            (
+                "pengawal 75012827 tidak ditugaskan pada kotak 35.10.01.2001-001-BUP dalam"
+                " rencana pengerahan yang disetujui"
+            ),
         ),
         (
             rules.gps("arrived", None, rules.Config(require_gps=True))[0],
