@@ -71,7 +71,12 @@ def _batches(rounds: int) -> list[list[dict]]:
 
     from kawal.custody.models import Box
     from kawal.personnel.models import Member
+    from kawal.territory.models import Region
 
+    # Phones send their GPS fix: without one, every move would raise a missing_gps alert.
+    points = {
+        code: (lat, lng) for code, lat, lng in Region.objects.values_list("code", "lat", "lng")
+    }
     polri = list(Member.objects.filter(force="polri").values_list("nrp", flat=True)[:200])
     tni = list(Member.objects.filter(force="tni").values_list("nrp", flat=True)[:200])
     boxes = list(Box.objects.values_list("code", flat=True))
@@ -89,6 +94,8 @@ def _batches(rounds: int) -> list[list[dict]]:
                     "kind": kind,
                     "place": place,
                     "occurred_at": (start + timedelta(hours=2 * r, seconds=i)).isoformat(),
+                    "lat": points[place][0],
+                    "lng": points[place][1],
                     "escorts": [polri[i % len(polri)], tni[i % len(tni)]] if escorted else [],
                     "seals": [],
                 }

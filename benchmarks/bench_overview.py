@@ -67,13 +67,26 @@ def _page(client, url: str):
     return get
 
 
-def _journey(box: str, steps: int, start: datetime, polri: str) -> list[dict]:
+def _points() -> dict[str, tuple[float, float]]:
+    """Every region's and TPS's point: the GPS fix a phone sends with a record made there
+    (without one, each move would raise a missing_gps alert)."""
+    from kawal.territory.models import TPS, Region
+
+    points = {c: (lat, lng) for c, lat, lng in Region.objects.values_list("code", "lat", "lng")}
+    points.update((c, (lat, lng)) for c, lat, lng in TPS.objects.values_list("code", "lat", "lng"))
+    return points
+
+
+def _journey(
+    box: str, steps: int, start: datetime, polri: str, points: dict[str, tuple[float, float]]
+) -> list[dict]:
     events = []
     for i, (kind, length) in enumerate(WALK[: min(steps, len(WALK))]):
+        place = box[:length] if length < 17 else box[:17]
         events.append({
             "id": str(uuid.uuid4()), "box": box, "kind": kind,
             "occurred_at": (start + timedelta(hours=3 * i)).isoformat(),
-            "place": box[:length] if length < 17 else box[:17],
+            "place": place, "lat": points[place][0], "lng": points[place][1],
             "escorts": [polri] if kind == "departed" else [],
             "seals": [f"S-{box}"] if kind == "sealed" or (kind == "arrived" and i > 8) else [],
         })
@@ -91,10 +104,11 @@ def _demo_night() -> None:
     user = get_user_model().objects.get(username="komandan")
     polri = Member.objects.filter(force="polri").values_list("nrp", flat=True).first()
     start = datetime(2024, 11, 23, 6, tzinfo=WIB)
+    points = _points()
     batch: list[dict] = []
     for i, code in enumerate(Box.objects.order_by("code").values_list("code", flat=True)):
         batch += _journey(code, DEMO_STEPS[i % len(DEMO_STEPS)], start + timedelta(minutes=i % 300),
-                          polri)
+                          polri, points)
         if len(batch) >= 900:
             ledger.ingest(user, batch)
             batch = []
@@ -164,10 +178,13 @@ def _trigger_cost() -> list[Figure]:
             return []
         at = datetime(2024, 11, 24, 6, tzinfo=WIB)
 
+        points = _points()
+
         def batch(boxes: list[str], i: int) -> float:
             kind, length = WALK[1 + i]  # arrive at the PPK, leave, arrive at the PPS, ...
             events = [
                 {"id": str(uuid.uuid4()), "box": b, "kind": kind, "place": b[:length],
+                 "lat": points[b[:length]][0], "lng": points[b[:length]][1],
                  "occurred_at": (at + timedelta(hours=i)).isoformat(), "escorts": [], "seals": []}
                 for b in boxes
             ]
