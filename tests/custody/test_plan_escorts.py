@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from kawal.custody import ledger
+from kawal.custody import ledger, planned
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.operations.models import CustodyRules
 from kawal.personnel.models import Force, Member, Unit
@@ -197,8 +197,38 @@ def test_an_observer_reads_the_alert_without_the_nrp_command_staff_with_it(route
     ledger.ingest(user("officer"), [_departure(route, [route.polri, stranger])])
     url = f"/api/v1/alerts?box={route.box}"
     for reader, shown in (("commander", True), ("observer", False)):
-        [alert] = [a for a in Client().get(url, **bearer(reader)).json() if a["rule"] == NOT_IN_PLAN]
+        [alert] = [
+            a for a in Client().get(url, **bearer(reader)).json() if a["rule"] == NOT_IN_PLAN
+        ]
         assert (stranger in json.dumps(alert)) is shown
         assert route.box in alert["message"]
         page = logged_in(reader).get(f"/alerts/?region={HOME}").content.decode()
         assert (stranger in page) is shown
+
+
+@pytest.mark.parametrize(
+    ("kind", "route", "tps", "serves"),
+    [
+        ("escort", [{"from": "35.10.13", "to": "35.10.01", "km": 40}], None, "35.10.01"),  # KPU→PPK
+        (
+            "escort",
+            [
+                {"from": "35.10.01", "to": "35.10.01.2001"},
+                {"from": "35.10.01.2001", "to": "35.10.01.2001-001"},
+            ],
+            None,
+            "35.10.01.2001",
+        ),  # PPK→PPS→TPS
+        ("escort", [{"from": "35.10.01.2001", "to": "35.10.01"}], None, "35.10.01.2001"),  # PPS→PPK
+        ("escort", [{"from": "35.10.01", "to": "35.10.13"}], None, "35.10.01"),  # PPK→KPU
+        ("escort", [], None, "35.10.01"),
+        ("tps", [], "35.10.01.2001-001", "35.10.01.2001-001"),
+        ("warehouse", [], None, None),
+        ("patrol", [], None, None),
+    ],
+)
+def test_a_post_serves_its_tps_or_the_village_or_district_its_escort_team_is_for(
+    kind, route, tps, serves
+):
+    post = {"kind": kind, "district": "35.10.01", "route": route, "tps": tps}
+    assert planned.served(post) == serves
