@@ -49,6 +49,10 @@ def move(route: Route, steps: int, *, by: str = "komandan") -> list[dict]:
 
 
 def depart_unescorted(route: Route, at, *, by: str = "komandan") -> None:
-    """A departure with no escort at all: the ledger raises a critical escort alert."""
-    results = ledger.ingest(user(by), [event(route, "departed", at, route.regency)])
+    """A departure with no escort at all (with a GPS fix): the ledger raises a critical
+    escort alert, and only that."""
+    lat, lng = route.village_point
+    results = ledger.ingest(
+        user(by), [event(route, "departed", at, route.regency, lat=lat, lng=lng)]
+    )
     assert results[0]["status"] == "accepted", results
