@@ -29,6 +29,7 @@ pytestmark = [
     pytest.mark.skipif(not BINARIES, reason="PostgreSQL's server binaries (initdb) are missing"),
 ]
 
+
 def _as_postgres(*command: str) -> list[str]:
     """initdb and the server refuse to run as root."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)

@@ -30,7 +30,10 @@ def test_a_read_inside_a_transaction_stays_on_the_primary(settings, db):
 
 
 def test_migrations_run_on_the_primary_only():
-    assert (router.allow_migrate("default", "custody"), router.allow_migrate(REPLICA, "custody")) == (
+    assert (
+        router.allow_migrate("default", "custody"),
+        router.allow_migrate(REPLICA, "custody"),
+    ) == (
         True,
         False,
     )
