@@ -52,7 +52,9 @@ def _move(district: str, skip: int, n: int, steps: int) -> None:
 
 def _unescorted(district: str, skip: int) -> Alert:
     r = _routes(district, skip, 1)[0]
-    ledger.ingest(user("komandan"), [event(r, "departed", NIGHT, r.regency)], now=NIGHT)
+    lat, lng = r.village_point  # with a GPS fix: the escort alert is the only one
+    ledger.ingest(user("komandan"), [event(r, "departed", NIGHT, r.regency, lat=lat, lng=lng)],
+                  now=NIGHT)  # fmt: skip
     return Alert.objects.get(box__code=r.box, severity="critical")
 
 
