@@ -126,7 +126,7 @@ def _read(events: list[Incoming], everywhere: bool) -> _Batch:
     found = rules_for(codes)
     lookups = Lookups(
         {nrp: force for nrp, (force, _, _) in members.items()}, points, found,
-        planned.known(members, codes, found),
+        planned.known(members, found),
     )  # fmt: skip
     return _Batch(boxes, known, lookups, signers.active(signed_by))
 

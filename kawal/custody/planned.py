@@ -67,11 +67,10 @@ def served(post: Mapping[str, Any]) -> str | None:
 
 def known(
     members: Mapping[str, tuple[str, str, int]],
-    boxes: Iterable[str],
     found: Mapping[str, tuple[rules.Config, CustodyRules]],
 ) -> Known:
-    """What the plan says of the batch's `members` (NRP -> force, home region, id) on its
-    `boxes`, whose operations' rules `found` holds (judging.rules_for)."""
+    """What the approved plans say of the batch's `members` (NRP -> force, home region, id)
+    on its boxes that an operation covers: `found`, their rules (judging.rules_for)."""
     result = Known({nrp: home for nrp, (_, home, _) in members.items()})
     for box, (_, custody_rules) in found.items():
         result.operations[box] = custody_rules.operation_id
