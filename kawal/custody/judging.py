@@ -18,12 +18,11 @@ from typing import Any
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
-from kawal.custody import rules, states
+from kawal.custody import planned, rules, states
 from kawal.custody.alert_text import REORDERED
 from kawal.custody.columns import EVENT, named
 from kawal.custody.models import Alert, Box, CustodyEvent, of_boxes
 from kawal.custody.payload import Incoming
-from kawal.custody.planned import Known
 from kawal.operations.models import CustodyRules, Operation
 
 DEFAULT_RULES = (rules.Config(), CustodyRules())
@@ -62,15 +61,17 @@ class Lookups:
     forces: dict[str, str]
     points: dict[str, tuple[float, float]]
     rules: dict[str, tuple[rules.Config, CustodyRules]]
-    known: Known = field(default_factory=lambda: Known({}))
+    known: planned.Known = field(default_factory=lambda: planned.Known({}))
 
 
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
-    """The custody rules of the operation covering each box code, where one does."""
+    """The custody rules of the operation covering each box code, where one does. Each
+    operation is read with whether it has an approved plan (custody/planned.py reads it)."""
     found = {}
-    for code, operation in (
-        Operation.objects.select_related("custody_rules").covering_each(codes).items()
-    ):
+    operations = Operation.objects.select_related("custody_rules").annotate(
+        **{planned.APPROVED: planned.has_approved_plan()}
+    )
+    for code, operation in operations.covering_each(codes).items():
         config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
         found[code] = (
             rules.Config(config.require_joint_escort, config.max_distance_km, config.require_gps),

@@ -17,15 +17,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Exists, OuterRef
 
 from kawal.custody import rules
 from kawal.operations.models import CustodyRules
-from kawal.planning.models import Plan, Post
+from kawal.planning.models import Assignment, Plan, Post
 from kawal.territory.codes import lies_within
 
 # A box code's holders that a post may serve: its TPS, village, district and regency.
 HOLDER_LENGTHS = (5, 8, 13, 17)
+DISTRICT_LENGTH = 8
+# The annotation judging.rules_for puts on each operation it reads.
+APPROVED = "has_approved_plan"
 
 
 @dataclass
@@ -65,6 +68,12 @@ def served(post: Mapping[str, Any]) -> str | None:
     return max(ends, key=len, default=district)
 
 
+def has_approved_plan() -> Exists:
+    """Whether an operation has an approved plan: annotated on the operations a batch reads
+    with their custody rules (judging.rules_for), as APPROVED, so it costs no query."""
+    return Exists(Plan.objects.filter(operation=OuterRef("pk"), status=Plan.Status.APPROVED))
+
+
 def known(
     members: Mapping[str, tuple[str, str, int]],
     found: Mapping[str, tuple[rules.Config, CustodyRules]],
@@ -72,44 +81,42 @@ def known(
     """What the approved plans say of the batch's `members` (NRP -> force, home region, id)
     on its boxes that an operation covers: `found`, their rules (judging.rules_for)."""
     result = Known({nrp: home for nrp, (_, home, _) in members.items()})
+    approved: set[int] = set()
     for box, (_, custody_rules) in found.items():
         result.operations[box] = custody_rules.operation_id
         result.areas[box] = custody_rules.operation.region_id
-    if not members or not result.operations:
-        return result
+        if getattr(custody_rules.operation, APPROVED, False):
+            approved.add(custody_rules.operation_id)
+    planning = {b: op for b, op in result.operations.items() if op in approved}
     serving: dict[tuple[int, str], set[str]] = defaultdict(set)
-    approved: set[int] = set()
-    nrps = {pk: nrp for nrp, (_, _, pk) in members.items()}
-    for operation, member, kind, district, route, tps in _rows(
-        set(result.operations.values()), list(nrps)
-    ):
-        approved.add(operation)
-        if member is None:
-            continue
-        nrp = nrps[member]
-        result.in_plans.setdefault(operation, set()).add(nrp)
-        code = served({"kind": kind, "district": district, "route": route, "tps": tps})
-        if code:
-            serving[(operation, code)].add(nrp)
-    for box, operation in result.operations.items():
-        if operation in approved:
-            result.planned[box] = frozenset().union(
-                *(serving.get((operation, box[:n]), ()) for n in HOLDER_LENGTHS)
-            )
+    if members and planning:
+        nrps = {pk: nrp for nrp, (_, _, pk) in members.items()}
+        for operation, member, kind, district, route, tps in _rows(
+            approved, list(nrps), {b[:DISTRICT_LENGTH] for b in planning}
+        ):
+            result.in_plans.setdefault(operation, set()).add(nrps[member])
+            code = served({"kind": kind, "district": district, "route": route, "tps": tps})
+            if code:
+                serving[(operation, code)].add(nrps[member])
+    for box, operation in planning.items():
+        result.planned[box] = frozenset().union(
+            *(serving.get((operation, box[:n]), ()) for n in HOLDER_LENGTHS)
+        )
     return result
 
 
-def _rows(operations: set[int], member_ids: list[int]) -> Iterable[tuple]:
-    """Each approved plan of `operations`, with each of its assignments of `member_ids`
-    (member None for a plan that assigns none of them). The member is read as its id:
-    Django joins a FilteredRelation's onward relation ahead of it, which SQLite refuses."""
+def _rows(operations: set[int], member_ids: list[int], districts: set[str]) -> Iterable[tuple]:
+    """The approved plans' TPS post and escort team assignments of `member_ids` in
+    `districts` (a post never serves boxes outside its district), one row per TPS of a post."""
     return (
-        Plan.objects.filter(status=Plan.Status.APPROVED, operation_id__in=operations)
-        .annotate(batch=FilteredRelation("assignments", condition=Q(
-            assignments__member_id__in=member_ids)))
+        Assignment.objects.filter(
+            plan__status=Plan.Status.APPROVED, plan__operation_id__in=operations,
+            member_id__in=member_ids, post__district_id__in=districts,
+            post__kind__in=(Post.Kind.TPS, Post.Kind.ESCORT),
+        )
         .order_by()
         .values_list(
-            "operation_id", "batch__member_id", "batch__post__kind",
-            "batch__post__district_id", "batch__post__route", "batch__post__post_tps__tps__code",
+            "plan__operation_id", "member_id", "post__kind", "post__district_id", "post__route",
+            "post__post_tps__tps__code",
         )
     )  # fmt: skip

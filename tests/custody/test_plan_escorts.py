@@ -119,7 +119,7 @@ def test_the_plan_is_read_once_however_many_boxes_and_escorts_the_batch_holds(ro
     with CaptureQueriesContext(connection) as all_of_them:
         ledger.ingest(user("officer"), batch(boxes[2:]))
     assert len(boxes) >= 10 and len(all_of_them) == len(two)
-    plan_reads = [q for q in all_of_them.captured_queries if "planning_plan" in q["sql"]]
+    plan_reads = [q for q in all_of_them.captured_queries if "planning_assignment" in q["sql"]]
     assert len(plan_reads) == 1
     flagged = {(a.box.code, a.params["nrp"]) for a in Alert.objects.filter(rule=NOT_IN_PLAN)}
     # The stranger escorts the other village's boxes by plan; the officer guards one TPS.
