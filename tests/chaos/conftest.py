@@ -17,11 +17,15 @@ from pathlib import Path
 from tests.e2e.conftest import ROOT, _free_port, server_env_for
 from tests.scale.conftest import server_env, start
 
-STORED_IDS = """
+STORED = """
 import django, json
 django.setup()
+from kawal.accounts.models import AuditEntry
 from kawal.custody.models import CustodyEvent
-print(json.dumps([str(i) for i in CustodyEvent.objects.values_list("id", flat=True)]))
+print(json.dumps({
+    "events": [str(i) for i in CustodyEvent.objects.values_list("id", flat=True)],
+    "audit": list(AuditEntry.objects.order_by("position").values_list("action", flat=True)),
+}))
 """
 
 
@@ -40,10 +44,11 @@ def kawal(env: dict, *args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def stored_ids(env: dict) -> list[str]:
-    """The id of every custody event row in the database `env` names, one per row."""
+def stored(env: dict) -> dict[str, list[str]]:
+    """What the database `env` names holds: the id of every custody event row ("events", one
+    per row) and the action of every audit entry ("audit", in the log's order)."""
     listed = subprocess.run(
-        [sys.executable, "-c", STORED_IDS],
+        [sys.executable, "-c", STORED],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(listed.stdout.strip().splitlines()[-1])
@@ -69,5 +74,4 @@ class Server:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
+            self.kill()

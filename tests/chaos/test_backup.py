@@ -17,7 +17,7 @@ from itertools import chain, cycle
 
 import pytest
 
-from tests.chaos.conftest import Server, kawal, live_env, stored_ids
+from tests.chaos.conftest import Server, kawal, live_env, stored
 from tests.scale.conftest import call, load_small
 
 pytestmark = pytest.mark.live
@@ -95,7 +95,7 @@ def test_a_backup_taken_under_load_restores_to_a_ledger_that_matches_its_checkpo
         server.stop()
     assert load.errors == []
 
-    restored = {**env, **live_env(tmp_path / "restored", "_restored")}
+    restored = {**env, **live_env(tmp_path / "restored", "_backup_restored")}
     restored["KAWAL_LEDGER_KEY"] = env["KAWAL_LEDGER_KEY"]
     _ok(kawal(restored, "restore", str(tmp_path / "kawal.backup")))
     assert "every chain verifies" in _ok(kawal(restored, "verify"))
@@ -103,10 +103,12 @@ def test_a_backup_taken_under_load_restores_to_a_ledger_that_matches_its_checkpo
     assert latest == signed or _size(latest) > _size(signed)
     assert "CONSISTENT" in _ok(kawal(restored, "verify", "--against", signed))
     assert "CONSISTENT" in _ok(kawal(env, "verify", "--against", latest))
-    copy = stored_ids(restored)
-    assert set(copy) <= set(stored_ids(env))
+    copy, live = stored(restored), stored(env)
+    assert set(copy["events"]) <= set(live["events"])
+    assert "database.backup" in live["audit"]
+    assert copy["audit"][-1] == "database.restore"
 
     refused = kawal(restored, "restore", str(tmp_path / "kawal.backup"))
     assert refused.returncode != 0 and "--force" in refused.stderr
     _ok(kawal(restored, "restore", "--force", str(tmp_path / "kawal.backup")))
-    assert sorted(stored_ids(restored)) == sorted(copy)
+    assert sorted(stored(restored)["events"]) == sorted(copy["events"])

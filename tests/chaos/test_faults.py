@@ -17,7 +17,7 @@ from itertools import chain
 
 import pytest
 
-from tests.chaos.conftest import Server, kawal, live_env, stored_ids
+from tests.chaos.conftest import Server, kawal, live_env, stored
 from tests.chaos.devices import Device
 from tests.chaos.proxy import FAULTS, Proxy
 from tests.scale.conftest import load_small
@@ -82,9 +82,9 @@ def test_every_event_is_stored_once_through_faults_and_killed_servers(chaos):
     assert {k: v for p in phones for k, v in p.rejected.items()} == {}
     assert set(proxy.faults) == {f"{way} {f}" for way in ("in", "out") for f in FAULTS}
     created = [e["id"] for e in chain.from_iterable(world["journeys"])]
-    stored = stored_ids(env)
-    assert len(stored) == len(created), "an event is missing or stored twice"
-    assert set(stored) == set(created)
+    events = stored(env)["events"]
+    assert len(events) == len(created), "an event is missing or stored twice"
+    assert set(events) == set(created)
 
     verify = kawal(env, "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
