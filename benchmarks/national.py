@@ -96,9 +96,9 @@ def generate(user_id: int) -> None:
         f"'kurang_rawan' FROM generate_series(1, {TPS}) g(k) JOIN v ON v.i = (g.k - 1) % {VILLAGES} + 1"),
         ("CREATE TEMP TABLE steps ON COMMIT DROP AS "
         f"SELECT id, {steps} AS s FROM territory_tps"),
-        ("INSERT INTO custody_box (code, kind, tps_id, contest, state, stop, seals, expected_by, "
-        "last_occurred_at, head_seq, head_hash) "
-        f"SELECT t.code || '-' || c.contest, 'box', t.id, c.contest, {state}, "
+        ("INSERT INTO custody_box (code, regency, kind, tps_id, contest, state, stop, seals, "
+        "expected_by, last_occurred_at, head_seq, head_hash) "
+        f"SELECT t.code || '-' || c.contest, substr(t.code, 1, 5), 'box', t.id, c.contest, {state}, "
         f"{stop}, '[]', "
         # Boxes on the road: one in twenty past its due time, the rest due within the year.
         "CASE WHEN st.s = 9 AND t.id % 20 = 0 THEN timestamptz '2024-11-27 18:00+00' "
@@ -108,7 +108,7 @@ def generate(user_id: int) -> None:
         "CROSS JOIN (VALUES ('BUP'), ('GUB')) c(contest)"),
         ("INSERT INTO custody_custodyevent (id, box_id, seq, kind, occurred_at, received_at, place, "
         "lat, lng, from_party, to_party, escorts, seals, document, note, corrects_id, "
-        "recorded_by_id, prev_hash, hash, position) "
+        "recorded_by_id, prev_hash, hash, position, regency) "
         f"SELECT gen_random_uuid(), b.id, s, ({kinds})[s], "
         "timestamptz '2024-11-23 00:00+00' + s * interval '10 hours' + (b.id % 600) * interval '1 minute', "
         "timestamptz '2024-11-23 00:00+00' + s * interval '10 hours' + (b.id % 600) * interval '1 minute', "
@@ -118,12 +118,12 @@ def generate(user_id: int) -> None:
         "md5(b.code || s) || md5(s || b.code), "
         # Each event's place in the custody log, after the audit entries written so far.
         "(SELECT coalesce(max(position) + 1, 0) FROM accounts_auditentry) "
-        "+ row_number() OVER (ORDER BY b.id, s) - 1 "
+        "+ row_number() OVER (ORDER BY b.id, s) - 1, b.regency "
         "FROM custody_box b CROSS JOIN LATERAL generate_series(1, b.head_seq) s"),
         # A few thousand alerts: escorts missing, seals differing, legs skipped; some handled.
-        ("INSERT INTO custody_alert (box_id, event_id, rule, severity, status, params, note, "
-        "raised_at, handled_by_id, handled_at) "
-        "SELECT b.id, NULL, (ARRAY['escort', 'seal_mismatch', 'skipped_leg', 'place'])[b.id % 4 + 1], "
+        ("INSERT INTO custody_alert (box_id, regency, event_id, rule, severity, status, params, "
+        "note, raised_at, handled_by_id, handled_at) "
+        "SELECT b.id, b.regency, NULL, (ARRAY['escort', 'seal_mismatch', 'skipped_leg', 'place'])[b.id % 4 + 1], "
         "(ARRAY['critical', 'critical', 'warning', 'warning'])[b.id % 4 + 1], "
         "(ARRAY['open', 'open', 'acknowledged', 'resolved'])[b.id / 97 % 4 + 1], "
         "'{\"text\": \"synthetic\"}'::jsonb, '', "

@@ -13,17 +13,17 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from kawal.accounts import audit
 from kawal.accounts.scope import ALERT_HANDLER_ROLES, require_region, require_roles, scope_of
 from kawal.custody import alert_text, rules
-from kawal.custody.models import Alert, Box
+from kawal.custody.models import Alert, Box, with_events
 from kawal.custody.states import UNSEALED_STATES
 from kawal.operations.models import Operation, Stage
-from kawal.territory.codes import within
+from kawal.territory.codes import REGENCY_LENGTH, regencies_of, within
 
 LIMIT = 1000
 
@@ -131,23 +131,30 @@ def listing(
         raise PermissionDenied(f"box {box} is outside your scope")
     if status and status not in Alert.Status.values:
         raise ValidationError(f"status must be one of {', '.join(Alert.Status.values)}")
-    where = scope.filter("box__code")
+    where, boxes = scope.filter("box__code"), Box.objects.filter(scope.filter("code"))
+    regencies = _regencies(region, box)
+    if regencies is not None:  # a regency or deeper: only its shard (docs/deploy.md)
+        where &= Q(regency__in=regencies, box__regency=F("regency"))
+        boxes = boxes.filter(regency__in=regencies)
     if region:
         where &= within("box__code", region)
+        boxes = boxes.filter(within("code", region))
     if box:
         where &= Q(box__code=box)
-    stored = Alert.objects.filter(where).select_related("box", "event")
+        boxes = boxes.filter(code=box)
+    stored = Alert.objects.filter(where).select_related("box").prefetch_related(with_events(regencies))
     if status:
         stored = stored.filter(status=status)
     views = [view_of(a) for a in stored[:LIMIT]]
     if status in (None, Alert.Status.OPEN):
-        boxes = Box.objects.filter(scope.filter("code"))
-        if region:
-            boxes = boxes.filter(within("code", region))
-        if box:
-            boxes = boxes.filter(code=box)
         views.extend(computed(boxes, now or timezone.now()))
     return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]
+
+
+def _regencies(region: str | None, box: str | None) -> set[str] | None:
+    """The one regency a box or a region at regency depth or deeper lies in; None above."""
+    code = box or region
+    return regencies_of([code]) if code and len(code) >= REGENCY_LENGTH else None
 
 
 MOVES: dict[str, set[str]] = {

@@ -80,15 +80,18 @@ def insert_events(rows: list[tuple]) -> None:
 
 
 def update_boxes(boxes: list[Box], parameters: Parameters) -> None:
-    """One UPDATE for the batch's boxes: their fold and their chain's head."""
+    """One UPDATE for the batch's boxes: their fold and their chain's head. Each box is
+    found by its regency (the shard key, docs/deploy.md) and its id."""
     table = Box._meta.db_table
     names = [name for name, _ in BOX_COLUMNS]
     _write(
-        f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in names)} WHERE id = %s",
-        [(*parameters.row(BOX_COLUMNS, vars(b)), b.pk) for b in boxes],
-        pg_types=(*(t for _, t in BOX_COLUMNS), "bigint"),
+        f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in names)} "
+        "WHERE regency = %s AND id = %s",
+        [(*parameters.row(BOX_COLUMNS, vars(b)), b.regency, b.pk) for b in boxes],
+        pg_types=(*(t for _, t in BOX_COLUMNS), "varchar", "bigint"),
         pg_sql=(
             f"UPDATE {table} AS b SET {', '.join(f'{c} = v.{c}' for c in names)} "
-            f"FROM unnest({{arrays}}) AS v({', '.join(names)}, id) WHERE b.id = v.id"
+            f"FROM unnest({{arrays}}) AS v({', '.join(names)}, regency, id) "
+            "WHERE b.regency = v.regency AND b.id = v.id"
         ),
     )

@@ -79,6 +79,9 @@ EVENT = (
     Column("signature", "text", device=True, optional=True),
     Column("cosignatures", "jsonb", device=True, optional=True),
     Column("recorded_by", "integer", column="recorded_by_id"),
+    # The box's regency, the ledger's shard key (docs/deploy.md): its code's first part,
+    # which the hash already commits to.
+    Column("regency", "varchar", hashed=False),
     Column("prev_hash", "varchar", hashed=False),
     Column("hash", "varchar", hashed=False),
     Column("position", "bigint", hashed=False),  # in the Merkle log: custody/log.py

@@ -21,7 +21,7 @@ from django.db.models.functions import Concat
 from kawal.custody import rules, states
 from kawal.custody.alert_text import REORDERED
 from kawal.custody.columns import EVENT, named
-from kawal.custody.models import Alert, Box, CustodyEvent
+from kawal.custody.models import Alert, Box, CustodyEvent, of_boxes
 from kawal.custody.payload import Incoming
 from kawal.operations.models import CustodyRules, Operation
 
@@ -39,12 +39,14 @@ class AlertChanges:
     # Standing warnings that late events show no longer hold.
     lapsed: list[int] = field(default_factory=list)
 
-    def save(self, now: datetime) -> int:
-        """Insert the new alerts and mark the lapsed ones; answer how many lapsed."""
+    def save(self, now: datetime, regencies: set[str]) -> int:
+        """Insert the new alerts and mark the lapsed ones, which lie in `regencies`; answer
+        how many lapsed."""
         Alert.objects.bulk_create(self.new)
         if not self.lapsed:
             return 0
-        return Alert.objects.filter(pk__in=self.lapsed, status__in=STANDING).update(
+        lapsing = Alert.objects.filter(regency__in=regencies, pk__in=self.lapsed, status__in=STANDING)
+        return lapsing.update(
             status=Alert.Status.LAPSED, note=Concat(F("note"), Value("\n" + REORDERED)),
             handled_at=now,
         )  # fmt: skip
@@ -96,7 +98,7 @@ def fact_of(event: Mapping[str, Any]) -> states.Fact:
 def _history(codes: list[str]) -> dict[str, list[states.Fact]]:
     history: dict[str, list[states.Fact]] = defaultdict(list)
     if codes:
-        rows = CustodyEvent.objects.filter(box__code__in=codes).values(
+        rows = CustodyEvent.objects.filter(of_boxes(codes)).values(
             *(c.read_as for c in FACT_COLUMNS)
         )
         for row in rows:
@@ -109,7 +111,7 @@ def _raised_alerts(codes: list[str]) -> dict[str, list[Mapping[str, Any]]]:
     """The stored alerts, whatever their status, of the boxes about to be folded again."""
     raised: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     if codes:
-        for row in Alert.objects.filter(box__code__in=codes).values(
+        for row in Alert.objects.filter(of_boxes(codes)).values(
             "id", "box__code", "event_id", "rule", "severity", "status"
         ):
             raised[row["box__code"]].append(row)
@@ -180,7 +182,7 @@ def _judge_new(
 
 def _alert(box: Box, event_id: uuid.UUID, finding: rules.Finding, now: datetime) -> Alert:
     return Alert(
-        box=box, event_id=event_id, rule=finding.rule, severity=finding.severity,
+        box=box, regency=box.regency, event_id=event_id, rule=finding.rule, severity=finding.severity,
         params=finding.params, raised_at=now,
     )  # fmt: skip
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kawal import batches
@@ -32,6 +33,7 @@ from kawal.custody.models import Box, CustodyEvent
 from kawal.custody.payload import Incoming, Rejected, check_batch, normalised, parse
 from kawal.field import signatures, signers
 from kawal.personnel.models import Member
+from kawal.territory.codes import regencies_of
 from kawal.territory.models import TPS, Region
 
 WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
@@ -66,9 +68,10 @@ def ingest(
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _append(user, scope, parsed, device, now)
+                return _append(user, scope, parsed, device, now, everywhere=attempt > 0)
         except (IntegrityError, OperationalError):
-            # Another writer took a chain position or an id first; read again and redo.
+            # Another writer took a chain position or an id first; read again and redo,
+            # this time looking for the batch's ids in every regency, not only its own.
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
@@ -82,16 +85,22 @@ class _Batch:
     devices: dict[str, signers.Signer]  # the enrolled phones that signed the batch's events
 
 
-def _read(events: list[Incoming]) -> _Batch:
+def _read(events: list[Incoming], everywhere: bool) -> _Batch:
+    """Lock the batch's boxes and read what judging them needs. Known ids are looked for in
+    the batch's regencies (one shard each on Citus); `everywhere`, after a clash, in all."""
     codes = {e.box for e in events}
+    regencies = regencies_of(codes)  # the shards the batch touches: every query names them
     boxes = {
-        b.code: b for b in Box.objects.select_for_update().filter(code__in=codes).order_by("code")
+        b.code: b
+        for b in Box.objects.select_for_update()
+        .filter(regency__in=regencies, code__in=codes)
+        .order_by("code")
     }
     ids = {e.id for e in events} | {e.corrects for e in events if e.corrects}
-    known = {
-        str(row["id"]): named(row, DEVICE)
-        for row in CustodyEvent.objects.filter(id__in=ids).values(*reads(DEVICE))
-    }
+    stored = CustodyEvent.objects.filter(id__in=ids)
+    if not everywhere:
+        stored = stored.filter(regency__in=regencies, box__regency=F("regency"))
+    known = {str(row["id"]): named(row, DEVICE) for row in stored.values(*reads(DEVICE))}
     nrps = {n for e in events for n in e.escorts}
     forces = dict(Member.objects.filter(nrp__in=nrps).values_list("nrp", "force")) if nrps else {}
     place_codes = {e.place for e in events}
@@ -115,9 +124,9 @@ def _read(events: list[Incoming]) -> _Batch:
 
 def _append(
     user: User, scope: Scope, parsed: list[Incoming | Unparsed], device: str | None,
-    now: datetime,
+    now: datetime, everywhere: bool,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    batch = _read([p for p in parsed if isinstance(p, Incoming)])
+    batch = _read([p for p in parsed if isinstance(p, Incoming)], everywhere)
     results: list[dict[str, Any]] = []
     accepted: dict[str, Incoming] = {}
     rows: list[tuple] = []
@@ -146,7 +155,7 @@ def _append(
         changes = judge_batch(batch.boxes, touched, batch.lookups, now)
         bulk.insert_events(rows)
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
-        lapsed = changes.save(now)
+        lapsed = changes.save(now, regencies_of(touched))
     audit.record(
         "custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed,
         **batches.counts(results),
@@ -217,7 +226,7 @@ def _chained(item: Incoming, box: Box, user: User, now: datetime) -> dict[str, A
     box.head_seq += 1
     prev_hash = box.head_hash or chain.GENESIS
     event = {**vars(item), "box": box.code, "seq": box.head_seq, "received_at": now,
-             "recorded_by": user.pk}  # fmt: skip
+             "recorded_by": user.pk, "regency": box.regency}  # fmt: skip
     box.head_hash = chain.link(prev_hash, event)
     # The chain names the box by its code; the row stores the box's id.
     return {**event, "box": box.pk, "prev_hash": prev_hash, "hash": box.head_hash}

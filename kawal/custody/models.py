@@ -1,13 +1,28 @@
 """Ballot boxes and box-like items, their append-only custody events, alerts and checkpoints."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
+from kawal.territory.codes import REGENCY_LENGTH, regencies_of, regency_of
 from kawal.territory.models import TPS
+
+# Every ledger row carries its box's regency: the key that shards the ledger on Citus
+# (docs/deploy.md, "National scale"), which the ledger's queries filter on.
+REGENCY_LABEL = _("regency")
+
+
+class BoxQuerySet(models.QuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        for box in objs:
+            box.regency = regency_of(box.code)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Box(models.Model):
@@ -30,6 +45,7 @@ class Box(models.Model):
 
     # Like 35.10.01.2001-001-BUP.
     code = models.CharField(max_length=32, unique=True, verbose_name=_("code"))
+    regency = models.CharField(max_length=REGENCY_LENGTH, editable=False, verbose_name=REGENCY_LABEL)
     kind = models.CharField(
         max_length=8, choices=Kind.choices, default=Kind.BALLOT_BOX, verbose_name=_("kind")
     )
@@ -63,14 +79,43 @@ class Box(models.Model):
     head_seq = models.PositiveIntegerField(default=0, verbose_name=_("chain length"))
     head_hash = models.CharField(max_length=64, blank=True, verbose_name=_("chain head hash"))
 
+    objects = BoxQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("box")
         verbose_name_plural = _("boxes")
         ordering = ["code"]
         indexes = [models.Index(fields=["state", "expected_by"], name="box_state_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(regency=Substr("code", 1, REGENCY_LENGTH)),
+                name="box_regency_is_its_code_prefix",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.regency = regency_of(self.code)
+        super().save(*args, **kwargs)
+
+
+def of_boxes(codes: Iterable[str]) -> models.Q:
+    """The events or alerts of the boxes `codes`, looked for only in their regencies' shards
+    and joined to their box on the shard key, as Citus needs (docs/deploy.md)."""
+    codes = list(codes)
+    return models.Q(
+        regency__in=regencies_of(codes), box__regency=models.F("regency"), box__code__in=codes
+    )
+
+
+def with_events(regencies: set[str] | None) -> models.Prefetch:
+    """Alerts' events read in a second query, in `regencies`' shards when they are known."""
+    events = CustodyEvent.objects.all()
+    if regencies is not None:
+        events = events.filter(regency__in=regencies)
+    return models.Prefetch("event", queryset=events)
 
 
 def box_code(tps_code: str, contest: str) -> str:
@@ -103,6 +148,7 @@ class CustodyEvent(models.Model):
     box = models.ForeignKey(
         Box, on_delete=models.PROTECT, related_name="events", verbose_name=_("box")
     )
+    regency = models.CharField(max_length=REGENCY_LENGTH, verbose_name=REGENCY_LABEL)  # the box's
     # The event's position in the box's chain: the server's append order.
     seq = models.PositiveIntegerField(verbose_name=_("position in chain"))
     kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
@@ -202,6 +248,7 @@ class Alert(models.Model):
     box = models.ForeignKey(
         Box, on_delete=models.PROTECT, related_name="alerts", verbose_name=_("box")
     )
+    regency = models.CharField(max_length=REGENCY_LENGTH, verbose_name=REGENCY_LABEL)  # the box's
     event = models.ForeignKey(
         CustodyEvent,
         null=True,

@@ -23,6 +23,7 @@ from kawal.custody.models import Box, CustodyEvent
 from kawal.field import photos
 from kawal.field.models import Device
 from kawal.personnel.models import Member
+from kawal.territory.codes import regency_of
 from kawal.territory.models import TPS, Region
 
 
@@ -84,7 +85,9 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
     An unknown box is not found, whoever asks; a known one outside the scope is refused."""
     scope = scope_of(user)
     box = (
-        Box.objects.select_related("tps__village__parent__parent__parent").filter(code=code).first()
+        Box.objects.select_related("tps__village__parent__parent__parent")
+        .filter(regency=regency_of(code), code=code)
+        .first()
     )
     if box is None:
         raise Http404(f"no box {code}")
@@ -92,7 +95,7 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         raise PermissionDenied(f"box {code} is outside your scope")
     now = now or timezone.now()
     events = list(
-        CustodyEvent.objects.filter(box=box)
+        CustodyEvent.objects.filter(regency=box.regency, box=box)
         .select_related("recorded_by")
         .order_by("occurred_at", "id")
     )

@@ -9,10 +9,12 @@ someone kept outside the database.
 
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from kawal.custody import chain, checkpoints, log, merkle, signing
 from kawal.custody.columns import EVENT, named, reads
 from kawal.custody.models import Box, Checkpoint, CustodyEvent
-from kawal.territory.codes import within
+from kawal.territory.codes import REGENCY_LENGTH, regency_of, within
 
 
 @dataclass
@@ -37,6 +39,9 @@ def verify(region: str | None = None) -> Report:
     name every problem on the way: a broken link does not hide the ones after it."""
     events = CustodyEvent.objects.order_by("box__code", "seq")
     boxes = Box.objects.all()
+    if region and len(region) >= REGENCY_LENGTH:  # only its regency's shard (docs/deploy.md)
+        events = events.filter(regency=regency_of(region), box__regency=F("regency"))
+        boxes = boxes.filter(regency=regency_of(region))
     if region:
         events = events.filter(within("box__code", region))
         boxes = boxes.filter(within("code", region))
@@ -55,6 +60,8 @@ def verify(region: str | None = None) -> Report:
             broken.append(Break(code, row["seq"], event_id, f"seq {row['seq']} follows seq {seq}"))
         elif row["prev_hash"] != prev:
             broken.append(Break(code, row["seq"], event_id, "prev_hash is not the hash before it"))
+        if row["regency"] != regency_of(code):
+            broken.append(Break(code, row["seq"], event_id, f"filed under regency {row['regency']}"))
     for code, head_seq, head_hash in boxes.values_list("code", "head_seq", "head_hash"):
         problem = _head_problem(tail.get(code, (0, "")), (head_seq, head_hash))
         if problem:

@@ -10,8 +10,9 @@ from kawal import paper, paper_pages
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region, scope_of
 from kawal.custody import labels
-from kawal.custody.models import Alert
+from kawal.custody.models import Alert, of_boxes, with_events
 from kawal.custody.timeline import box_timeline, place_names
+from kawal.territory.codes import regencies_of
 from kawal.territory.models import Region
 
 
@@ -31,8 +32,9 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "sees_personnel": scope.sees_personnel,
             "handles_alerts": scope.handles_alerts,
             "crumbs": [(c, names[c]) for c in parents if c in names and scope.covers(c)],
-            "stored_alerts": Alert.objects.filter(box__code=timeline.code)
-            .select_related("box", "event", "handled_by")
+            "stored_alerts": Alert.objects.filter(of_boxes([timeline.code]))
+            .select_related("box", "handled_by")
+            .prefetch_related(with_events(regencies_of([timeline.code])))
             .order_by("-raised_at", "-id"),
             "computed_alerts": [a for a in timeline.alerts if a.id is None],
         },

@@ -1,10 +1,12 @@
 """Kemendagri region codes and TPS/box codes: parsing and prefix scoping."""
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import Q
 
 REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+REGENCY_LENGTH = len("35.10")
 TPS_CODE = re.compile(r"^(?P<village>\d{2}\.\d{2}\.\d{2}\.\d{4})-(?P<number>\d{3})$")
 
 
@@ -14,6 +16,17 @@ def lies_within(code: str, region_code: str) -> bool:
     The Python twin of `within`: `35.10.01` holds `35.10.01.2001-001-BUP`, not `35.10.010`.
     """
     return code == region_code or code.startswith((region_code + ".", region_code + "-"))
+
+
+def regency_of(code: str) -> str:
+    """The regency (kabupaten or kota) a region, TPS or box code at that depth or deeper lies
+    in: `35.10` for `35.10.01.2001-001-BUP`. The ledger's rows carry it as `regency`, the key
+    that shards them on Citus (docs/deploy.md), and its queries filter on it."""
+    return code[:REGENCY_LENGTH]
+
+
+def regencies_of(codes: Iterable[str]) -> set[str]:
+    return {regency_of(code) for code in codes}
 
 
 def within(field: str, region_code: str) -> Q:

@@ -62,6 +62,25 @@ def test_the_same_id_with_other_content_is_rejected_as_a_conflict(route):
     assert "conflict" in result["error"]
 
 
+def test_an_id_stored_in_another_regency_is_a_conflict_too(route):
+    """Ids are looked for in the batch's own regencies first (the shard key, docs/deploy.md);
+    an id stored in another regency's box is still found, and refused."""
+    from kawal.accounts.models import RoleGrant
+    from kawal.territory.models import Region
+
+    elsewhere = Region.objects.create(
+        code="35.98", name="Kabupaten Lain", level="kabupaten", lat=-8.0, lng=114.0, boundary=""
+    )
+    box = Box.objects.create(code="35.98.01.2001-001-BUP")
+    RoleGrant.objects.create(user=user("commander"), role="command", region=elsewhere)
+    first = {**event(route, "note", START, "35.98", note="stored over there"), "box": box.code}
+    assert _statuses(ledger.ingest(user("commander"), [first])) == ["accepted"]
+    [result] = ledger.ingest(user("officer"), [{**first, "box": route.box, "place": HOME}])
+    assert result["status"] == "rejected"
+    assert "conflict" in result["error"]
+    assert CustodyEvent.objects.filter(id=first["id"]).get().box == box
+
+
 def test_the_same_instant_in_another_offset_is_still_a_duplicate(route):
     first = journey(route)[0]
     ledger.ingest(user("officer"), [first])
