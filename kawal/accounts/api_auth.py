@@ -30,5 +30,6 @@ class BearerToken(HttpBearer):
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row  # type: ignore[attr-defined]  # the ledger stores who sent what
         current_actor.set(row.user)
         return row.user

@@ -42,9 +42,13 @@ def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
     Retrying a batch is safe: an id already stored with the same content is a duplicate.
     A body that isn't a JSON array of objects is refused whole, and nothing is stored.
     """
-    sender = device_of(request)
-    device = str(sender.pk) if sender else None
-    return batches.answer(request, lambda items: ledger.ingest(request.user, items, device=device))
+    phone = device_of(request)
+    device = str(phone.pk) if phone else None
+    token = getattr(request, "api_token", None)
+    token_id = token.pk if token else None
+    return batches.answer(
+        request, lambda items: ledger.ingest(request.user, items, device=device, token=token_id)
+    )
 
 
 @router.get(

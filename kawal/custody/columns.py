@@ -79,6 +79,8 @@ EVENT = (
     Column("signature", "text", device=True, optional=True),
     Column("cosignatures", "jsonb", device=True, optional=True),
     Column("recorded_by", "integer", column="recorded_by_id"),
+    # The API token that sent it (accounts.ApiToken), where one did.
+    Column("sent_with", "bigint", column="sent_with_id", optional=True),
     # The box's regency, the ledger's shard key (docs/deploy.md): its code's first part,
     # which the hash already commits to.
     Column("regency", "varchar", hashed=False),

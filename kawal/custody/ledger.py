@@ -49,12 +49,14 @@ def write_scope(user: User) -> Scope:
 
 
 def ingest(
-    user: User, items: object, *, device: str | None = None, now: datetime | None = None
-) -> list[dict[str, Any]]:
+    user: User, items: object, *, device: str | None = None, token: int | None = None,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
     """Append a device's batch; answer accepted, duplicate or rejected per event, in order.
 
     `device` is the enrolled phone sending the batch, if one is (kawal/field): an event it
-    signed must name it. Raises payload.BatchError when `items` is not a JSON array of at
+    signed must name it. `token` is the id of the API token the batch came with, stored on
+    each event it adds. Raises payload.BatchError when `items` is not a JSON array of at
     most MAX_BATCH objects.
     """
     events = check_batch(items)
@@ -69,7 +71,8 @@ def ingest(
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _append(user, scope, parsed, device, now, everywhere=attempt > 0)
+                sender = Sender(user, device, token)
+                return _append(sender, scope, parsed, now, everywhere=attempt > 0)
         except (IntegrityError, OperationalError):
             # Another writer took a chain position or an id first; read again and redo,
             # this time looking for the batch's ids in every regency, not only its own.
@@ -131,9 +134,18 @@ def _read(events: list[Incoming], everywhere: bool) -> _Batch:
     return _Batch(boxes, known, lookups, signers.active(signed_by))
 
 
+@dataclass(frozen=True)
+class Sender:
+    """Who sends a batch: the user, the enrolled phone (its id) and the API token (its id)."""
+
+    user: User
+    device: str | None
+    token: int | None
+
+
 def _append(
-    user: User, scope: Scope, parsed: list[Incoming | Unparsed], device: str | None,
-    now: datetime, everywhere: bool,
+    sender: Sender, scope: Scope, parsed: list[Incoming | Unparsed], now: datetime,
+    everywhere: bool,
 ) -> list[dict[str, Any]]:  # fmt: skip
     batch = _read([p for p in parsed if isinstance(p, Incoming)], everywhere)
     results: list[dict[str, Any]] = []
@@ -151,11 +163,11 @@ def _append(
                 results.append({"id": key, "status": DUPLICATE})
                 continue
             box = _admissible(item, batch, accepted, scope)
-            _check_signatures(item, batch, device)
+            _check_signatures(item, batch, sender.device)
         except Rejected as exc:
             results.append({"id": key, "status": REJECTED, "error": str(exc)})
             continue
-        rows.append(parameters.row(bulk.EVENT_COLUMNS, _chained(item, box, user, now)))
+        rows.append(parameters.row(bulk.EVENT_COLUMNS, _chained(item, box, sender, now)))
         accepted[key] = item
         touched[box.code].append(item)
         results.append({"id": key, "status": ACCEPTED})
@@ -166,7 +178,7 @@ def _append(
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
         lapsed = changes.save(now, regencies_of(touched))
     audit.record(
-        "custody.ingest", actor=user, boxes=len(touched), alerts_lapsed=lapsed,
+        "custody.ingest", actor=sender.user, boxes=len(touched), alerts_lapsed=lapsed,
         **batches.counts(results),
     )
     return results
@@ -230,13 +242,14 @@ def _check_signatures(item: Incoming, batch: _Batch, device: str | None) -> None
         raise Rejected(str(exc)) from None
 
 
-def _chained(item: Incoming, box: Box, user: User, now: datetime) -> dict[str, Any]:
+def _chained(item: Incoming, box: Box, sender: Sender, now: datetime) -> dict[str, Any]:
     """The next link of the box's chain, in server append order: the event's every column
     (columns.EVENT) by name, ready for its INSERT row."""
     box.head_seq += 1
     prev_hash = box.head_hash or chain.GENESIS
     event = {**vars(item), "box": box.code, "seq": box.head_seq, "received_at": now,
-             "recorded_by": user.pk, "regency": box.regency}  # fmt: skip
+             "recorded_by": sender.user.pk, "sent_with": sender.token,
+             "regency": box.regency}  # fmt: skip
     box.head_hash = chain.link(prev_hash, event)
     # The chain names the box by its code; the row stores the box's id.
     return {**event, "box": box.pk, "prev_hash": prev_hash, "hash": box.head_hash}

@@ -190,6 +190,17 @@ class CustodyEvent(models.Model):
     )
     signature = models.TextField(blank=True, verbose_name=_("signature"))
     cosignatures = models.JSONField(default=list, blank=True, verbose_name=_("co-signatures"))
+    # The API token the event was sent with (a phone's own, or a user's); empty when it came
+    # through a logged-in page. Hashed into the chain when present, so it can't be changed
+    # unseen. Command, sector and admin read it on the timeline; observers never do.
+    sent_with = models.ForeignKey(
+        "accounts.ApiToken",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent with token"),
+    )
     prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
     hash = models.CharField(max_length=64, verbose_name=_("hash"))
     # Its place in the Merkle log of events and audit entries, in commit order (custody/log.py).

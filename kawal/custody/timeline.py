@@ -14,7 +14,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kawal.accounts.models import ApiToken
 from kawal.accounts.scope import scope_of
 from kawal.custody import rules, verification
 from kawal.custody.alerts import AlertView, listing
@@ -57,6 +59,9 @@ class Entry:
     escort_counts: dict[str, int]
     escorts: list[Escort] | None = None  # None for observers
     recorded_by: str | None = None  # None for observers
+    # The API token it was sent with, and whose phone that is; None for observers, or when it
+    # came through a logged-in page.
+    sent_with: str | None = None
     # Device signatures (the recording phone's, then co-signers'): 0 means unsigned.
     signatures: int = 0
     signed_by: list[str] | None = None  # the signing members' names; None for observers
@@ -105,6 +110,7 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
     }
     corrected = {str(e.corrects_id) for e in events if e.corrects_id}
     signers = _signers(events) if scope.sees_personnel else {}
+    senders = _senders(events) if scope.sees_personnel else {}
     pictures = photos.of_records(e.id for e in events) if scope.sees_personnel else {}
     report = verification.verify(box.code)
     problem = report.broken[0].problem if report.broken else ""
@@ -125,7 +131,7 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
     )
     names = place_names({e.place for e in events})
     timeline.events = [
-        _entry(e, members, corrected, personnel, signers, pictures, names) for e in events
+        _entry(e, members, corrected, personnel, signers, pictures, names, senders) for e in events
     ]
     return timeline
 
@@ -160,9 +166,24 @@ def _signers(events: list[CustodyEvent]) -> dict[str, str]:
     }
 
 
+def _senders(events: list[CustodyEvent]) -> dict[int, str]:
+    """How each API token that sent one of `events` is shown: its prefix, and the member
+    whose phone holds it or else the user it was issued to."""
+    ids = {e.sent_with_id for e in events if e.sent_with_id}
+    shown = {}
+    for token in ApiToken.objects.filter(pk__in=ids).select_related("user", "device__member"):
+        phone = getattr(token, "device", None)
+        owner = (
+            _("phone of %(name)s") % {"name": phone.member.name} if phone else token.user.username
+        )
+        shown[token.pk] = f"{token.prefix}… {owner}"
+    return shown
+
+
 def _entry(
     e: CustodyEvent, members: dict[str, Member], corrected: set[str], personnel: bool,
     signers: dict[str, str], pictures: dict[str, list[str]], names: dict[str, str],
+    senders: dict[int, str],
 ) -> Entry:  # fmt: skip
     """One event of the timeline; escorts and who recorded it only for who sees personnel."""
     forces = Counter(members[n].force for n in e.escorts if n in members)
@@ -193,6 +214,7 @@ def _entry(
         if personnel
         else None,
         recorded_by=e.recorded_by.username if personnel else None,
+        sent_with=senders.get(e.sent_with_id) if personnel and e.sent_with_id else None,
         signatures=len(_signed_by(e)),
         signed_by=[signers.get(d, d) for d in _signed_by(e)] if personnel else None,
         photos=pictures.get(str(e.id), []) if personnel else None,

@@ -86,6 +86,26 @@ def test_the_box_api_gives_state_timeline_and_verification(route):
     assert "TPS 001" in body["label"]
 
 
+def test_each_event_stores_the_token_that_sent_it_and_command_and_sector_see_it(route):
+    from kawal.accounts.models import ApiToken
+
+    sent = _post(journey(route)[:2])  # with a token of the officer's
+    assert sent.status_code == 200
+    ledger.ingest(user("officer"), journey(route)[2:3])  # as a logged-in page would: no token
+    token = ApiToken.objects.filter(user__username="officer").get()
+    stored = list(CustodyEvent.objects.filter(box__code=route.box).order_by("seq"))
+    assert [e.sent_with_id for e in stored] == [token.pk, token.pk, None]
+    for reader in ("commander", "polsek-barat"):
+        body = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer(reader)).json()
+        shown = [e.get("sent_with") for e in body["events"]]
+        assert shown == [f"{token.prefix}… officer"] * 2 + [None], reader
+        page = logged_in(reader).get(f"/boxes/{route.box}/")
+        assert page.content.decode().count(f"{token.prefix}… officer") == 2
+    observer = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("observer"))
+    assert token.prefix not in observer.content.decode()
+    assert token.prefix not in logged_in("observer").get(f"/boxes/{route.box}/").content.decode()
+
+
 def test_an_observer_sees_escorts_only_as_counts_with_no_nrp_and_no_name(route):
     ledger.ingest(user("officer"), journey(route))
     response = Client().get(f"/api/v1/custody/boxes/{route.box}", **bearer("observer"))

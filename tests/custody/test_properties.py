@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kawal.accounts.models import ApiToken
 from kawal.custody import append_only, columns, ledger, verification
 from kawal.custody.models import Alert, Box, CustodyEvent
 from tests.conftest import user
@@ -103,7 +104,12 @@ def test_any_edit_of_a_stored_event_in_sql_is_caught_and_named(route, seq, colum
         row = CustodyEvent.objects.get(box__code=route.box, seq=seq)
         other = CustodyEvent.objects.filter(box__code=route.box).exclude(pk=row.pk).first()
         other_user = get_user_model().objects.get(username="commander").pk
-        value = _a_device() if column == "device_id" else _edits(row, other_user, other.pk)[column]
+        if column == "device_id":
+            value = _a_device()
+        elif column == "sent_with_id":
+            value = ApiToken.issue(user("commander"))[0].pk  # as if another token had sent it
+        else:
+            value = _edits(row, other_user, other.pk)[column]
         if column == "escorts" and value == row.escorts:
             value = ["nobody"]
         field = CustodyEvent._meta.get_field(column)

@@ -60,27 +60,35 @@ def load_small(env: dict) -> dict:
     return json.loads(loaded.stdout.strip().splitlines()[-1])
 
 
-def serve(env: dict, log: Path) -> Iterator[str]:
-    """Run `kawal serve` (gunicorn) on a free port until the generator closes; yield its URL."""
-    port = _free_port()
-    with log.open("w") as output:
+def start(env: dict, port: int, log: Path) -> subprocess.Popen:
+    """Start `kawal serve` (gunicorn) on `port`, appending to `log`, and wait until it
+    answers. It runs in a process group of its own, so that a test can kill it whole."""
+    with log.open("a") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "kawal.cli", "serve", "--bind", f"127.0.0.1:{port}"],
-            env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+            env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urlopen(url + "/api/v1/openapi.json", timeout=2).close()
-                break
-            except (URLError, ConnectionError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log.read_text()) from None
-                time.sleep(0.3)
-        yield url
-        server.terminate()
-        server.wait(timeout=20)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urlopen(url + "/api/v1/openapi.json", timeout=2).close()
+            return server
+        except (URLError, ConnectionError):
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError(log.read_text()) from None
+            time.sleep(0.3)
+
+
+def serve(env: dict, log: Path) -> Iterator[str]:
+    """Run `kawal serve` on a free port until the generator closes; yield its URL."""
+    log.write_text("")
+    port = _free_port()
+    server = start(env, port, log)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=20)
 
 
 def call(url: str, token: str, body: list | None = None) -> dict:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('custody', '0010_regency_shard_key'),
+        ('custody', '0011_event_sent_with'),
     ]
 
     operations = [
