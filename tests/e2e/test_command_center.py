@@ -159,9 +159,11 @@ def test_a_custody_event_posted_through_the_api_appears_on_the_open_page(login, 
     page.goto(page.url.split("/region/")[0] + "/region/35.10.13/")
     _no_reload_marker(page)
     box = api.first_tps("35.10.13", 30)[-1] + "-GUB"
-    assert page.locator(f'#alerts a[href="/boxes/{box}/"]').count() == 0
-    api.post_events([_event(box, "departed", START, "35.10")])  # no escort: a critical alert
-    expect(page.locator(f'#alerts a[href="/boxes/{box}/"]')).to_be_visible(timeout=LIVE_WITHIN_MS)
+    escort_alert = page.locator(f'#alerts li[data-rule=escort] a[href="/boxes/{box}/"]')
+    assert escort_alert.count() == 0
+    # No escort and no GPS fix: the critical escort alert (beside the low missing-GPS one).
+    api.post_events([_event(box, "departed", START, "35.10")])
+    expect(escort_alert).to_be_visible(timeout=LIVE_WITHIN_MS)
     assert _same_page(page)
 
 
