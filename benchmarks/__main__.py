@@ -42,6 +42,8 @@ def _previous_rows() -> list[str]:
 
 def main(selected: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.settings")
+    # Every figure is measured over plain http on 127.0.0.1 (docs/deploy.md, KAWAL_HTTPS).
+    os.environ.setdefault("KAWAL_HTTPS", "0")
     if "KAWAL_DATA_DIR" not in os.environ:
         shutil.rmtree(ROOT / "var" / "bench", ignore_errors=True)
         os.environ["KAWAL_DATA_DIR"] = str(ROOT / "var" / "bench")

@@ -2,6 +2,9 @@
 
 The defaults run the demo: SQLite in WAL mode under KAWAL_DATA_DIR (default ./var),
 a demo secret key, debug off. `kawal serve` refuses the demo secret and debug mode.
+With debug off, https is on (KAWAL_HTTPS): secure cookies, HSTS and the SSL redirect;
+`kawal demo` (cli.py) and the benchmarks set KAWAL_HTTPS=0 for plain http on 127.0.0.1.
+docs/deploy.md lists every variable; docs/security.md says why each default is what it is.
 """
 
 import os
@@ -11,6 +14,25 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value in {"1", "true", "yes", "on"}
+
+
+def _number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 DEMO_SECRET_KEY = "kawal-demo-secret-not-for-production"
 
 DATA_DIR = Path(os.environ.get("KAWAL_DATA_DIR", "var")).resolve()
@@ -18,12 +40,10 @@ SECRET_KEY = os.environ.get("KAWAL_SECRET_KEY", DEMO_SECRET_KEY)
 # The Ed25519 key that signs the custody checkpoints (raw, base64); unset, the demo makes
 # one in DATA_DIR (custody/signing.py).
 LEDGER_KEY = os.environ.get("KAWAL_LEDGER_KEY", "")
-DEBUG = os.environ.get("KAWAL_DEBUG", "").lower() in {"1", "true", "yes", "on"}
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("KAWAL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h.strip()
-]
+DEBUG = _flag("KAWAL_DEBUG", False)
+# Set by `kawal demo` (cli.py): `kawal serve` then lets the demo users keep the demo password.
+DEMO = _flag("KAWAL_DEMO", False)
+ALLOWED_HOSTS = _list("KAWAL_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -120,16 +140,29 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview"
 LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = 1  # hours
+AXES_COOLOFF_TIME = 1  # hours, as accounts/locked.html tells the locked-out user
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A lock holds one username at one address: failures from one address can't lock a user
+# out everywhere, nor every user out (docs/security.md "Production settings").
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kawal.accounts.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# How many reverse proxies stand in front of Kawal, each adding to X-Forwarded-For; 0 (the
+# default) reads the address the connection came from and trusts no header.
+PROXY_COUNT = _number("KAWAL_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -153,6 +186,26 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A session ends after this long without a request; each request starts the wait again.
+SESSION_COOKIE_AGE = 60 * _number("KAWAL_SESSION_IDLE_MINUTES", 60)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# One switch for https: secure cookies, HSTS and the redirect from http. On unless debug is;
+# KAWAL_HTTPS=0 serves plain http, for a loopback benchmark or a closed network.
+HTTPS = _flag("KAWAL_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = _number("KAWAL_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("KAWAL_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading puts the domain on the browsers' built-in list, which takes months to undo:
+# an owner's decision, so it is off unless set, and its deploy warning is silenced.
+SECURE_HSTS_PRELOAD = _flag("KAWAL_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Trusted only when set: without a proxy that overwrites it, a client could send it itself.
+# KAWAL_PROXY_SSL_HEADER=X-Forwarded-Proto trusts "X-Forwarded-Proto: https".
+if os.environ.get("KAWAL_PROXY_SSL_HEADER", "").strip():
+    _header = os.environ["KAWAL_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_header}", "https")
+CSRF_TRUSTED_ORIGINS = _list("KAWAL_CSRF_TRUSTED_ORIGINS")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -9,12 +9,30 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.test import Client, override_settings
 
 from kawal.accounts.models import ApiToken
 from tests.factories import Small, small_operation
 
 ON_POSTGRES = os.environ.get("KAWAL_DATABASE_URL", "").startswith("postgres")
+
+# The test client, and the servers tests start on 127.0.0.1, speak plain http: KAWAL_HTTPS=0
+# for the servers (they inherit this environment), and what it sets for the settings this
+# process loaded before any conftest (kawal/settings.py).
+os.environ.setdefault("KAWAL_HTTPS", "0")
+PLAIN_HTTP = {
+    "HTTPS": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    "SECURE_SSL_REDIRECT": False,
+    "SECURE_HSTS_SECONDS": 0,
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    with override_settings(**PLAIN_HTTP):
+        yield
 
 
 def _uses_database(item: pytest.Item) -> bool:

@@ -40,7 +40,8 @@ print(json.dumps({
 
 
 def server_env(database_url: str, data_dir: Path) -> dict:
-    """What `kawal serve` needs, on `database_url`: a real secret and a ledger key of its own."""
+    """What `kawal serve` needs, on `database_url`: a real secret, a ledger key of its own,
+    and plain http on the loopback."""
     key = base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
     return {
         **os.environ,
@@ -49,6 +50,7 @@ def server_env(database_url: str, data_dir: Path) -> dict:
         "KAWAL_DATABASE_URL": database_url,
         "KAWAL_SECRET_KEY": "scale-test-secret-" + "x" * 40,
         "KAWAL_LEDGER_KEY": key,
+        "KAWAL_HTTPS": "0",
     }
 
 
