@@ -160,6 +160,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "kawal.accounts.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# How long an API token works unless its issuer says otherwise (accounts/models.py); a
+# device's lasts to the end of its operation if that is later (field/devices.py).
+API_TOKEN_DAYS = _number("KAWAL_TOKEN_DAYS", 30)
 # How many reverse proxies stand in front of Kawal, each adding to X-Forwarded-For; 0 (the
 # default) reads the address the connection came from and trusts no header.
 PROXY_COUNT = _number("KAWAL_PROXY_COUNT", 0)

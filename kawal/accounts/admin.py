@@ -12,8 +12,8 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "prefix", "created_at", "last_used_at", "revoked")
-    fields = ("user", "prefix", "created_at", "last_used_at", "revoked")
+    list_display = ("user", "prefix", "created_at", "last_used_at", "expires_at", "revoked")
+    fields = ("user", "prefix", "created_at", "last_used_at", "expires_at", "revoked")
     readonly_fields = ("user", "prefix", "created_at", "last_used_at")
 
     def has_add_permission(self, request):

@@ -2,10 +2,12 @@
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kawal.territory.models import Region
@@ -46,8 +48,14 @@ class RoleGrant(models.Model):
         return f"{self.user} {self.role} {self.region_id}"
 
 
+def default_token_expiry() -> datetime:
+    """When a token issued now stops working, unless its issuer says otherwise."""
+    return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A device's bearer token. Only its SHA-256 is stored; the token is shown once."""
+    """A device's bearer token. Only its SHA-256 is stored; the token is shown once.
+    It works until it expires or is revoked (`kawal token revoke`, or the device's revocation)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,6 +68,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
     revoked = models.BooleanField(default=False, verbose_name=_("revoked"))
+    expires_at = models.DateTimeField(default=default_token_expiry, verbose_name=_("expires at"))
 
     class Meta:
         verbose_name = _("API token")
@@ -73,9 +82,14 @@ class ApiToken(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, *, expires_at: datetime | None = None) -> tuple["ApiToken", str]:
         token = "kwl_" + secrets.token_urlsafe(32)
-        row = cls.objects.create(user=user, prefix=token[:8], digest=cls.digest_of(token))
+        row = cls.objects.create(
+            user=user,
+            prefix=token[:8],
+            digest=cls.digest_of(token),
+            expires_at=expires_at or default_token_expiry(),
+        )
         return row, token
 
 

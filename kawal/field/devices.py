@@ -20,10 +20,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from kawal.accounts import audit
-from kawal.accounts.models import ApiToken, Role, RoleGrant
+from kawal.accounts.models import ApiToken, Role, RoleGrant, default_token_expiry
 from kawal.accounts.scope import Scope, require_roles
 from kawal.field import signatures
 from kawal.field.models import Device, EnrolmentCode
+from kawal.operations.models import Operation
 from kawal.personnel.models import Member
 from kawal.territory.models import Region
 
@@ -127,7 +128,7 @@ def enrol(code: str, public_key: str, label: str = "", *, now: datetime | None =
     if len(label) > LABEL_LENGTH:
         raise ValidationError({"label": f"label is longer than {LABEL_LENGTH} characters"})
     user = _field_user(row.member, row.region)
-    token_row, token = ApiToken.issue(user)
+    token_row, token = ApiToken.issue(user, expires_at=_token_expiry(row.region_id))
     device = Device.objects.create(
         id=uuid.uuid4(), member=row.member, region=row.region, label=label,
         public_key=public_key, user=user, token=token_row, enrolment=row, enrolled_at=now,
@@ -138,6 +139,14 @@ def enrol(code: str, public_key: str, label: str = "", *, now: datetime | None =
         "field.enrol", device, actor=user, member=row.member.nrp, region=row.region_id
     )
     return device, token
+
+
+def _token_expiry(region_code: str) -> datetime:
+    """A phone can't renew its token by itself: it works at least to the end of the
+    operation over its region, and never for less than a token issued by hand."""
+    expiry = default_token_expiry()
+    operation = Operation.objects.covering(region_code).first()
+    return max(expiry, operation.ends_at) if operation else expiry
 
 
 def in_scope(user) -> QuerySet[Device]:
