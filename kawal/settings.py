@@ -163,6 +163,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 # How long an API token works unless its issuer says otherwise (accounts/models.py); a
 # device's lasts to the end of its operation if that is later (field/devices.py).
 API_TOKEN_DAYS = _number("KAWAL_TOKEN_DAYS", 30)
+# Per user: (requests, per seconds) for the costly reads (accounts/throttle.py).
+RATE_LIMITS = {"verify": (6, 600), "labels": (30, 600)}
 # How many reverse proxies stand in front of Kawal, each adding to X-Forwarded-For; 0 (the
 # default) reads the address the connection came from and trusts no header.
 PROXY_COUNT = _number("KAWAL_PROXY_COUNT", 0)

@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from kawal.accounts.models import ApiToken
@@ -33,6 +34,12 @@ PLAIN_HTTP = {
 def plain_http():
     with override_settings(**PLAIN_HTTP):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no requests counted against the per-user limits (throttle.py)."""
+    cache.clear()
 
 
 def _uses_database(item: pytest.Item) -> bool:

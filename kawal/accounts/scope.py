@@ -21,6 +21,11 @@ PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
 # Who acknowledges and resolves alerts: the same roles as see personnel today, but another
 # permission. custody/alerts.py enforces it on the action itself.
 ALERT_HANDLER_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
+# Who runs the ledger check over the API, which recomputes every chain in the region: the
+# command center and administrators (observers check checkpoints offline with the proofs).
+VERIFY_ROLES = {Role.COMMAND, Role.ADMIN}
+# Who prints box labels, for the boxes of their own region: the command center and sectors.
+LABEL_ROLES = {Role.COMMAND, Role.SECTOR}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from kawal import batches
+from kawal.accounts import throttle
 from kawal.accounts.requests import AuthenticatedHttpRequest
-from kawal.accounts.scope import scope_of
+from kawal.accounts.scope import VERIFY_ROLES, require_roles
 from kawal.batches import Error
 from kawal.custody import alerts, checkpoints, ledger, payload, signing, timeline, verification
 from kawal.field.auth import device_of
@@ -61,10 +62,17 @@ def box(request: AuthenticatedHttpRequest, code: str) -> timeline.Timeline:
     return timeline.box_timeline(request.user, code)
 
 
-@router.get("/custody/verify", response=verification.Report)
+@router.get(
+    "/custody/verify", response={200: verification.Report, 403: Error, 429: Error}
+)
 def verify(request: AuthenticatedHttpRequest) -> verification.Report:
-    """Recompute every chain in the caller's scope; name every problem in each."""
-    reports = [verification.verify(code) for code in scope_of(request.user).regions]
+    """Recompute every chain in the regions where the caller holds a command or admin role;
+    name every problem in each. Limited per user (429 with Retry-After past it)."""
+    scope = require_roles(
+        request.user, VERIFY_ROLES, "only command and admin users may run the ledger check"
+    )
+    throttle.take(request.user, "verify")
+    reports = [verification.verify(code) for code in scope.regions]
     return verification.Report(
         ok=all(r.ok for r in reports),
         events=sum(r.events for r in reports),

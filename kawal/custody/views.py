@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kawal import paper, paper_pages
 from kawal.accounts.requests import AuthenticatedHttpRequest
-from kawal.accounts.scope import require_region, scope_of
+from kawal.accounts.scope import LABEL_ROLES, require_roles, scope_for_roles, scope_of
+from kawal.accounts.throttle import limited
 from kawal.custody import labels
 from kawal.custody.models import Alert, of_boxes, with_events
 from kawal.custody.timeline import box_timeline, place_names
@@ -31,6 +32,7 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "box": timeline,
             "sees_personnel": scope.sees_personnel,
             "handles_alerts": scope.handles_alerts,
+            "prints_labels": _prints_labels(request, timeline.tps),
             "crumbs": [(c, names[c]) for c in parents if c in names and scope.covers(c)],
             "stored_alerts": Alert.objects.filter(of_boxes([timeline.code]))
             .select_related("box", "handled_by")
@@ -41,12 +43,26 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _prints_labels(request: AuthenticatedHttpRequest, tps: str | None) -> bool:
+    """Whether the box page offers its village's labels: to who may print them there."""
+    return tps is not None and scope_for_roles(request.user, LABEL_ROLES).covers(tps[:13])
+
+
+def _require_labels(request: AuthenticatedHttpRequest, code: str) -> None:
+    require_roles(
+        request.user, LABEL_ROLES,
+        f"only command and sector users print box labels, for their own region ({code})",
+        region_code=code,
+    )  # fmt: skip
+
+
 @login_required
+@limited("labels")
 def label_sheet(request: AuthenticatedHttpRequest, code: str) -> HttpResponse | FileResponse:
     """Printable QR labels (PDF): a village's or a district's made at once; a regency's, or
     one made in the background, served when ready (else its page, to make it)."""
     region = get_object_or_404(Region, code=code)
-    require_region(request.user, code)
+    _require_labels(request, code)
     filename = f"{labels.document_name(region)}.pdf"
     made = paper_pages.download(labels.document_name(region), filename)
     if made is not None:
@@ -64,7 +80,7 @@ def _label_region(request: AuthenticatedHttpRequest, code: str) -> Region:
     region = get_object_or_404(
         Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
     )
-    require_region(request.user, code)
+    _require_labels(request, code)
     return region
 
 
@@ -82,6 +98,7 @@ def _label_words(region: Region) -> dict[str, object]:
 
 
 @login_required
+@limited("labels", methods=("POST",))
 def label_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A district's or regency's labels: made in the background, one part per child region."""
     region = _label_region(request, code)

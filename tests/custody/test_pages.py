@@ -60,7 +60,7 @@ def test_a_village_sheet_holds_both_boxes_of_every_tps_in_the_village(route):
 
 
 def test_the_label_sheet_is_a_pdf_for_a_village_in_scope(route):
-    response = logged_in("officer").get(f"/labels/{route.village}.pdf")
+    response = logged_in("polsek-barat").get(f"/labels/{route.village}.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
