@@ -2,6 +2,7 @@ from ninja import Query, Router, Schema
 
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_personnel, require_region
+from kawal.api_errors import responses
 from kawal.personnel.models import Member
 from kawal.territory.codes import within
 
@@ -23,7 +24,7 @@ class PersonnelQuery(Schema):
     force: str | None = None
 
 
-@router.get("/personnel", response=list[MemberOut])
+@router.get("/personnel", response=responses(list[MemberOut], 403, 404))
 def personnel(
     request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]
 ) -> list[dict[str, str]]:

@@ -4,6 +4,7 @@ from ninja import Query, Router, Schema, Status
 
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region
+from kawal.api_errors import responses
 from kawal.operations.models import Operation
 from kawal.planning import coverage, qr, service
 from kawal.territory.models import Region
@@ -89,7 +90,7 @@ class ScanOut(Schema):
     current: bool
 
 
-@router.get("/plan", response=PlanOut, exclude_none=True)
+@router.get("/plan", response=responses(PlanOut, 403, 404), exclude_none=True)
 def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     """The current deployment plan for a region: coverage, requirement, assignment and
     shortfall per force, per district and per post. Observers get counts, never names."""
@@ -103,7 +104,7 @@ def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     return coverage.as_dict(result, with_personnel=scope.sees_personnel)
 
 
-@router.post("/plan/scan", response={200: ScanOut, 422: dict})
+@router.post("/plan/scan", response=responses(ScanOut, 403))
 def scan(request: AuthenticatedHttpRequest, body: ScanIn) -> dict | Status:
     """Check a scanned assignment QR code: which post and stage it names, and whether that
     assignment still stands in a plan in force. The caller's scope must cover the post."""

@@ -1,0 +1,50 @@
+"""schemathesis against /api/v1/openapi.json, in-process over WSGI: every operation, with a
+token for command, sector and observer, a fixed seed and a small budget. Every answer must
+be no 5xx, a status the schema declares, with the declared content type and body."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from kawal.accounts.models import ApiToken
+from tests.conftest import user
+from tests.factories import COMMANDER, HOME_SECTOR, OBSERVER
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+EXAMPLES = 25
+
+
+@pytest.fixture
+def tokens(small) -> dict[str, dict[str, str]]:
+    return {
+        name: {"Authorization": f"Bearer {ApiToken.issue(user(name))[1]}"}
+        for name in (COMMANDER, HOME_SECTOR, OBSERVER)
+    }
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_answer_is_declared_in_the_schema(case, tokens):
+    for headers in tokens.values():
+        case.call_and_validate(headers=headers, checks=CHECKS)
