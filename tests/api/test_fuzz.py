@@ -1,5 +1,6 @@
 """schemathesis against /api/v1/openapi.json, in-process over WSGI: every operation, with a
-token for command, sector and observer, a fixed seed and a small budget. Every answer must
+token for command, sector and observer, an enrolled field phone's, and none, on the small
+operation, derandomized (a fixed seed) with EXAMPLES cases per operation. Every answer must
 be no 5xx, a status the schema declares, with the declared content type and body."""
 
 import pytest
@@ -14,8 +15,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from kawal.accounts.models import ApiToken
+from kawal.field import devices
+from kawal.personnel.models import Member
 from tests.conftest import user
-from tests.factories import COMMANDER, HOME_SECTOR, OBSERVER
+from tests.factories import COMMANDER, HOME, HOME_SECTOR, OBSERVER
+from tests.field.conftest import new_key, spki
 
 CHECKS = [
     not_a_server_error,
@@ -28,9 +32,12 @@ EXAMPLES = 25
 
 @pytest.fixture
 def tokens(small) -> dict[str, dict[str, str]]:
-    return {
-        name: {"Authorization": f"Bearer {ApiToken.issue(user(name))[1]}"}
-        for name in (COMMANDER, HOME_SECTOR, OBSERVER)
+    issued = {name: ApiToken.issue(user(name))[1] for name in (COMMANDER, HOME_SECTOR, OBSERVER)}
+    member = Member.objects.filter(region__code__startswith=HOME, force="polri").first()
+    code = devices.issue_code(nrp=member.nrp, region_code=HOME, actor=user(HOME_SECTOR)).code
+    issued["phone"] = devices.enrol(code, spki(new_key()), "fuzz phone")[1]
+    return {"anonymous": {}} | {
+        name: {"Authorization": f"Bearer {token}"} for name, token in issued.items()
     }
 
 
