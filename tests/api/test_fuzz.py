@@ -5,7 +5,9 @@ be no 5xx, a status the schema declares, with the declared content type and body
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -31,7 +33,18 @@ EXAMPLES = 25
 
 
 @pytest.fixture
-def tokens(small) -> dict[str, dict[str, str]]:
+def same_connection():
+    """Keep the test's database connection open across requests, as Django's test client
+    does: the WSGI handler would otherwise close it, and the test's transaction with it."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(small, same_connection) -> dict[str, dict[str, str]]:
     issued = {name: ApiToken.issue(user(name))[1] for name in (COMMANDER, HOME_SECTOR, OBSERVER)}
     member = Member.objects.filter(region__code__startswith=HOME, force="polri").first()
     code = devices.issue_code(nrp=member.nrp, region_code=HOME, actor=user(HOME_SECTOR)).code
