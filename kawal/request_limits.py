@@ -6,7 +6,6 @@ raise RecursionError deep inside ninja or a batch; the depth is measured here on
 without parsing, before any of them sees the body. docs/security.md ("Bad input") says why.
 """
 
-import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,9 +16,8 @@ MAX_DEPTH = 16
 API_PREFIX = "/api/"
 # Raw JPEG chunks (PUT /api/v1/photos/…): never parsed as JSON, so never measured as JSON.
 BINARY_PREFIXES = ("/api/v1/photos/",)
-# A JSON string, escapes included: its brackets are text, not nesting.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_AS_PARENS = bytes.maketrans(b"[{]}", b"(())")
 
 
 class TooDeep(ValueError):
@@ -32,17 +30,24 @@ def check_depth(body: bytes, limit: int = MAX_DEPTH) -> None:
     Malformed JSON is left to the parser, which says what is wrong with it; only nesting
     deep enough to exhaust its recursion is refused here, whether or not it is well formed.
     """
-    brackets = _STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
-    if len(brackets) <= limit:
-        return
-    depth = 0
-    for byte in brackets:
-        if byte in b"[{":
-            depth += 1
-            if depth > limit:
-                raise TooDeep(f"the body nests JSON deeper than {limit} levels")
-        else:
-            depth = max(depth - 1, 0)
+    brackets = _outside_strings(body).translate(_AS_PARENS, _NOT_BRACKETS)
+    # Each pass takes away the innermost level of every pair, in C: at most `limit` of them.
+    for _ in range(limit):
+        inner = brackets.replace(b"()", b"")
+        if inner == brackets:
+            break
+        brackets = inner
+    # A pair still left is nested deeper than `limit`. What else is left is unmatched, ")))(((":
+    # a parser stops at the first unmatched ")", but would descend into every unmatched "(".
+    if b"()" in brackets or brackets.count(b"(") > limit:
+        raise TooDeep(f"the body nests JSON deeper than {limit} levels")
+
+
+def _outside_strings(body: bytes) -> bytes:
+    """`body` without its JSON strings: their brackets are text, not nesting. Escapes go
+    first, left to right as a parser reads them, so every quote left opens or closes one."""
+    unescaped = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(unescaped.split(b'"')[::2])
 
 
 def _refused(status: int, detail: str) -> JsonResponse:

@@ -46,6 +46,10 @@ def test_brackets_inside_strings_are_text_not_nesting():
     with pytest.raises(TooDeep):
         # An escaped quote does not end its string; the nesting after the string counts.
         check_depth(('[{"note": "\\"["}, ' + nested(MAX_DEPTH) + "]").encode())
+    with pytest.raises(TooDeep):
+        # An escaped backslash does not escape the quote after it: the string ends there.
+        check_depth(("[" + json.dumps("C:\\[") + ", " + nested(MAX_DEPTH) + "]").encode())
+    check_depth(("[" + json.dumps('"]' * 40) + ", " + nested(MAX_DEPTH - 1) + "]").encode())
 
 
 @pytest.mark.parametrize("path", JSON_BODIES)
