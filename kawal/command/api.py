@@ -27,7 +27,7 @@ class TotalsOut(Schema):
     on_post: dict[str, int] | None = None
 
 
-class AreaOut(Schema):
+class StatusAreaOut(Schema):
     code: str
     name: str
     level: str
@@ -35,8 +35,8 @@ class AreaOut(Schema):
 
 
 class StatusOut(Schema):
-    region: AreaOut
-    children: list[AreaOut]
+    region: StatusAreaOut
+    children: list[StatusAreaOut]
 
 
 class RegionQuery(Schema):

@@ -88,11 +88,11 @@ def alert_list(request: AuthenticatedHttpRequest, q: Query[AlertQuery]) -> Statu
     return Status(200, found)
 
 
-class NoteIn(Schema):
+class AlertNoteIn(Schema):
     note: str
 
 
-def _handle(request: AuthenticatedHttpRequest, alert_id: int, to: str, body: NoteIn) -> Status:
+def _handle(request: AuthenticatedHttpRequest, alert_id: int, to: str, body: AlertNoteIn) -> Status:
     try:
         return Status(200, alerts.view_of(alerts.handle(request.user, alert_id, to, body.note)))
     except ValidationError as exc:
@@ -103,7 +103,7 @@ def _handle(request: AuthenticatedHttpRequest, alert_id: int, to: str, body: Not
     "/alerts/{alert_id}/acknowledge",
     response=responses(alerts.AlertView, 403, 404),
 )
-def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
+def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: AlertNoteIn) -> Status:
     """Acknowledge an open alert, with a note (command and sector staff)."""
     return _handle(request, alert_id, "acknowledged", body)
 
@@ -112,7 +112,7 @@ def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) 
     "/alerts/{alert_id}/resolve",
     response=responses(alerts.AlertView, 403, 404),
 )
-def resolve(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
+def resolve(request: AuthenticatedHttpRequest, alert_id: int, body: AlertNoteIn) -> Status:
     """Resolve an alert, with a note saying how (command and sector staff)."""
     return _handle(request, alert_id, "resolved", body)
 

@@ -29,7 +29,7 @@ class EnrolIn(Schema):
     label: str = ""
 
 
-class MemberOut(Schema):
+class DutyMemberOut(Schema):
     nrp: str
     name: str
     rank: str
@@ -39,7 +39,7 @@ class MemberOut(Schema):
 class EnrolOut(Schema):
     device: uuid.UUID
     token: str
-    member: MemberOut
+    member: DutyMemberOut
     region: str
 
 
@@ -50,9 +50,7 @@ def _device(request) -> Device:
     return device
 
 
-@router.post(
-    "/devices/enrol", auth=None, response=responses(EnrolOut, 410)
-)
+@router.post("/devices/enrol", auth=None, response=responses(EnrolOut, 410))
 def enrol(request, body: EnrolIn):
     """Trade a one-time enrolment code and the phone's ECDSA P-256 public key (base64 SPKI)
     for a device token bound to the code's member and region. 400: unknown code; 410: the
@@ -73,7 +71,7 @@ def enrol(request, body: EnrolIn):
     }
 
 
-class PostOut(Schema):
+class DutyPostOut(Schema):
     code: str
     name: str
     kind: str
@@ -82,7 +80,7 @@ class PostOut(Schema):
     tps: list[str]
 
 
-class TeamMemberOut(MemberOut):
+class TeamMemberOut(DutyMemberOut):
     phone: str
 
 
@@ -105,7 +103,7 @@ class AssignmentOut(Schema):
     stage_name: str
     starts_at: str
     ends_at: str
-    post: PostOut
+    post: DutyPostOut
     team: list[TeamMemberOut]
     boxes: list[BoxOut]
 
@@ -117,7 +115,7 @@ class OperationOut(Schema):
 
 
 class DutyOut(Schema):
-    member: MemberOut
+    member: DutyMemberOut
     region: str
     operation: OperationOut
     assignments: list[AssignmentOut]

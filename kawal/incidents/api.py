@@ -100,7 +100,7 @@ def incident_list(request, q: Query[IncidentQuery]):
     return Status(200, found)
 
 
-class NoteIn(Schema):
+class IncidentNoteIn(Schema):
     note: str
 
 
@@ -113,7 +113,7 @@ def move(
     request,
     incident_id: uuid.UUID,
     action: Literal["acknowledge", "handle", "close", "reopen"],
-    body: NoteIn,
+    body: IncidentNoteIn,
 ):
     """Move an incident, with a note (command and sector staff in scope).
 

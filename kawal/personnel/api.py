@@ -9,7 +9,7 @@ from kawal.territory.codes import within
 router = Router(tags=["personnel"])
 
 
-class MemberOut(Schema):
+class PersonnelOut(Schema):
     nrp: str
     name: str
     rank: str
@@ -24,10 +24,8 @@ class PersonnelQuery(Schema):
     force: str | None = None
 
 
-@router.get("/personnel", response=responses(list[MemberOut], 403, 404))
-def personnel(
-    request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]
-) -> list[dict[str, str]]:
+@router.get("/personnel", response=responses(list[PersonnelOut], 403, 404))
+def personnel(request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]) -> list[dict[str, str]]:
     """Members based in a region. An observer is denied: personnel data never reaches them."""
     require_personnel(request.user)
     scope = require_region(request.user, q.region)

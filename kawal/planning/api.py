@@ -19,7 +19,7 @@ class FigureOut(Schema):
     on_post: int  # checked in near the post; at a post with no check-in yet, as assigned
 
 
-class AreaOut(Schema):
+class PlanAreaOut(Schema):
     code: str
     name: str
     tps: int
@@ -28,7 +28,7 @@ class AreaOut(Schema):
     forces: dict[str, FigureOut]
 
 
-class MemberOut(Schema):
+class PlanMemberOut(Schema):
     nrp: str
     name: str
     rank: str
@@ -36,7 +36,7 @@ class MemberOut(Schema):
     travel_km: float
 
 
-class PostOut(Schema):
+class PlanPostOut(Schema):
     code: str
     kind: str
     stage: str
@@ -48,7 +48,7 @@ class PostOut(Schema):
     tps: list[str]
     route: list[dict]
     forces: dict[str, FigureOut]
-    members: dict[str, list[MemberOut]] | None = None
+    members: dict[str, list[PlanMemberOut]] | None = None
 
 
 class ShortOut(Schema):
@@ -67,10 +67,10 @@ class PlanRef(Schema):
 class PlanOut(Schema):
     operation: str
     plan: PlanRef
-    region: AreaOut
-    districts: list[AreaOut]
+    region: PlanAreaOut
+    districts: list[PlanAreaOut]
     shortfall: list[ShortOut]
-    posts: list[PostOut]
+    posts: list[PlanPostOut]
 
 
 class PlanQuery(Schema):
