@@ -11,19 +11,21 @@ from typing import Any
 from ninja import Schema
 from ninja.errors import ValidationError
 
-# What every call may answer before its own code runs.
+# What every call may answer before its own code runs (401 only where it needs a caller).
 ALWAYS = (400, 401, 413, 422)
+UNAUTHENTICATED = 401
 
 
 class Error(Schema):
     detail: str
 
 
-def responses(ok: Any, *codes: int, **other: Any) -> dict[int, Any]:
+def responses(ok: Any, *codes: int, public: bool = False, **other: Any) -> dict[int, Any]:
     """`response=` for an operation: `ok` for 200, Error for ALWAYS and `codes`; `other`
-    maps a code written as `s409` to a schema of its own."""
+    maps a code written as `s409` to a schema of its own. A `public` call (no auth) has no 401."""
+    always = {c for c in ALWAYS if not (public and c == UNAUTHENTICATED)}
     declared: dict[int, Any] = {200: ok}
-    declared.update(dict.fromkeys(sorted({*ALWAYS, *codes}), Error))
+    declared.update(dict.fromkeys(sorted({*always, *codes}), Error))
     declared.update({int(name[1:]): schema for name, schema in other.items()})
     return declared
 

@@ -50,7 +50,7 @@ def _device(request) -> Device:
     return device
 
 
-@router.post("/devices/enrol", auth=None, response=responses(EnrolOut, 410))
+@router.post("/devices/enrol", auth=None, response=responses(EnrolOut, 410, public=True))
 def enrol(request, body: EnrolIn):
     """Trade a one-time enrolment code and the phone's ECDSA P-256 public key (base64 SPKI)
     for a device token bound to the code's member and region. 400: unknown code; 410: the
