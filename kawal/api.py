@@ -1,11 +1,13 @@
 """The NinjaAPI: mounts each app's router under /api/v1."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from kawal.accounts.throttle import Throttled
+from kawal.api_errors import validation_detail
 from kawal.command.api import router as command_router
 from kawal.custody.api import router as custody_router
 from kawal.field.api import router as field_router
@@ -44,3 +46,14 @@ def _too_many(request: HttpRequest, exc: Throttled) -> HttpResponse:
     response = api.create_response(request, {"detail": str(exc)}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A chunked body with no Content-Length, found too large only as it was read.
+    return api.create_response(request, {"detail": "the body is too large"}, status=413)
