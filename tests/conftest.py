@@ -19,7 +19,8 @@ ON_POSTGRES = os.environ.get("KAWAL_DATABASE_URL", "").startswith("postgres")
 
 # The test client, and the servers tests start on 127.0.0.1, speak plain http: KAWAL_HTTPS=0
 # for the servers (they inherit this environment), and what it sets for the settings this
-# process loaded before any conftest (kawal/settings.py).
+# process loaded before any conftest (kawal/settings.py). Set here, as the conftest is
+# imported, because test modules build WSGI apps as they are collected (tests/api).
 os.environ.setdefault("KAWAL_HTTPS", "0")
 PLAIN_HTTP = {
     "HTTPS": False,
@@ -28,12 +29,7 @@ PLAIN_HTTP = {
     "SECURE_SSL_REDIRECT": False,
     "SECURE_HSTS_SECONDS": 0,
 }
-
-
-@pytest.fixture(scope="session", autouse=True)
-def plain_http():
-    with override_settings(**PLAIN_HTTP):
-        yield
+override_settings(**PLAIN_HTTP).enable()
 
 
 @pytest.fixture(autouse=True)
