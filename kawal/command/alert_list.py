@@ -40,6 +40,6 @@ def alert_list(user: User, region: str, status: str) -> AlertList:
         computed = alerts.computed(boxes, timezone.now())
     shown = stored.select_related("box", "event", "handled_by").order_by("-raised_at", "-id")
     return AlertList(
-        region, status, alerts.readable(list(shown[:SHOWN]), scope.sees_personnel),
+        region, status, alerts.readable(list(shown[:SHOWN]), scope.sees_personnel_in),
         computed[:SHOWN],
     )  # fmt: skip

@@ -99,8 +99,9 @@ def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     current = service.current_plan(operation) if operation else None
     if current is None:
         raise Http404(f"no deployment plan covers {q.region} yet")
-    result = coverage.coverage(current, region, with_personnel=scope.sees_personnel)
-    return coverage.as_dict(result, with_personnel=scope.sees_personnel)
+    personnel = scope.sees_personnel_in(q.region)
+    result = coverage.coverage(current, region, with_personnel=personnel)
+    return coverage.as_dict(result, with_personnel=personnel)
 
 
 @router.post("/plan/scan", response={200: ScanOut, 422: dict})
