@@ -85,7 +85,7 @@ class ScanOut(Schema):
     post: str
     post_name: str
     stage: str
-    nrp: str
+    nrp: str | None = None  # only for who sees personnel in the post's district
     current: bool
 
 
@@ -104,21 +104,22 @@ def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     return coverage.as_dict(result, with_personnel=personnel)
 
 
-@router.post("/plan/scan", response={200: ScanOut, 422: dict})
+@router.post("/plan/scan", response={200: ScanOut, 422: dict}, exclude_none=True)
 def scan(request: AuthenticatedHttpRequest, body: ScanIn) -> dict | Status:
     """Check a scanned assignment QR code: which post and stage it names, and whether that
-    assignment still stands in a plan in force. The caller's scope must cover the post."""
+    assignment still stands in a plan in force. The caller's scope must cover the post; the
+    member's NRP is named only to command, sector and admin staff over its district."""
     try:
         result = qr.scan(body.token)
     except ValueError as exc:
         return Status(422, {"detail": str(exc)})
-    require_region(request.user, result.post.district_id)
+    scope = require_region(request.user, result.post.district_id)
     plan = result.plan
     return {
         "plan": {"id": plan.pk, "version": plan.version, "status": plan.status},
         "post": result.post.code,
         "post_name": result.post.name,
         "stage": result.stage,
-        "nrp": result.nrp,
+        "nrp": result.nrp if scope.sees_personnel_in(result.post.district_id) else None,
         "current": result.current,
     }
