@@ -117,9 +117,9 @@ CELLS = _cells()
 
 def _alert(box: Box, status: str, note: str, nrp: str) -> int:
     return Alert.objects.create(
-        box=box, regency=REGENCY, rule=Alert.Rule.ESCORT, severity=Alert.Severity.CRITICAL,
-        status=status, params={"nrp": nrp, "forces": "polri"}, note=note,
-        raised_at=timezone.now() - timedelta(hours=1),
+        box=box, regency=REGENCY, rule=Alert.Rule.ESCORT_NOT_IN_PLAN,
+        severity=Alert.Severity.WARNING, status=status, params={"nrp": nrp, "box": box.code},
+        note=note, raised_at=timezone.now() - timedelta(hours=1),
     ).pk  # fmt: skip
 
 
@@ -129,7 +129,8 @@ def _district(code: str, sector_user, handler) -> dict[str, str]:
     box = Box.objects.filter(tps=tps).order_by("code").first()
     member = Member.objects.filter(region_id=code, force="polri").order_by("nrp").first()
     when = f"{timezone.localtime():%Y-%m-%d %H:%M}"
-    alert = _alert(box, Alert.Status.ACKNOWLEDGED, f"[{when} {HANDLER}, acknowledged] ok", member.nrp)
+    note = f"[{when} {HANDLER}, acknowledged] ok"
+    alert = _alert(box, Alert.Status.ACKNOWLEDGED, note, member.nrp)
     incident = Incident.objects.create(
         category="disturbance", severity="high", occurred_at=timezone.now(), region=tps.village,
         tps=tps, description="keributan kecil", people_involved="Anggota Contoh saksi",
@@ -200,7 +201,7 @@ def _build() -> World:
     draft = service.make_plan(small.operation, user=commander)
     current = service.current_plan(small.operation)
     for code, values in zip((HOME, OTHER), data.values(), strict=True):
-        held = Assignment.objects.filter(plan=current, post__district_id=code).order_by("pk").first()
+        held = Assignment.objects.filter(plan=current, post__district_id=code).earliest("pk")
         values.update(draft=str(draft.pk), assignment=str(held.pk), qr=qr.assignment_token(held))
     sessions, tokens = {}, {}
     for who, (name, _) in USERS.items():
@@ -208,7 +209,8 @@ def _build() -> World:
         client.force_login(model.objects.get(username=name))
         sessions[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
         tokens[who] = ApiToken.issue(model.objects.get(username=name))[1]
-    nrps = set(Member.objects.filter(region__code__startswith=REGENCY).values_list("nrp", flat=True))
+    ours = Member.objects.filter(region__code__startswith=REGENCY)
+    nrps = set(ours.values_list("nrp", flat=True))
     other = set(Member.objects.filter(region__code__startswith=OTHER).values_list("nrp", flat=True))
     return World(data, sessions, tokens, nrps, other)
 
@@ -284,7 +286,8 @@ def _check(response, expected: str, world: World) -> None:
     if status == "login":
         assert response.status_code == 302 and "login" in response["Location"]
         return
-    assert response.status_code == int(status), f"{response.status_code}: {response.content[:200]!r}"
+    got = f"{response.status_code}: {response.content[:200]!r}"
+    assert response.status_code == int(status), got
     text = _shown_text(response)
     if detail == "personnel":
         assert _personnel_in(text, world), "no personnel shown"
