@@ -219,6 +219,8 @@ def alerts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "listed": listed,
         "statuses": [(s, labels[s]) for s in STATUSES],
         "handles_alerts": scope_of(request.user).handles_alerts_in(code),
+        # Where the region is not all theirs to handle, the alerts in the part that is.
+        "handleable": listed.handleable,
     })  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 the regency sees personnel and handles alerts in Barat only, and an observer never reads
 who handled an alert, who was re-planned or why, or who approved the plan."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,16 @@ def test_two_roles_handle_alerts_in_their_district_and_not_in_the_other(small, t
         alerts.handle(two_roles, other.pk, Alert.Status.RESOLVED, "aman")
     page = logged_in(TWO_ROLES).get(f"/alerts/?region={OTHER}").content.decode()
     assert f'data-alert="{other.pk}"' in page and "formaction" not in page
+
+
+def test_two_roles_are_offered_to_handle_only_their_districts_alerts_on_the_regencys_list(
+    small, two_roles
+):
+    home, other = _handled_alert(small, HOME), _handled_alert(small, OTHER)
+    page = logged_in(TWO_ROLES).get(f"/alerts/?region={REGENCY}").content.decode()
+    offered = {int(n) for n in re.findall(r"/alerts/(\d+)/resolve/", page)}
+    assert offered == {home.pk}
+    assert f'data-alert="{other.pk}"' in page
 
 
 def test_an_observer_reads_an_alert_without_the_nrp_and_without_who_handled_it(small):
