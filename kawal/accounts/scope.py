@@ -6,6 +6,7 @@ so a row outside the caller's scope never leaves the database.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -41,7 +42,7 @@ class Scope:
     def roles(self) -> frozenset[str]:
         return frozenset(role for role, _ in self.grants)
 
-    @property
+    @cached_property  # asked per row on hot paths (ingest, listings); a Scope never changes
     def regions(self) -> tuple[str, ...]:
         """The broadest region codes the user holds any role over."""
         return _broadest(code for _, code in self.grants)
@@ -64,7 +65,7 @@ class Scope:
         wanted = set(roles)
         return Scope(tuple(g for g in self.grants if g[0] in wanted))
 
-    @property
+    @cached_property
     def personnel(self) -> "Scope":
         """Where the user may see personnel: the regions of their PERSONNEL_ROLES."""
         return self.holding(PERSONNEL_ROLES)
@@ -77,9 +78,14 @@ class Scope:
         """Personnel rows whose code `field` lies where the user may see personnel."""
         return self.personnel.filter(field)
 
+    @cached_property
+    def alert_handling(self) -> "Scope":
+        """Where the user may acknowledge and resolve alerts: their ALERT_HANDLER_ROLES."""
+        return self.holding(ALERT_HANDLER_ROLES)
+
     def handles_alerts_in(self, region_code: str) -> bool:
         """Whether the user may acknowledge and resolve alerts in `region_code`."""
-        return self.holding(ALERT_HANDLER_ROLES).covers(region_code)
+        return self.alert_handling.covers(region_code)
 
     @property
     def home(self) -> str | None:
