@@ -5,6 +5,7 @@ from ninja import Query, Router, Schema, Status
 from kawal.accounts.models import Role
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import PERSONNEL_ROLES, require_region
+from kawal.api_errors import responses
 from kawal.operations.models import Operation
 from kawal.planning import coverage, qr, service
 from kawal.territory.models import Region
@@ -22,7 +23,7 @@ class FigureOut(Schema):
     on_post: int  # checked in near the post; at a post with no check-in yet, as assigned
 
 
-class AreaOut(Schema):
+class PlanAreaOut(Schema):
     code: str
     name: str
     tps: int
@@ -31,7 +32,7 @@ class AreaOut(Schema):
     forces: dict[str, FigureOut]
 
 
-class MemberOut(Schema):
+class PlanMemberOut(Schema):
     nrp: str
     name: str
     rank: str
@@ -39,7 +40,7 @@ class MemberOut(Schema):
     travel_km: float
 
 
-class PostOut(Schema):
+class PlanPostOut(Schema):
     code: str
     kind: str
     stage: str
@@ -51,7 +52,7 @@ class PostOut(Schema):
     tps: list[str]
     route: list[dict]
     forces: dict[str, FigureOut]
-    members: dict[str, list[MemberOut]] | None = None
+    members: dict[str, list[PlanMemberOut]] | None = None
 
 
 class ShortOut(Schema):
@@ -70,10 +71,10 @@ class PlanRef(Schema):
 class PlanOut(Schema):
     operation: str
     plan: PlanRef
-    region: AreaOut
-    districts: list[AreaOut]
+    region: PlanAreaOut
+    districts: list[PlanAreaOut]
     shortfall: list[ShortOut]
-    posts: list[PostOut]
+    posts: list[PlanPostOut]
 
 
 class PlanQuery(Schema):
@@ -93,7 +94,7 @@ class ScanOut(Schema):
     current: bool
 
 
-@router.get("/plan", response=PlanOut, exclude_none=True)
+@router.get("/plan", response=responses(PlanOut, 403, 404), exclude_none=True)
 def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     """The current deployment plan for a region: coverage, requirement, assignment and
     shortfall per force, per district and per post. Observers get counts, never names."""
@@ -108,7 +109,7 @@ def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     return coverage.as_dict(result, with_personnel=personnel)
 
 
-@router.post("/plan/scan", response={200: ScanOut, 422: dict}, exclude_none=True)
+@router.post("/plan/scan", response=responses(ScanOut, 403), exclude_none=True)
 def scan(request: AuthenticatedHttpRequest, body: ScanIn) -> dict | Status:
     """Check a scanned assignment QR code: which post and stage it names, and whether that
     assignment still stands in a plan in force. The caller's scope must cover the post; the
