@@ -90,7 +90,7 @@ def _database() -> Mapping[str, object]:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "kawal.sqlite",  # Django's, with its writers queued: kawal/sqlite/base.py
         "NAME": DATA_DIR / "kawal.sqlite3",
         "OPTIONS": {
             # WAL lets the command center read while field devices write.
