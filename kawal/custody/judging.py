@@ -65,12 +65,9 @@ class Lookups:
 
 
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
-    """The custody rules of the operation covering each box code, where one does. Each
-    operation is read with whether it has an approved plan (custody/planned.py reads it)."""
+    """The custody rules of the operation covering each box code, where one does."""
     found = {}
-    operations = Operation.objects.select_related("custody_rules").annotate(
-        **{planned.APPROVED: planned.has_approved_plan()}
-    )
+    operations = Operation.objects.select_related("custody_rules")
     for code, operation in operations.covering_each(codes).items():
         config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
         found[code] = (
