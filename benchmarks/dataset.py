@@ -89,9 +89,10 @@ def stored_rows(since: int = 0):
 def _connect():
     from django.conf import settings
 
-    connection.close()
     database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
+    vendor = connection.vendor
+    connection.close()
+    if vendor == "sqlite":
         import sqlite3
 
         conn = sqlite3.connect(database["NAME"], isolation_level=None)
