@@ -108,19 +108,7 @@ def _reference(events: list[Incoming]) -> tuple[Lookups, dict[str, signers.Signe
             "nrp", "force", "region_id", "pk"
         )
     } if nrps else {}  # fmt: skip
-    place_codes = {e.place for e in events}
-    points = {
-        code: (lat, lng)
-        for code, lat, lng in TPS.objects.filter(
-            code__in=[p for p in place_codes if "-" in p]
-        ).values_list("code", "lat", "lng")
-    }
-    points.update(
-        (code, (lat, lng))
-        for code, lat, lng in Region.objects.filter(
-            code__in=[p for p in place_codes if "-" not in p]
-        ).values_list("code", "lat", "lng")
-    )
+    points = _points({e.place for e in events})
     signed_by = [e.device for e in events] + [c["device"] for e in events for c in e.cosignatures]
     found = rules_for(codes)
     lookups = Lookups(
@@ -128,6 +116,19 @@ def _reference(events: list[Incoming]) -> tuple[Lookups, dict[str, signers.Signe
         planned.known(members, found),
     )  # fmt: skip
     return lookups, signers.active(signed_by)
+
+
+def _points(places: set[str]) -> dict[str, tuple[float, float]]:
+    """Where each place is: TPS codes hold a dash, region codes don't. A batch that names
+    only one kind (a single event always does) reads only that table."""
+    tps = [p for p in places if "-" in p]
+    regions = [p for p in places if "-" not in p]
+    points: dict[str, tuple[float, float]] = {}
+    for model, codes in ((TPS, tps), (Region, regions)):
+        if codes:
+            rows = model.objects.filter(code__in=codes).values_list("code", "lat", "lng")
+            points.update((code, (lat, lng)) for code, lat, lng in rows)
+    return points
 
 
 def _read(parsed: list[Incoming | Unparsed], lookups: Lookups, everywhere: bool) -> _Batch:
