@@ -31,6 +31,7 @@ def _process_lock(path: str) -> threading.Lock:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    # The hooks below are Django's own (BaseDatabaseWrapper); django-stubs leaves them out.
     _queued: tuple[threading.Lock, Any] | None = None
 
     def _queue_path(self) -> str | None:
@@ -71,25 +72,25 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self) -> None:
         self._enter_queue()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._leave_queue()
             raise
 
     def _commit(self) -> None:
         try:
-            super()._commit()
+            super()._commit()  # type: ignore[misc]
         finally:
             self._leave_queue()
 
     def _rollback(self) -> None:
         try:
-            super()._rollback()
+            super()._rollback()  # type: ignore[misc]
         finally:
             self._leave_queue()
 
     def _close(self) -> None:
         try:
-            super()._close()
+            super()._close()  # type: ignore[misc]
         finally:
             self._leave_queue()
