@@ -73,7 +73,7 @@ def ingest(
     # What the batch names besides its boxes, and the signatures (the dearest check), before
     # the transaction: on SQLite it holds the database's one write lock while it lasts.
     lookups, devices = _reference([p for p in parsed if isinstance(p, Incoming)])
-    parsed = [_signatures_hold(p, lookups, devices, device) for p in parsed]
+    parsed = [_signatures_hold(p, lookups, devices, device, scope) for p in parsed]
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
@@ -243,11 +243,12 @@ def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], sc
 
 def _signatures_hold(
     item: Incoming | Unparsed, lookups: Lookups, devices: dict[str, signers.Signer],
-    sender: str | None,
+    sender: str | None, scope: Scope,
 ) -> Incoming | Unparsed:  # fmt: skip
     """The event, if its signature and co-signatures hold or its operation lets it go
-    unsigned; otherwise its rejection."""
-    if isinstance(item, tuple):
+    unsigned; otherwise its rejection. A box outside the caller's scope is refused for that
+    in the transaction, before anything of its operation's rules is said."""
+    if isinstance(item, tuple) or not scope.covers(item.box):
         return item
     if not item.signature and not item.cosignatures and item.device is None:
         _, custody_rules = lookups.rules.get(item.box, DEFAULT_RULES)
