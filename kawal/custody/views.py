@@ -10,7 +10,7 @@ from kawal import paper, paper_pages
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import LABEL_ROLES, require_roles, scope_for_roles, scope_of
 from kawal.accounts.throttle import limited
-from kawal.custody import labels
+from kawal.custody import alerts, labels
 from kawal.custody.models import Alert, of_boxes, with_events
 from kawal.custody.timeline import box_timeline, place_names
 from kawal.territory.codes import regencies_of
@@ -30,14 +30,19 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "custody/box.html",
         {
             "box": timeline,
-            "sees_personnel": scope.sees_personnel,
-            "handles_alerts": scope.handles_alerts,
+            "sees_personnel": scope.sees_personnel_in(timeline.code),
+            "handles_alerts": scope.handles_alerts_in(timeline.code),
             "prints_labels": _prints_labels(request, timeline.tps),
             "crumbs": [(c, names[c]) for c in parents if c in names and scope.covers(c)],
-            "stored_alerts": Alert.objects.filter(of_boxes([timeline.code]))
-            .select_related("box", "handled_by")
-            .prefetch_related(with_events(regencies_of([timeline.code])))
-            .order_by("-raised_at", "-id"),
+            "stored_alerts": alerts.readable(
+                list(
+                    Alert.objects.filter(of_boxes([timeline.code]))
+                    .select_related("box")
+                    .prefetch_related(with_events(regencies_of([timeline.code])))
+                    .order_by("-raised_at", "-id")
+                ),
+                scope.sees_personnel_in,
+            ),
             "computed_alerts": [a for a in timeline.alerts if a.id is None],
         },
     )
