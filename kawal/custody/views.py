@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kawal import paper, paper_pages
+from kawal.accounts import audit
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region, scope_of
 from kawal.custody import labels
@@ -49,12 +50,13 @@ def label_sheet(request: AuthenticatedHttpRequest, code: str) -> HttpResponse | 
     require_region(request.user, code)
     filename = f"{labels.document_name(region)}.pdf"
     made = paper_pages.download(labels.document_name(region), filename)
+    if made is None and region.level == Region.Level.KABUPATEN:
+        return redirect("box_labels_page", code=code)
+    if made is None and region.level not in (Region.Level.DESA, Region.Level.KECAMATAN):
+        raise Http404("labels are printed per village, district or regency")
+    audit.record("export.labels", region, actor=request.user, file=filename)
     if made is not None:
         return made
-    if region.level == Region.Level.KABUPATEN:
-        return redirect("box_labels_page", code=code)
-    if region.level not in (Region.Level.DESA, Region.Level.KECAMATAN):
-        raise Http404("labels are printed per village, district or regency")
     response = HttpResponse(labels.sheet_pdf(region), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

@@ -1,5 +1,6 @@
 from ninja import Query, Router, Schema
 
+from kawal.accounts import audit
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_personnel, require_region
 from kawal.personnel.models import Member
@@ -33,6 +34,7 @@ def personnel(
     members = Member.objects.filter(within("region__code", q.region), scope.filter("region__code"))
     if q.force:
         members = members.filter(force=q.force)
+    audit.record("personnel.read", actor=request.user, region=q.region, force=q.force or "")
     return [
         {
             "nrp": m["nrp"],

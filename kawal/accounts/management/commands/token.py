@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from kawal.accounts import audit
 from kawal.accounts.models import ApiToken
 
 
@@ -16,5 +18,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"no user named {username!r}") from None
-        _, token = ApiToken.issue(user)
+        with transaction.atomic():
+            row, token = ApiToken.issue(user)
+            audit.record("token.create", row, actor=None, user=username, prefix=row.prefix)
         self.stdout.write(token)
