@@ -77,7 +77,7 @@ def _post_row(plan: Plan, spec: PostSpec) -> Post:
 
 
 @transaction.atomic
-def make_plan(operation: Operation, *, user: User | None) -> Plan:
+def make_plan(operation: Operation, *, user: User | None = None) -> Plan:
     """A new draft plan for the whole operation; the previous draft is superseded. `user`
     None: made by the system (`kawal plan`)."""
     plan, made = _new_plan(operation, user)
