@@ -1,6 +1,8 @@
 """The audit log is a hash chain like a box's: each entry commits to the one before it, so
 an entry edited or taken out in SQL is named by `kawal verify`."""
 
+from itertools import pairwise
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -25,7 +27,7 @@ def _sql(statement: str, params: list) -> None:
 
 def test_each_entry_links_to_the_one_before_it_over_what_is_stored(entries):
     assert entries[0].prev_hash == chain.GENESIS
-    for before, entry in zip(entries, entries[1:], strict=False):
+    for before, entry in pairwise(entries):
         assert entry.prev_hash == before.hash
     stored = AuditEntry.objects.filter(pk=entries[2].pk).values(*log.AUDIT_FIELDS).get()
     assert chain.linked(entries[2].prev_hash, log.audit_canonical(stored)) == entries[2].hash
