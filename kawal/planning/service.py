@@ -251,10 +251,11 @@ def mark_absent(
                 plan=plan, by=user, reason=f"{member.nrp}: {reason}", scope=scope, diff=diff
             )
         )
-        audit.record(
-            "planning.replan", plan, actor=user, member=member.nrp, reason=reason, scope=scope,
-            diff=diff,
-        )
+    # One action, one entry: the absence, and each plan it re-planned.
+    audit.record(
+        "planning.absent", member, actor=user, operation=operation.code, reason=reason,
+        replanned=[{"plan": c.plan_id, "scope": c.scope, "diff": c.diff} for c in changes],
+    )  # fmt: skip
     return changes
 
 

@@ -12,7 +12,9 @@ from kawal.accounts.models import ApiToken, AuditEntry
 from kawal.custody import checkpoints, ledger, log
 from kawal.field import devices
 from kawal.incidents import reporting
-from kawal.planning import service
+from kawal.planning import assessment, service
+from kawal.planning.models import Assignment
+from kawal.planning.posts import Pattern
 from kawal.territory.models import TPS
 from tests.command.conftest import depart_unescorted
 from tests.conftest import logged_in, user
@@ -74,6 +76,35 @@ def test_making_and_approving_a_plan_write_one_entry_each(small):
     service.approve(draft, user=user(COMMANDER))
     assert written() == [("planning.approve", COMMANDER)]
     assert written.entries()[0].region == REGENCY
+
+
+def test_new_patterns_and_the_plan_they_make_are_one_entry(small):
+    written = Written()
+    plan = service.set_patterns(
+        small.operation, {"kurang_rawan": Pattern(3, 1, 2, 2)}, user=user(COMMANDER)
+    )
+    assert written() == [("planning.patterns", COMMANDER)]
+    assert written.entries()[0].details["plan"] == plan.pk
+
+
+def test_marking_a_member_absent_is_one_entry_however_many_plans_it_replans(plan, small):
+    service.make_plan(small.operation, user=user(COMMANDER))  # a draft beside the approved
+    held = Assignment.objects.filter(plan=plan, post__kind="tps", force="polri").first()
+    written = Written()
+    changes = service.mark_absent(small.operation, held.member, "sick", user=user(COMMANDER))
+    assert len(changes) == 2
+    assert written() == [("planning.absent", COMMANDER)]
+    assert len(written.entries()[0].details["replanned"]) == 2
+    written = Written()
+    service.mark_available(small.operation, held.member, user=user(COMMANDER))
+    assert written() == [("planning.available", COMMANDER)]
+
+
+def test_a_risk_override_is_one_entry(small):
+    written = Written()
+    assessment.override(small.tps[0], "rawan", "bentrok 2019", user=user(COMMANDER))
+    assert written() == [("planning.risk_override", COMMANDER)]
+    assert written.entries()[0].region == small.tps[0].code
 
 
 def test_issuing_enrolling_and_revoking_a_device_write_one_entry_each(small):
