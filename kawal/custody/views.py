@@ -23,6 +23,8 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     the way back to its TPS, and its stored alerts with the actions the reader may take."""
     timeline = box_timeline(request.user, code)
     scope = scope_of(request.user)
+    if scope.sees_personnel:  # its escorts and signers, by name and NRP
+        audit.record("personnel.read", region=timeline.code, actor=request.user, page="box")
     parents = [timeline.tps[:n] for n in (5, 8, 13)] + [timeline.tps] if timeline.tps else []
     names = place_names(parents)
     return render(

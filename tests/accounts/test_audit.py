@@ -249,9 +249,16 @@ def test_reading_personnel_is_recorded_and_a_refused_read_is_not(plan, small):
     written = Written()
     assert client.get(f"/plan/{HOME}/").status_code == 200
     assert written() == [("personnel.read", COMMANDER)]
+    box = small.boxes_in(HOME)[0]
+    for page, region in ((f"/tps/{box.tps.code}/", box.tps.code), (f"/boxes/{box.code}/", box.code)):
+        written = Written()
+        assert client.get(page).status_code == 200
+        assert written() == [("personnel.read", COMMANDER)], page
+        assert written.entries()[0].region == region
     observer = logged_in("observer")
     written = Written()
     assert observer.get(f"/api/v1/personnel?region={HOME}").status_code == 403
+    assert observer.get(f"/boxes/{box.code}/").status_code == 200  # no personnel shown
     assert written() == []
 
 
