@@ -32,6 +32,7 @@ REGION_PATHS = (
     ("post", "district_id"),
     ("operation", "region_id"),
     ("member", "region_id"),
+    ("device", "region_id"),
     ("plan", "operation", "region_id"),
 )
 CODED = ("territory.Region", "territory.TPS", "custody.Box")  # their code is their place
@@ -68,9 +69,27 @@ def _next_id() -> int:
         return (row[0] if row else 0) + 1
 
 
+def _stored(value: Any) -> Any:
+    """`value` as both databases give it back: PostgreSQL's jsonb has no -0.0 and reads a
+    whole float too large for a plain decimal (1e+20) back as an integer, and no database
+    stores NUL or a lone surrogate (custody/payload.UNSTORABLE)."""
+    from kawal.custody.payload import UNSTORABLE
+
+    if isinstance(value, float):
+        value += 0.0
+        return int(value) if value.is_integer() and abs(value) >= 1e16 else value
+    if isinstance(value, str):
+        return UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    if isinstance(value, dict):
+        return {_stored(k): _stored(v) for k, v in value.items()}
+    return value
+
+
 def _plain(details: dict[str, object]) -> dict[str, Any]:
     """The details as the JSON column will give them back, so the hash matches what is read."""
-    return json.loads(json.dumps(details, allow_nan=False, default=str))
+    return _stored(json.loads(json.dumps(details, allow_nan=False, default=str)))
 
 
 def record(

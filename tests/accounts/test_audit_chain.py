@@ -63,3 +63,12 @@ def test_kawal_verify_passes_an_untouched_log(entries, capsys):
     call_command("verify")
     assert "every chain verifies, and so does the audit log's" in capsys.readouterr().out
 
+
+
+def test_details_are_hashed_as_both_databases_store_them(small):
+    odd = [-0.0, 1e20, 1e-7, 0.1, 2.0, 10**30, "nul\x00 and \ud800", {"b": 1, "a": [1.5]}]
+    entry = audit.record("test.odd", actor=None, values=odd, name="x\x00")
+    stored = AuditEntry.objects.get(pk=entry.pk).details
+    assert stored == entry.details
+    assert stored["values"][:2] == [0.0, 10**20] and "\x00" not in stored["name"]
+    assert audit.verify() == []
