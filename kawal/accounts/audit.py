@@ -63,10 +63,14 @@ def _next_id() -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
             return cursor.fetchone()[0]
-        # AUTOINCREMENT: sqlite_sequence holds the largest id ever given, deleted or not.
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        return (row[0] if row else 0) + 1
+        # AUTOINCREMENT: sqlite_sequence holds the largest id ever given, deleted or not
+        # (and is empty before the first insert).
+        cursor.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max(id) FROM {table}), 0)) + 1",
+            [table],
+        )
+        return cursor.fetchone()[0]
 
 
 def _stored(value: Any) -> Any:
