@@ -1,10 +1,12 @@
 """The NinjaAPI: mounts each app's router under /api/v1."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
+from kawal.api_errors import validation_detail
 from kawal.command.api import router as command_router
 from kawal.custody.api import router as custody_router
 from kawal.field.api import router as field_router
@@ -36,3 +38,14 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # A chunked body with no Content-Length, found too large only as it was read.
+    return api.create_response(request, {"detail": "the body is too large"}, status=413)

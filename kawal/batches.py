@@ -18,6 +18,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.dateparse import parse_datetime
 from ninja import Schema, Status
 
+from kawal.api_errors import responses
+
 ACCEPTED, DUPLICATE, REJECTED = "accepted", "duplicate", "rejected"
 # A device clock may run a little fast; further ahead than this is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=15)
@@ -47,15 +49,21 @@ def device_time(raw: object, now: datetime) -> datetime:
     return value
 
 
-def coordinate(value: object, name: str, limit: float) -> float | None:
-    """A latitude or longitude within +-`limit`, or None when it was not sent."""
+# Indonesia's bounding box, with a margin: Sabang to Merauke, Miangas to Rote.
+INDONESIA = {"lat": (-11.5, 6.5), "lng": (94.0, 141.5)}
+
+
+def coordinate(value: object, name: str) -> float | None:
+    """A latitude (`name` "lat") or longitude ("lng") within Indonesia, or None when it was
+    not sent: a point outside is a GPS fix gone wrong, or lat and lng swapped."""
     if value is None:
         return None
+    low, high = INDONESIA[name]
     if (
         isinstance(value, bool) or not isinstance(value, int | float)
-        or not math.isfinite(value) or abs(value) > limit
+        or not math.isfinite(value) or not low <= value <= high
     ):  # fmt: skip
-        raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
+        raise Rejected(f"{name} must be a number from {low:g} to {high:g}, within Indonesia")
     # Stored (and, for custody, hashed) as a float; + 0.0 turns -0.0 into the 0.0 SQLite keeps.
     return float(value) + 0.0
 
@@ -65,9 +73,7 @@ def check_batch(items: object, *, limit: int, noun: str) -> list[dict[str, Any]]
     if not isinstance(items, list):
         raise BatchError(f"the body must be a JSON array of {noun}s")
     if len(items) > limit:
-        raise BatchError(
-            f"a batch holds at most {limit} {noun}s, not {len(items)}", too_large=True
-        )
+        raise BatchError(f"a batch holds at most {limit} {noun}s, not {len(items)}", too_large=True)
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise BatchError(f"{noun} [{i}] must be a JSON object")
@@ -90,10 +96,6 @@ def counts(results: list[dict[str, Any]]) -> Counts:
     )
 
 
-class Error(Schema):
-    detail: str
-
-
 class ResultOut(Schema):
     id: str | None
     status: str
@@ -104,7 +106,7 @@ class ResultsOut(Schema):
     results: list[ResultOut]
 
 
-RESPONSES = {200: ResultsOut, 400: Error, 401: Error, 403: Error, 413: Error, 422: Error}
+RESPONSES = responses(ResultsOut, 403)
 
 
 def request_body(limit: int, example: dict[str, Any]) -> dict[str, Any]:

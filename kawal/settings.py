@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kawal.request_limits.BodyLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kawal.accounts.language.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +63,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The largest request body (kawal/request_limits.py answers 413 above it on the API): a full
+# batch of 1,000 custody events with long notes and signatures fits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 ROOT_URLCONF = "kawal.urls"
 WSGI_APPLICATION = "kawal.wsgi.application"

@@ -3,6 +3,7 @@ from ninja import Query, Router, Schema
 
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region
+from kawal.api_errors import responses
 from kawal.command.board import on_post
 from kawal.command.status import AreaStatus, region_status
 from kawal.replica import reads_from_replica
@@ -26,7 +27,7 @@ class TotalsOut(Schema):
     on_post: dict[str, int] | None = None
 
 
-class AreaOut(Schema):
+class StatusAreaOut(Schema):
     code: str
     name: str
     level: str
@@ -34,8 +35,8 @@ class AreaOut(Schema):
 
 
 class StatusOut(Schema):
-    region: AreaOut
-    children: list[AreaOut]
+    region: StatusAreaOut
+    children: list[StatusAreaOut]
 
 
 class RegionQuery(Schema):
@@ -50,7 +51,7 @@ def _area(area: AreaStatus, with_personnel: bool, on_post: dict) -> dict[str, ob
     return {"code": area.code, "name": area.name, "level": area.level, "totals": totals}
 
 
-@router.get("/status", response=StatusOut, exclude_none=True)
+@router.get("/status", response=responses(StatusOut, 403, 404), exclude_none=True)
 @reads_from_replica
 def status(request: AuthenticatedHttpRequest, q: Query[RegionQuery]) -> dict[str, object]:
     """A region's totals (TPS, voters, boxes by state and milestone, overdue legs, open alerts;

@@ -33,7 +33,9 @@ class AlertView:
     """An alert as the API and pages show it: `message` is in the reader's language, made
     from `rule` and `params` (custody/alert_text.py)."""
 
-    id: int | None  # None for alerts computed at query time
+    # None for alerts computed at query time. A field left out of the API's answer when None
+    # (the box timeline answers without nulls) has a default, so the schema doesn't require it.
+    id: int | None = field(default=None, kw_only=True)
     box: str
     rule: str
     severity: str
@@ -66,9 +68,9 @@ class AlertView:
 def view_of(alert: Alert) -> AlertView:
     """A stored alert (with its box and event selected) as the API and pages show it."""
     return AlertView(
-        alert.pk, alert.box.code, alert.rule, alert.severity, alert.status, alert.message,
+        alert.box.code, alert.rule, alert.severity, alert.status, alert.message,
         alert.raised_at, str(alert.event_id) if alert.event_id else None, alert.note,
-        alert.params, alert.event.occurred_at if alert.event else None,
+        alert.params, alert.event.occurred_at if alert.event else None, id=alert.pk,
     )  # fmt: skip
 
 
@@ -91,7 +93,7 @@ def _for_reader(view: AlertView, sees_personnel: bool) -> AlertView:
 
 def _computed_view(code: str, rule: str, severity: str, params: dict, due: datetime) -> AlertView:
     return AlertView(
-        None, code, rule, severity, Alert.Status.OPEN, alert_text.message(rule, params), due,
+        code, rule, severity, Alert.Status.OPEN, alert_text.message(rule, params), due,
         params=params, occurred_at=due,
     )  # fmt: skip
 

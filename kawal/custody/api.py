@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kawal import batches
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import scope_of
-from kawal.batches import Error
+from kawal.api_errors import responses
 from kawal.custody import alerts, checkpoints, ledger, payload, signing, timeline, verification
 from kawal.field.auth import device_of
 
@@ -53,7 +53,7 @@ def post_events(request: AuthenticatedHttpRequest) -> Status | JsonResponse:
 
 @router.get(
     "/custody/boxes/{code}",
-    response={200: timeline.Timeline, 403: Error, 404: Error},
+    response=responses(timeline.Timeline, 403, 404),
     exclude_none=True,
 )
 def box(request: AuthenticatedHttpRequest, code: str) -> timeline.Timeline:
@@ -61,7 +61,7 @@ def box(request: AuthenticatedHttpRequest, code: str) -> timeline.Timeline:
     return timeline.box_timeline(request.user, code)
 
 
-@router.get("/custody/verify", response=verification.Report)
+@router.get("/custody/verify", response=responses(verification.Report, 403))
 def verify(request: AuthenticatedHttpRequest) -> verification.Report:
     """Recompute every chain in the caller's scope; name every problem in each."""
     reports = [verification.verify(code) for code in scope_of(request.user).regions]
@@ -78,7 +78,7 @@ class AlertQuery(Schema):
     status: str | None = None
 
 
-@router.get("/alerts", response={200: list[alerts.AlertView], 403: Error, 422: Error})
+@router.get("/alerts", response=responses(list[alerts.AlertView], 403))
 def alert_list(request: AuthenticatedHttpRequest, q: Query[AlertQuery]) -> Status:
     """Alerts in scope, newest first: stored ones, and overdue or unsealed boxes right now."""
     try:
@@ -88,11 +88,11 @@ def alert_list(request: AuthenticatedHttpRequest, q: Query[AlertQuery]) -> Statu
     return Status(200, found)
 
 
-class NoteIn(Schema):
+class AlertNoteIn(Schema):
     note: str
 
 
-def _handle(request: AuthenticatedHttpRequest, alert_id: int, to: str, body: NoteIn) -> Status:
+def _handle(request: AuthenticatedHttpRequest, alert_id: int, to: str, body: AlertNoteIn) -> Status:
     try:
         return Status(200, alerts.view_of(alerts.handle(request.user, alert_id, to, body.note)))
     except ValidationError as exc:
@@ -101,18 +101,18 @@ def _handle(request: AuthenticatedHttpRequest, alert_id: int, to: str, body: Not
 
 @router.post(
     "/alerts/{alert_id}/acknowledge",
-    response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
+    response=responses(alerts.AlertView, 403, 404),
 )
-def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
+def acknowledge(request: AuthenticatedHttpRequest, alert_id: int, body: AlertNoteIn) -> Status:
     """Acknowledge an open alert, with a note (command and sector staff)."""
     return _handle(request, alert_id, "acknowledged", body)
 
 
 @router.post(
     "/alerts/{alert_id}/resolve",
-    response={200: alerts.AlertView, 403: Error, 404: Error, 422: Error},
+    response=responses(alerts.AlertView, 403, 404),
 )
-def resolve(request: AuthenticatedHttpRequest, alert_id: int, body: NoteIn) -> Status:
+def resolve(request: AuthenticatedHttpRequest, alert_id: int, body: AlertNoteIn) -> Status:
     """Resolve an alert, with a note saying how (command and sector staff)."""
     return _handle(request, alert_id, "resolved", body)
 
@@ -138,7 +138,7 @@ class CheckpointQuery(Schema):
 
 @router.get(
     "/custody/checkpoints",
-    response={200: CheckpointsOut, 401: Error, 403: Error, 422: Error},
+    response=responses(CheckpointsOut, 403),
 )
 def checkpoint_list(request: AuthenticatedHttpRequest, q: Query[CheckpointQuery]) -> CheckpointsOut:
     """The ledger's signed tree heads, newest first, and the public key that checks them.
@@ -169,14 +169,7 @@ class ProofQuery(Schema):
 
 @router.get(
     "/custody/proof",
-    response={
-        200: checkpoints.Inclusion | checkpoints.Consistency,
-        401: Error,
-        403: Error,
-        404: Error,
-        409: Error,
-        422: Error,
-    },
+    response=responses(checkpoints.Inclusion | checkpoints.Consistency, 403, 404, 409),
 )
 def proof(request: AuthenticatedHttpRequest, q: Query[ProofQuery]) -> Status:
     """An inclusion proof, `?event=ID[&checkpoint=SIZE]`: the event is in that checkpoint

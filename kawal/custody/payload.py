@@ -22,6 +22,9 @@ from kawal.territory.codes import REGION_CODE, TPS_CODE
 
 MAX_BATCH = 1000
 TEXT_LIMITS = {"from_party": 120, "to_party": 120, "document": 80, "note": 2000}
+# A box travels with a handful of escorts and a handful of seals; a longer list is a wrong
+# field or a flood, refused per event (docs/custody.md).
+LIST_LIMITS = {"escorts": 12, "seals": 10}
 SIGNATURE_LENGTH = 200  # base64 of 64 bytes is 88 characters
 KINDS = frozenset(CustodyEvent.Kind.values)
 # What no database stores as it was hashed: PostgreSQL refuses NUL in text, and a lone
@@ -120,6 +123,8 @@ def _strings(item: dict[str, Any], name: str) -> list[str]:
         isinstance(v, str) and 0 < len(v) <= 40 for v in value
     ):
         raise Rejected(f"{name} must be a list of strings")
+    if len(value) > LIST_LIMITS[name]:
+        raise Rejected(f"{name} lists at most {LIST_LIMITS[name]}, not {len(value)}")
     if len(set(value)) != len(value):
         raise Rejected(f"{name} lists the same value twice")
     return value
@@ -166,7 +171,7 @@ def parse(item: dict[str, Any], now: datetime) -> Incoming:
     place = item["place"]
     if not isinstance(place, str) or not (REGION_CODE.match(place) or TPS_CODE.match(place)):
         raise Rejected("place must be a region or TPS code")
-    lat, lng = coordinate(item.get("lat"), "lat", 90), coordinate(item.get("lng"), "lng", 180)
+    lat, lng = coordinate(item.get("lat"), "lat"), coordinate(item.get("lng"), "lng")
     if (lat is None) != (lng is None):
         raise Rejected("lat and lng come together")
     corrects = _uuid(item["corrects"], "corrects") if item.get("corrects") else None

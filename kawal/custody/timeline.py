@@ -47,14 +47,15 @@ class Entry:
     received_at: datetime
     place: str
     place_name: str
-    lat: float | None
-    lng: float | None
+    # Left out of the answer when None (exclude_none), so not required by its schema.
+    lat: float | None = field(default=None, kw_only=True)
+    lng: float | None = field(default=None, kw_only=True)
     from_party: str
     to_party: str
     seals: list[str]
     document: str
     note: str
-    corrects: str | None
+    corrects: str | None = field(default=None, kw_only=True)
     corrected: bool
     escort_counts: dict[str, int]
     escorts: list[Escort] | None = None  # None for observers
@@ -75,9 +76,9 @@ class Timeline:
     contest: str
     state: str
     state_label: str
-    tps: str | None
+    tps: str | None = field(default=None, kw_only=True)
     label: str
-    expected_by: datetime | None
+    expected_by: datetime | None = field(default=None, kw_only=True)
     overdue: bool
     verified: bool
     problem: str

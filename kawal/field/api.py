@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema, Status
 
 from kawal import batches
-from kawal.batches import Error
+from kawal.api_errors import responses
 from kawal.field import checkins, devices, photos
 from kawal.field.auth import device_of
 from kawal.field.duty import duty as duty_of
@@ -29,7 +29,7 @@ class EnrolIn(Schema):
     label: str = ""
 
 
-class MemberOut(Schema):
+class DutyMemberOut(Schema):
     nrp: str
     name: str
     rank: str
@@ -39,7 +39,7 @@ class MemberOut(Schema):
 class EnrolOut(Schema):
     device: uuid.UUID
     token: str
-    member: MemberOut
+    member: DutyMemberOut
     region: str
 
 
@@ -50,9 +50,7 @@ def _device(request) -> Device:
     return device
 
 
-@router.post(
-    "/devices/enrol", auth=None, response={200: EnrolOut, 400: Error, 410: Error, 422: Error}
-)
+@router.post("/devices/enrol", auth=None, response=responses(EnrolOut, 410, public=True))
 def enrol(request, body: EnrolIn):
     """Trade a one-time enrolment code and the phone's ECDSA P-256 public key (base64 SPKI)
     for a device token bound to the code's member and region. 400: unknown code; 410: the
@@ -73,7 +71,7 @@ def enrol(request, body: EnrolIn):
     }
 
 
-class PostOut(Schema):
+class DutyPostOut(Schema):
     code: str
     name: str
     kind: str
@@ -82,7 +80,7 @@ class PostOut(Schema):
     tps: list[str]
 
 
-class TeamMemberOut(MemberOut):
+class TeamMemberOut(DutyMemberOut):
     phone: str
 
 
@@ -105,7 +103,7 @@ class AssignmentOut(Schema):
     stage_name: str
     starts_at: str
     ends_at: str
-    post: PostOut
+    post: DutyPostOut
     team: list[TeamMemberOut]
     boxes: list[BoxOut]
 
@@ -117,7 +115,7 @@ class OperationOut(Schema):
 
 
 class DutyOut(Schema):
-    member: MemberOut
+    member: DutyMemberOut
     region: str
     operation: OperationOut
     assignments: list[AssignmentOut]
@@ -125,7 +123,7 @@ class DutyOut(Schema):
     generated_at: str
 
 
-@router.get("/field/duty", response={200: DutyOut, 401: Error, 403: Error})
+@router.get("/field/duty", response=responses(DutyOut, 403))
 def duty(request):
     """The device's member's assignments in the approved plan for today and the next stage:
     post, TPS, team with phones, and the boxes with what the ledger expects next."""
@@ -169,9 +167,7 @@ def _progress(photo) -> dict:
 
 @router.put(
     "/photos/{photo_id}",
-    response={
-        200: PhotoOut, 401: Error, 403: Error, 404: Error, 409: Conflict, 413: Error, 422: Error,
-    },
+    response=responses(PhotoOut, 403, 404, s409=Conflict),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -204,7 +200,7 @@ def put_photo(request, photo_id: uuid.UUID, record: str, total: int):
     return _progress(photo)
 
 
-@router.get("/photos/{photo_id}", response={200: PhotoOut, 401: Error, 403: Error, 404: Error})
+@router.get("/photos/{photo_id}", response=responses(PhotoOut, 403, 404))
 def get_photo(request, photo_id: uuid.UUID):
     """How much of a photo the server holds, to resume its upload."""
     return _progress(photos.of_device(_device(request), photo_id))

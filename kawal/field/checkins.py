@@ -48,11 +48,11 @@ def check_batch(items: object) -> list[dict[str, Any]]:
     return batches.check_batch(items, limit=MAX_BATCH, noun="check-in")
 
 
-def _coordinate(item: dict, name: str, limit: float) -> float:
+def _coordinate(item: dict, name: str) -> float:
     """A check-in's place is required: batches.coordinate, without the None."""
-    value = coordinate(item.get(name), name, limit)
+    value = coordinate(item.get(name), name)
     if value is None:
-        raise Rejected(f"{name} must be a number between -{limit:g} and {limit:g}")
+        raise Rejected(f"{name} is required: a check-in says where the member is")
     return value
 
 
@@ -90,7 +90,7 @@ def parse(item: dict, device: Device, now: datetime) -> Incoming:
     except signatures.BadSignature as exc:
         raise Rejected(str(exc)) from None
     return Incoming(
-        checkin_id, occurred, _coordinate(item, "lat", 90), _coordinate(item, "lng", 180),
+        checkin_id, occurred, _coordinate(item, "lat"), _coordinate(item, "lng"),
         assignment, signature,
     )  # fmt: skip
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 
 from kawal import batches
-from kawal.batches import Error
+from kawal.api_errors import responses
 from kawal.incidents import handling, intake, payload, reads, workflow
 
 router = Router(tags=["incidents"])
@@ -84,7 +84,7 @@ class IncidentQuery(Schema):
 
 @router.get(
     "/incidents",
-    response={200: list[IncidentOut], 401: Error, 403: Error, 422: Error},
+    response=responses(list[IncidentOut], 403),
     exclude_none=True,
 )
 def incident_list(request, q: Query[IncidentQuery]):
@@ -100,20 +100,20 @@ def incident_list(request, q: Query[IncidentQuery]):
     return Status(200, found)
 
 
-class NoteIn(Schema):
+class IncidentNoteIn(Schema):
     note: str
 
 
 @router.post(
     "/incidents/{incident_id}/{action}",
-    response={200: IncidentOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response=responses(IncidentOut, 403, 404, 409),
     exclude_none=True,
 )
 def move(
     request,
     incident_id: uuid.UUID,
     action: Literal["acknowledge", "handle", "close", "reopen"],
-    body: NoteIn,
+    body: IncidentNoteIn,
 ):
     """Move an incident, with a note (command and sector staff in scope).
 

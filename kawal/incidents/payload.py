@@ -104,7 +104,7 @@ def parse(item: dict, now: datetime) -> Report:
     place = item["place"]
     if not isinstance(place, str) or not (REGION_CODE.match(place) or TPS_CODE.match(place)):
         raise Rejected("place must be a region or TPS code")
-    lat, lng = coordinate(item.get("lat"), "lat", 90), coordinate(item.get("lng"), "lng", 180)
+    lat, lng = coordinate(item.get("lat"), "lat"), coordinate(item.get("lng"), "lng")
     if (lat is None) != (lng is None):
         raise Rejected("lat and lng come together")
     description = _text(item, "description")

@@ -3,13 +3,14 @@ from ninja import Query, Router, Schema
 from kawal.accounts import audit
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_personnel, require_region
+from kawal.api_errors import responses
 from kawal.personnel.models import Member
 from kawal.territory.codes import within
 
 router = Router(tags=["personnel"])
 
 
-class MemberOut(Schema):
+class PersonnelOut(Schema):
     nrp: str
     name: str
     rank: str
@@ -24,10 +25,8 @@ class PersonnelQuery(Schema):
     force: str | None = None
 
 
-@router.get("/personnel", response=list[MemberOut])
-def personnel(
-    request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]
-) -> list[dict[str, str]]:
+@router.get("/personnel", response=responses(list[PersonnelOut], 403, 404))
+def personnel(request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]) -> list[dict[str, str]]:
     """Members based in a region. An observer is denied: personnel data never reaches them."""
     require_personnel(request.user)
     scope = require_region(request.user, q.region)

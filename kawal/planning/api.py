@@ -4,6 +4,7 @@ from ninja import Query, Router, Schema, Status
 
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region
+from kawal.api_errors import responses
 from kawal.operations.models import Operation
 from kawal.planning import coverage, qr, service
 from kawal.territory.models import Region
@@ -18,7 +19,7 @@ class FigureOut(Schema):
     on_post: int  # checked in near the post; at a post with no check-in yet, as assigned
 
 
-class AreaOut(Schema):
+class PlanAreaOut(Schema):
     code: str
     name: str
     tps: int
@@ -27,7 +28,7 @@ class AreaOut(Schema):
     forces: dict[str, FigureOut]
 
 
-class MemberOut(Schema):
+class PlanMemberOut(Schema):
     nrp: str
     name: str
     rank: str
@@ -35,7 +36,7 @@ class MemberOut(Schema):
     travel_km: float
 
 
-class PostOut(Schema):
+class PlanPostOut(Schema):
     code: str
     kind: str
     stage: str
@@ -47,7 +48,7 @@ class PostOut(Schema):
     tps: list[str]
     route: list[dict]
     forces: dict[str, FigureOut]
-    members: dict[str, list[MemberOut]] | None = None
+    members: dict[str, list[PlanMemberOut]] | None = None
 
 
 class ShortOut(Schema):
@@ -66,10 +67,10 @@ class PlanRef(Schema):
 class PlanOut(Schema):
     operation: str
     plan: PlanRef
-    region: AreaOut
-    districts: list[AreaOut]
+    region: PlanAreaOut
+    districts: list[PlanAreaOut]
     shortfall: list[ShortOut]
-    posts: list[PostOut]
+    posts: list[PlanPostOut]
 
 
 class PlanQuery(Schema):
@@ -89,7 +90,7 @@ class ScanOut(Schema):
     current: bool
 
 
-@router.get("/plan", response=PlanOut, exclude_none=True)
+@router.get("/plan", response=responses(PlanOut, 403, 404), exclude_none=True)
 def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     """The current deployment plan for a region: coverage, requirement, assignment and
     shortfall per force, per district and per post. Observers get counts, never names."""
@@ -103,7 +104,7 @@ def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     return coverage.as_dict(result, with_personnel=scope.sees_personnel)
 
 
-@router.post("/plan/scan", response={200: ScanOut, 422: dict})
+@router.post("/plan/scan", response=responses(ScanOut, 403))
 def scan(request: AuthenticatedHttpRequest, body: ScanIn) -> dict | Status:
     """Check a scanned assignment QR code: which post and stage it names, and whether that
     assignment still stands in a plan in force. The caller's scope must cover the post."""

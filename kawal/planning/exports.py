@@ -20,6 +20,7 @@ from kawal.operations.models import Stage
 from kawal.personnel.models import Force
 from kawal.planning.deployment import DeploymentRow, Section
 from kawal.planning.models import Plan
+from kawal.spreadsheet_cells import put
 from kawal.territory.models import Region
 
 if TYPE_CHECKING:
@@ -36,8 +37,17 @@ STAGE_LABEL = {
     "recap_kpu": "rekapitulasi KPU",
 }
 COLUMNS = (
-    ("No", 5), ("Tahap", 22), ("Pos", 26), ("Nama pos", 40), ("TPS", 16), ("Matra", 8),
-    ("Nama", 26), ("Pangkat", 14), ("NRP/NIP", 18), ("Kesatuan", 28), ("Paraf", 10),
+    ("No", 5),
+    ("Tahap", 22),
+    ("Pos", 26),
+    ("Nama pos", 40),
+    ("TPS", 16),
+    ("Matra", 8),
+    ("Nama", 26),
+    ("Pangkat", 14),
+    ("NRP/NIP", 18),
+    ("Kesatuan", 28),
+    ("Paraf", 10),
 )
 
 
@@ -59,8 +69,17 @@ def _title(plan: Plan, district: Region, polsek: str) -> list[str]:
 
 def _cells(i: int, r: DeploymentRow) -> list:
     return [
-        i, _stage_label(r.stage), r.post_code, r.post_name, r.tps, Force(r.force).label,
-        r.name, r.rank, r.nrp, r.unit, "",
+        i,
+        _stage_label(r.stage),
+        r.post_code,
+        r.post_name,
+        r.tps,
+        Force(r.force).label,
+        r.name,
+        r.rank,
+        r.nrp,
+        r.unit,
+        "",
     ]
 
 
@@ -81,25 +100,25 @@ def _sheet(
     ws: Worksheet, plan: Plan, district: Region, polsek: str, rows: list[DeploymentRow]
 ) -> None:
     for line, text in enumerate(_title(plan, district, polsek), start=1):
-        ws.cell(row=line, column=1, value=text).font = Font(bold=line < 3)
+        put(ws, line, 1, text).font = Font(bold=line < 3)
     header = 5
     thin = Side(style="thin")
     for col, (label, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=header, column=col, value=label)
+        cell = put(ws, header, col, label)
         cell.font = Font(bold=True)
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
         ws.column_dimensions[get_column_letter(col)].width = width
     for i, r in enumerate(rows, start=1):
         for col, value in enumerate(_cells(i, r), start=1):
-            cell = ws.cell(row=header + i, column=col, value=value)
+            cell = put(ws, header + i, col, value)
             cell.border = Border(bottom=thin, left=thin, right=thin)
             cell.alignment = Alignment(vertical="top", wrap_text=col in (4, 5))
     sign = header + len(rows) + 3
-    ws.cell(row=sign, column=2, value="Mengetahui,")
-    ws.cell(row=sign + 1, column=2, value=f"KAPOLSEK {district.name.upper()}")
-    ws.cell(row=sign + 1, column=8, value="KABAG OPS")
-    ws.cell(row=sign + 5, column=2, value="(....................................)")
-    ws.cell(row=sign + 5, column=8, value="(....................................)")
+    put(ws, sign, 2, "Mengetahui,")
+    put(ws, sign + 1, 2, f"KAPOLSEK {district.name.upper()}")
+    put(ws, sign + 1, 8, "KABAG OPS")
+    put(ws, sign + 5, 2, "(....................................)")
+    put(ws, sign + 5, 8, "(....................................)")
     ws.print_title_rows = f"{header}:{header}"
     ws.freeze_panes = f"A{header + 1}"
     ws.page_setup.orientation = "landscape"

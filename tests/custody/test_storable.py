@@ -58,7 +58,7 @@ def test_nan_sent_over_the_api_is_rejected_for_that_event_alone(route):
 
 
 @pytest.mark.parametrize(
-    ("lat", "lng"), [(-0.0, -0.0), (0, 114), (-8, 114.25), (-8.123456789012345, 114.98765432101234)]
+    ("lat", "lng"), [(-0.0, 114), (0, 114), (-8, 114.25), (-8.123456789012345, 114.98765432101234)]
 )
 def test_coordinates_round_trip_exactly_and_the_chain_verifies(route, lat, lng):
     first = {**journey(route)[0], "lat": lat, "lng": lng}

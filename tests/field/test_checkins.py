@@ -63,14 +63,17 @@ def test_the_same_id_with_other_content_is_a_conflict(phone, duty):
 def test_bad_items_are_rejected_by_name_and_the_rest_of_the_batch_goes_on(phone, duty):
     good = checkin(duty.tps_post.lat, duty.tps_post.lng)
     bad = [
-        ({**checkin(0, 0), "lat": 91}, "lat must be a number between -90 and 90"),
-        ({**checkin(0, 0), "lat": float("nan")}, "not finite"),
-        ({**checkin(0, 0), "lng": "east"}, "lng must be a number"),
-        ({**checkin(0, 0), "occurred_at": "yesterday"}, "occurred_at must be an ISO-8601 time"),
-        ({**checkin(0, 0), "id": "x"}, "id must be a UUID"),
-        ({**checkin(0, 0), "post": "P1"}, "unknown field post"),
-        (checkin(0, 0, assignment=duty.partner.pk * 1000), "is not yours in the approved plan"),
-        ({**checkin(0, 0), "occurred_at": "2099-01-01T00:00:00+07:00"}, "in the future"),
+        ({**checkin(-8.0, 113.6), "lat": 91}, "lat must be a number from -11.5 to 6.5, within Indonesia"),
+        ({**checkin(-8.0, 113.6), "lat": float("nan")}, "not finite"),
+        ({**checkin(-8.0, 113.6), "lng": "east"}, "lng must be a number"),
+        (checkin(0.0, 0.0), "lng must be a number from 94 to 141.5, within Indonesia"),
+        ({**checkin(-8.0, 113.6), "lat": None}, "lat is required"),
+        ({**checkin(-8.0, 113.6), "occurred_at": "2024-11-27T06:45:00"}, "has no UTC offset"),
+        ({**checkin(-8.0, 113.6), "occurred_at": "yesterday"}, "occurred_at must be an ISO-8601 time"),
+        ({**checkin(-8.0, 113.6), "id": "x"}, "id must be a UUID"),
+        ({**checkin(-8.0, 113.6), "post": "P1"}, "unknown field post"),
+        (checkin(-8.0, 113.6, assignment=duty.partner.pk * 1000), "is not yours in the approved plan"),
+        ({**checkin(-8.0, 113.6), "occurred_at": "2099-01-01T00:00:00+07:00"}, "in the future"),
     ]
     results = phone.post(CHECKINS, [b for b, _ in bad] + [good]).json()["results"]
     for (_, reason), result in zip(bad, results, strict=False):
