@@ -25,12 +25,13 @@ demo: $(STAMP) system-packages
 test: $(STAMP) system-packages
 	scripts/test.sh
 
-# Every figure on the default SQLite; ingest again on PostgreSQL where it runs (the national
-# overview figures always need it).
+# Every figure on the default SQLite; ingest and verify again on PostgreSQL where it runs (the
+# national overview figures always need it). KAWAL_BENCH_SIZE=0.25 runs the ingest and verify
+# workloads on a quarter of the demo's boxes, for a quick look.
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/kawal_bench
 bench: $(STAMP) system-packages
 	$(BIN)/python -m benchmarks
-	KAWAL_DATABASE_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m benchmarks ingest
+	KAWAL_DATABASE_URL=$(BENCH_POSTGRES_URL) $(BIN)/python -m benchmarks ingest verify
 
 lint: $(STAMP)
 	$(BIN)/ruff check kawal tests benchmarks

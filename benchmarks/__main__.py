@@ -40,6 +40,23 @@ def _previous_rows() -> list[str]:
     return rows[1:]  # the first is the header
 
 
+def _previous_loads() -> list[str]:
+    """The load lines of the last BENCHMARKS.md's passes, which a partial run keeps."""
+    path = ROOT / "BENCHMARKS.md"
+    if not path.exists():
+        return []
+    return [line for line in path.read_text().splitlines() if line.startswith("Load average")]
+
+
+def _engine() -> str:
+    return "PostgreSQL" if os.environ.get("KAWAL_DATABASE_URL", "").startswith("postgres") else "SQLite"
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (1 min), {five:.1f} (5 min)"
+
+
 def main(selected: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.settings")
     if "KAWAL_DATA_DIR" not in os.environ:
@@ -54,6 +71,7 @@ def main(selected: list[str]) -> None:
     django.setup()
 
     names = _modules(selected)
+    load_before = _load()
     figures: list[tuple[str, Figure]] = []
     for name in names:
         print(f"== benchmark {name}", flush=True)
@@ -81,6 +99,18 @@ def main(selected: list[str]) -> None:
             "Each figure sits beside its floor, measured in the same run."
         ),
         "",
+        *[
+            f"{line}\n"
+            for line in (_previous_loads() if selected else [])
+            if f"pass of {', '.join(names)} on {_engine()}:" not in line
+        ],
+        (
+            f"Load average of the machine, which other work may share (figures and floors alike "
+            f"feel it), for the pass of {', '.join(names)} on {_engine()}: {load_before} as it "
+            f"began, {_load()} as it ended; KAWAL_BENCH_SIZE="
+            f"{os.environ.get('KAWAL_BENCH_SIZE', '1')} (1 = the whole demo regency)."
+        ),
+        "",
         "| benchmark | figure | value | floor | floor is | aim | note |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -90,6 +120,10 @@ def main(selected: list[str]) -> None:
             f"| {name} | {f.name} | {_cell(f.value, f.unit)} | {_cell(f.floor, f.unit)} | "
             f"{f.floor_label} | {f.aim} | {f.note} |"
         )
+    # What limits the aims a run misses, summarised from profiles: kept by hand beside the code.
+    notes = Path(__file__).parent / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().rstrip()]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n")
     print(f"wrote {ROOT / 'BENCHMARKS.md'}")
 

@@ -13,8 +13,17 @@ leaf hash and the tree's nodes, with no database and no Django.
 import hashlib
 import time
 
-from benchmarks import Figure
-from benchmarks.bench_ingest import BATCH, STEPS, _batches, _prepare, _reset
+from benchmarks import Figure, dataset, workloads
+
+BATCH = 500
+LEGS = 4  # every box's first legs: KPU -> PPK -> PPS
+
+
+def _batches() -> list[list[dict]]:
+    """Every box's first legs, in the order they happened across the regency."""
+    world = workloads.World.read()
+    journeys = [workloads.journey(world, box)[:LEGS] for box in world.boxes]
+    return workloads.batches_of((j[leg] for leg in range(LEGS) for j in journeys), BATCH)
 
 
 def _ingest(batches: list[list[dict]]) -> None:
@@ -78,10 +87,10 @@ def run() -> list[Figure]:
 
     from kawal.custody import checkpoints
 
-    _prepare()
+    dataset.prepare()
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-    _reset()
-    batches = _batches(len(STEPS))
+    dataset.reset()
+    batches = _batches()
     _ingest(batches)
     inputs = _leaf_inputs(0)
     first_ms, size, _ = _timed_checkpoint()
@@ -91,7 +100,7 @@ def run() -> list[Figure]:
     inputs = _leaf_inputs(last.size)
     next_ms, _, added = _timed_checkpoint()
     next_floor = _bare_hashlib(inputs[:added], [bytes.fromhex(h) for h in last.frontier], last.size)
-    _reset()
+    dataset.reset()
     events = sum(len(b) for b in batches)
     return [
         Figure(

@@ -6,6 +6,7 @@ so a row outside the caller's scope never leaves the database.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -17,57 +18,90 @@ from kawal.territory.codes import lies_within, within
 # request.user: a signed-in user, or the anonymous one.
 Caller = User | AnonymousUser
 
-PERSONNEL_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
+PERSONNEL_ROLES = frozenset({Role.COMMAND, Role.SECTOR, Role.ADMIN})
 # Who acknowledges and resolves alerts: the same roles as see personnel today, but another
 # permission. custody/alerts.py enforces it on the action itself.
-ALERT_HANDLER_ROLES = {Role.COMMAND, Role.SECTOR, Role.ADMIN}
+ALERT_HANDLER_ROLES = frozenset({Role.COMMAND, Role.SECTOR, Role.ADMIN})
+
+
+def _broadest(codes: Iterable[str]) -> tuple[str, ...]:
+    """`codes` without those already inside a broader one of them, sorted."""
+    codes = set(codes)
+    return tuple(sorted(c for c in codes if not any(c != o and lies_within(c, o) for o in codes)))
 
 
 @dataclass(frozen=True)
 class Scope:
-    roles: frozenset[str]
-    regions: tuple[str, ...]  # region codes the user holds any role over
+    """A user's grants, each a role over a region. Every permission is a question about one
+    region, answered by the roles held over it: a sector user in one district who observes
+    the regency sees personnel in that district only (docs/security.md, "Roles and regions")."""
+
+    grants: tuple[tuple[str, str], ...] = ()  # (role, region code)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(role for role, _ in self.grants)
+
+    @cached_property  # asked per row on hot paths (ingest, listings); a Scope never changes
+    def regions(self) -> tuple[str, ...]:
+        """The broadest region codes the user holds any role over."""
+        return _broadest(code for _, code in self.grants)
 
     def filter(self, field: str) -> Q:
         """Rows whose hierarchical code `field` lies inside one of the user's regions."""
-        if not self.regions:
+        regions = self.regions
+        if not regions:
             return Q(pk__in=[])
         q = Q()
-        for code in self.regions:
+        for code in regions:
             q |= within(field, code)
         return q
 
     def covers(self, region_code: str) -> bool:
         return any(lies_within(region_code, code) for code in self.regions)
 
-    @property
-    def sees_personnel(self) -> bool:
-        return bool(self.roles & PERSONNEL_ROLES)
+    def holding(self, roles: Iterable[str]) -> "Scope":
+        """The part of this scope where one of `roles` is held."""
+        wanted = set(roles)
+        return Scope(tuple(g for g in self.grants if g[0] in wanted))
 
-    @property
-    def handles_alerts(self) -> bool:
-        """Whether the pages offer to acknowledge and resolve alerts."""
-        return bool(self.roles & ALERT_HANDLER_ROLES)
+    @cached_property
+    def personnel(self) -> "Scope":
+        """Where the user may see personnel: the regions of their PERSONNEL_ROLES."""
+        return self.holding(PERSONNEL_ROLES)
+
+    def sees_personnel_in(self, region_code: str) -> bool:
+        """Whether a personnel role is held over the whole of `region_code`."""
+        return self.personnel.covers(region_code)
+
+    def personnel_filter(self, field: str) -> Q:
+        """Personnel rows whose code `field` lies where the user may see personnel."""
+        return self.personnel.filter(field)
+
+    @cached_property
+    def alert_handling(self) -> "Scope":
+        """Where the user may acknowledge and resolve alerts: their ALERT_HANDLER_ROLES."""
+        return self.holding(ALERT_HANDLER_ROLES)
+
+    def handles_alerts_in(self, region_code: str) -> bool:
+        """Whether the user may acknowledge and resolve alerts in `region_code`."""
+        return self.alert_handling.covers(region_code)
 
     @property
     def home(self) -> str | None:
         """The broadest region the user holds: where their pages start."""
-        return min(self.regions, key=len) if self.regions else None
+        regions = self.regions
+        return min(regions, key=len) if regions else None
 
 
 def scope_of(user: Caller | None) -> Scope:
     if not user or not user.is_authenticated:
-        return Scope(frozenset(), ())
+        return Scope()
     cached = getattr(user, "_kawal_scope", None)
     if cached is not None:
         return cached
-    grants = list(RoleGrant.objects.filter(user=user).values_list("role", "region_id"))
-    regions = {code for _, code in grants}
-    # Drop regions already inside a broader one the user holds.
-    broadest = tuple(
-        sorted(c for c in regions if not any(c != o and lies_within(c, o) for o in regions))
-    )
-    scope = Scope(frozenset(r for r, _ in grants), broadest)
+    grants = RoleGrant.objects.filter(user=user).order_by("role", "region_id")
+    scope = Scope(tuple(grants.values_list("role", "region_id")))
     # Kept on this user object, which lives as long as one request, so grants changed
     # meanwhile are read afresh by the next request. User declares no such attribute.
     user._kawal_scope = scope  # type: ignore[attr-defined]
@@ -76,12 +110,7 @@ def scope_of(user: Caller | None) -> Scope:
 
 def scope_for_roles(user: Caller | None, roles: Iterable[str]) -> Scope:
     """The regions where `user` holds one of `roles` (empty if none)."""
-    if not user or not user.is_authenticated:
-        return Scope(frozenset(), ())
-    grants = list(
-        RoleGrant.objects.filter(user=user, role__in=roles).values_list("role", "region_id")
-    )
-    return Scope(frozenset(r for r, _ in grants), tuple(sorted({c for _, c in grants})))
+    return scope_of(user).holding(roles)
 
 
 def require_roles(
@@ -102,8 +131,14 @@ def require_region(user: Caller | None, region_code: str) -> Scope:
     return scope
 
 
-def require_personnel(user: Caller | None) -> Scope:
+def require_personnel(user: Caller | None, region_code: str | None = None) -> Scope:
+    """The caller's scope, or PermissionDenied unless they hold a personnel role over
+    `region_code` (without one: over some region, and the caller filters its rows with
+    `personnel_filter`)."""
     scope = scope_of(user)
-    if not scope.sees_personnel:
-        raise PermissionDenied("your role may not see personnel data")
+    if region_code is None:
+        if not scope.personnel.grants:
+            raise PermissionDenied("your role may not see personnel data")
+    elif not scope.sees_personnel_in(region_code):
+        raise PermissionDenied(f"your role may not see personnel data in {region_code}")
     return scope

@@ -24,6 +24,7 @@ class AlertList:
     status: str
     stored: list[Alert]
     computed: list[alerts.AlertView]  # only while open ones are asked for
+    handleable: set[int]  # the stored ones the caller may acknowledge and resolve
 
 
 def alert_list(user: User, region: str, status: str) -> AlertList:
@@ -38,8 +39,7 @@ def alert_list(user: User, region: str, status: str) -> AlertList:
     if status in ("active", Alert.Status.OPEN, "all"):
         boxes = Box.objects.filter(scope.filter("code"), within("code", region))
         computed = alerts.computed(boxes, timezone.now())
-    shown = stored.select_related("box", "event", "handled_by").order_by("-raised_at", "-id")
-    return AlertList(
-        region, status, alerts.readable(list(shown[:SHOWN]), scope.sees_personnel),
-        computed[:SHOWN],
-    )  # fmt: skip
+    shown = stored.select_related("box", "event").order_by("-raised_at", "-id")
+    found = alerts.readable(list(shown[:SHOWN]), scope.sees_personnel_in)
+    handleable = {a.pk for a in found if scope.handles_alerts_in(a.box.code)}
+    return AlertList(region, status, found, computed[:SHOWN], handleable)

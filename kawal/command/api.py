@@ -59,9 +59,10 @@ def status(request: AuthenticatedHttpRequest, q: Query[RegionQuery]) -> dict[str
     child region."""
     scope = require_region(request.user, q.region)
     region = get_object_or_404(Region, code=q.region)
-    result = region_status(region, with_personnel=scope.sees_personnel)
-    posted = on_post(region, result) if scope.sees_personnel else {}
+    personnel = scope.sees_personnel_in(q.region)
+    result = region_status(region, with_personnel=personnel)
+    posted = on_post(region, result) if personnel else {}
     return {
-        "region": _area(result.region, scope.sees_personnel, posted),
-        "children": [_area(c, scope.sees_personnel, posted) for c in result.children],
+        "region": _area(result.region, personnel, posted),
+        "children": [_area(c, personnel, posted) for c in result.children],
     }

@@ -361,7 +361,7 @@ def region_board(
         sort=sort,
         filter=only,
         map=_map(area, status, milestone),
-        alerts=alerts.readable(alert_feed(area.code), with_personnel),
+        alerts=alerts.readable(alert_feed(area.code), lambda _box: with_personnel),
         alerts_by_rule=alerts_by_rule(area.code),
         incidents=incident_feed(area.code),
         personnel=personnel,

@@ -61,9 +61,9 @@ def search(scope: Scope, text: str) -> Found:
             .order_by("level", "name")[:LIMIT]
         )
     )
-    if scope.sees_personnel:
+    if scope.personnel.regions:
         found.members = list(
-            Member.objects.filter(scope.filter("region__code"))
+            Member.objects.filter(scope.personnel_filter("region__code"))
             .filter(Q(nrp=text) | Q(name__icontains=text))
             .select_related("unit", "region")
             .order_by("name")[:LIMIT]

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.http import Http404
 from django.utils import timezone
 
+from kawal.custody.alerts import readable
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.rules import overdue
 from kawal.incidents.models import Incident
@@ -43,11 +44,14 @@ def tps_detail(code: str, *, with_personnel: bool, now: datetime | None = None) 
         BoxLine(b, overdue(b.state, b.expected_by, now))
         for b in Box.objects.filter(tps=tps).order_by("code")
     ]
-    alerts = list(
-        Alert.objects.filter(box__tps=tps)
-        .exclude(status__in=(Alert.Status.RESOLVED, Alert.Status.LAPSED))
-        .select_related("box", "event", "handled_by")
-        .order_by("-raised_at", "-id")
+    alerts = readable(
+        list(
+            Alert.objects.filter(box__tps=tps)
+            .exclude(status__in=(Alert.Status.RESOLVED, Alert.Status.LAPSED))
+            .select_related("box", "event")
+            .order_by("-raised_at", "-id")
+        ),
+        lambda _box: with_personnel,
     )
     events = list(
         CustodyEvent.objects.filter(box__tps=tps)

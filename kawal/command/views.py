@@ -89,7 +89,7 @@ def _board(request: AuthenticatedHttpRequest, code: str) -> tuple[Scope, boards.
         scope = require_region(request.user, code)
     board = boards.region_board(
         area,
-        with_personnel=scope.sees_personnel,
+        with_personnel=scope.sees_personnel_in(area.code),
         sort=request.GET.get("sort", "code"),
         only=request.GET.get("only", "all"),
     )
@@ -101,8 +101,8 @@ def _board_context(scope: Scope, board: boards.Board) -> dict[str, object]:
         "b": board,
         "area": board.area,
         "status": board.status,
-        "sees_personnel": scope.sees_personnel,
-        "handles_alerts": scope.handles_alerts,
+        "sees_personnel": scope.sees_personnel_in(board.area.code),
+        "handles_alerts": scope.handles_alerts_in(board.area.code),
         "live_url": reverse("region_live", args=[board.area.code])
         if board.area.code != NATIONAL
         else reverse("national_live"),
@@ -151,14 +151,14 @@ def _tps_scope(request: AuthenticatedHttpRequest, code: str) -> Scope:
 @login_required
 def tps(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope = _tps_scope(request, code)
-    detail = tps_detail(code, with_personnel=scope.sees_personnel)
-    if scope.sees_personnel:  # its guards, by name and NRP; the live part re-reads unrecorded
+    detail = tps_detail(code, with_personnel=scope.sees_personnel_in(code))
+    if scope.sees_personnel_in(code):  # its guards by name and NRP; the live part re-reads unrecorded
         audit.record("personnel.read", detail.tps, actor=request.user, page="tps")
     context = {
         "d": detail,
         "breadcrumbs": _breadcrumbs(scope, detail.tps.village) + [detail.tps.village],
-        "sees_personnel": scope.sees_personnel,
-        "handles_alerts": scope.handles_alerts,
+        "sees_personnel": scope.sees_personnel_in(code),
+        "handles_alerts": scope.handles_alerts_in(code),
         "live_url": reverse("tps_live", args=[code]),
     }
     return render(request, "command/tps.html", context)
@@ -167,9 +167,9 @@ def tps(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 def tps_live(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope = _tps_scope(request, code)
-    detail = tps_detail(code, with_personnel=scope.sees_personnel)
-    context = {"d": detail, "sees_personnel": scope.sees_personnel,
-               "handles_alerts": scope.handles_alerts}
+    detail = tps_detail(code, with_personnel=scope.sees_personnel_in(code))
+    context = {"d": detail, "sees_personnel": scope.sees_personnel_in(code),
+               "handles_alerts": scope.handles_alerts_in(code)}
     return _fresh(request, render_to_string("command/_tps_live.html", context, request=request))
 
 
@@ -192,7 +192,7 @@ def _wall(request: AuthenticatedHttpRequest, code: str) -> dict[str, object]:
     area = get_object_or_404(Region, code=code)
     scope = require_region(request.user, code)
     wall = boards.wall_board(
-        area, with_personnel=scope.sees_personnel, after=request.GET.get("after")
+        area, with_personnel=scope.sees_personnel_in(code), after=request.GET.get("after")
     )
     return {"w": wall, "b": wall.board, "area": area,
             "live_url": reverse("wall_live", args=[code])}
@@ -221,7 +221,9 @@ def alerts_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "area": area,
         "listed": listed,
         "statuses": [(s, labels[s]) for s in STATUSES],
-        "handles_alerts": scope_of(request.user).handles_alerts,
+        "handles_alerts": scope_of(request.user).handles_alerts_in(code),
+        # Where the region is not all theirs to handle, the alerts in the part that is.
+        "handleable": listed.handleable,
     })  # fmt: skip
 
 

@@ -33,7 +33,10 @@ LEDGER_LINES = {
     ),
 }
 # A handler's line, as custody/alerts.py `handle()` writes it.
-HANDLED_LINE = re.compile(r"^\[(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d) (?P<who>\S+), (?P<to>\w+)\] ?(?P<text>.*)$")
+# Without `who` once `without_handlers()` has taken the username out for a reader.
+HANDLED_LINE = re.compile(
+    r"^\[(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d)(?: (?P<who>\S+))?, (?P<to>\w+)\] ?(?P<text>.*)$"
+)
 
 
 def rule_label(rule: str) -> str:
@@ -153,6 +156,18 @@ def for_reader(params: Mapping[str, Any], sees_personnel: bool) -> dict[str, Any
     return {k: v for k, v in params.items() if k not in PERSONNEL_PARAMS}
 
 
+def without_handlers(note: str) -> str:
+    """An alert's note without the usernames of who handled it: for a reader who doesn't
+    see personnel where the alert's box lies."""
+    lines = []
+    for line in note.splitlines():
+        handled = HANDLED_LINE.match(line)
+        if handled and handled["who"]:
+            line = f"[{handled['at']}, {handled['to']}] {handled['text']}".rstrip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def message(rule: str, params: Mapping[str, Any]) -> str:
     """The alert's message in the active language, from its rule and parameters.
 
@@ -174,11 +189,14 @@ def note_lines(note: str) -> list[str]:
         handled = HANDLED_LINE.match(line)
         if handled and handled["to"] in Alert.Status.values:
             at = datetime.fromisoformat(handled["at"])
-            heading = _("%(when)s %(who)s, %(status)s") % {
-                "when": formats.date_format(at, "j M H:i"),
-                "who": handled["who"],
-                "status": Alert.Status(handled["to"]).label,
-            }
+            when = formats.date_format(at, "j M H:i")
+            status = Alert.Status(handled["to"]).label
+            if handled["who"]:
+                heading = _("%(when)s %(who)s, %(status)s") % {
+                    "when": when, "who": handled["who"], "status": status,
+                }  # fmt: skip
+            else:
+                heading = _("%(when)s, %(status)s") % {"when": when, "status": status}
             lines.append(f"[{heading}] {handled['text']}".rstrip())
         else:
             lines.append(line)

@@ -6,6 +6,7 @@ their operation runs. Only command and sector staff (scope.ALERT_HANDLER_ROLES) 
 and resolve stored alerts: the ledger itself only marks a late-shown warning lapsed.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from kawal.accounts import audit
-from kawal.accounts.scope import ALERT_HANDLER_ROLES, require_region, require_roles, scope_of
+from kawal.accounts.scope import (
+    ALERT_HANDLER_ROLES,
+    Scope,
+    require_region,
+    require_roles,
+    scope_of,
+)
 from kawal.custody import alert_text, rules
 from kawal.custody.models import Alert, Box, with_events
 from kawal.custody.states import UNSEALED_STATES
@@ -74,21 +81,25 @@ def view_of(alert: Alert) -> AlertView:
     )  # fmt: skip
 
 
-def readable(found: list[Alert], sees_personnel: bool) -> list[Alert]:
-    """Stored alerts as a page shows them to its reader: to one who doesn't see personnel,
-    without the NRPs their parameters name (alert_text.for_reader; on these objects only,
-    never saved)."""
-    if not sees_personnel:
-        for a in found:
-            a.params = alert_text.for_reader(a.params, sees_personnel)
+def readable(found: list[Alert], personnel_in: Callable[[str], bool]) -> list[Alert]:
+    """Stored alerts (with their boxes selected) as a page shows them to its reader: where
+    `personnel_in(box code)` is false, without the NRPs their parameters name and the
+    usernames in their notes (alert_text; on these objects only, never saved)."""
+    for a in found:
+        if not personnel_in(a.box.code):
+            a.params = alert_text.for_reader(a.params, False)
+            a.note = alert_text.without_handlers(a.note)
     return found
 
 
-def _for_reader(view: AlertView, sees_personnel: bool) -> AlertView:
-    if sees_personnel:
+def _for_reader(view: AlertView, scope: Scope) -> AlertView:
+    if scope.sees_personnel_in(view.box):
         return view
-    params = alert_text.for_reader(view.params, sees_personnel)
-    return replace(view, params=params, message=alert_text.message(view.rule, params))
+    params = alert_text.for_reader(view.params, False)
+    return replace(
+        view, params=params, message=alert_text.message(view.rule, params),
+        note=alert_text.without_handlers(view.note),
+    )  # fmt: skip
 
 
 def _computed_view(code: str, rule: str, severity: str, params: dict, due: datetime) -> AlertView:
@@ -164,7 +175,7 @@ def listing(
     stored = Alert.objects.filter(where).select_related("box").prefetch_related(with_events(regencies))
     if status:
         stored = stored.filter(status=status)
-    views = [_for_reader(view_of(a), scope.sees_personnel) for a in stored[:LIMIT]]
+    views = [_for_reader(view_of(a), scope) for a in stored[:LIMIT]]
     if status in (None, Alert.Status.OPEN):
         views.extend(computed(boxes, now or timezone.now()))
     return sorted(views, key=lambda v: v.raised_at, reverse=True)[:LIMIT]

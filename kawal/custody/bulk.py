@@ -37,14 +37,21 @@ class Parameters:
             "timestamptz": ops.adapt_datetimefield_value,
             "jsonb": lambda v: ops.adapt_json_value(v, None),
         }
+        self._found: dict[tuple[tuple[str, str], ...], tuple[tuple[str, Any], ...]] = {}
 
     def row(self, columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> tuple:
         """`values` of `columns` (name, PostgreSQL type), in order, as query parameters."""
-        adapt = self.by_type
         return tuple(
-            adapt[pg_type](values[name]) if pg_type in adapt else values[name]
-            for name, pg_type in columns
+            values[name] if adapt is None else adapt(values[name])
+            for name, adapt in self._adapters(tuple(columns))
         )
+
+    def _adapters(self, columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, Any], ...]:
+        # Found once per set of columns: the ledger makes a row of each event it appends.
+        found = self._found.get(columns)
+        if found is None:
+            found = self._found[columns] = tuple((n, self.by_type.get(t)) for n, t in columns)
+        return found
 
 
 def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str) -> None:

@@ -14,6 +14,7 @@ value for it, so declare it `optional=True`, and `chain.canonical()` leaves it o
 is empty (None, "" or []).
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -95,7 +96,13 @@ HASHED = tuple(c for c in EVENT if c.hashed)
 
 def named(row: dict, columns: tuple[Column, ...] = EVENT) -> dict:
     """A `.values(*(c.read_as for c in columns))` row under the columns' names."""
-    return {c.name: row[c.read_as] for c in columns}
+    return {name: row[key] for name, key in _keys(columns)}
+
+
+@functools.cache
+def _keys(columns: tuple[Column, ...]) -> tuple[tuple[str, str], ...]:
+    # Looked up once per set of columns: verify and the ledger name every row they read.
+    return tuple((c.name, c.read_as) for c in columns)
 
 
 def reads(columns: tuple[Column, ...] = EVENT) -> tuple[str, ...]:

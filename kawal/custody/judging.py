@@ -20,7 +20,7 @@ from django.db.models.functions import Concat
 
 from kawal.custody import planned, rules, states
 from kawal.custody.alert_text import REORDERED
-from kawal.custody.columns import EVENT, named
+from kawal.custody.columns import EVENT, reads
 from kawal.custody.models import Alert, Box, CustodyEvent, of_boxes
 from kawal.custody.payload import Incoming
 from kawal.operations.models import CustodyRules, Operation
@@ -65,12 +65,9 @@ class Lookups:
 
 
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
-    """The custody rules of the operation covering each box code, where one does. Each
-    operation is read with whether it has an approved plan (custody/planned.py reads it)."""
+    """The custody rules of the operation covering each box code, where one does."""
     found = {}
-    operations = Operation.objects.select_related("custody_rules").annotate(
-        **{planned.APPROVED: planned.has_approved_plan()}
-    )
+    operations = Operation.objects.select_related("custody_rules")
     for code, operation in operations.covering_each(codes).items():
         config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
         found[code] = (
@@ -105,11 +102,11 @@ def fact_of(event: Mapping[str, Any]) -> states.Fact:
 def _history(codes: list[str]) -> dict[str, list[states.Fact]]:
     history: dict[str, list[states.Fact]] = defaultdict(list)
     if codes:
-        rows = CustodyEvent.objects.filter(of_boxes(codes)).values(
-            *(c.read_as for c in FACT_COLUMNS)
-        )
+        # Tuples, named here once: a replay reads every event of its boxes.
+        rows = CustodyEvent.objects.filter(of_boxes(codes)).values_list(*reads(FACT_COLUMNS))
+        names = [c.name for c in FACT_COLUMNS]
         for row in rows:
-            event = named(row, FACT_COLUMNS)
+            event = dict(zip(names, row, strict=True))
             history[event["box"]].append(fact_of(event))
     return history
 

@@ -1,15 +1,17 @@
 """The custody ledger: appending device batches to each box's hash chain.
 
 A batch costs the same few queries however many events it holds. It reads the caller's
-roles, then in one transaction: the boxes it names (locked), the events it sends or
-corrects that are stored already, the escorts' forces, the TPS and the regions named as
-places, the operations covering the boxes with their custody rules, (only when events name
-escorts) the approved plans' assignments of those escorts (custody/planned.py), (only for
-signed events) the enrolled phones that signed them, and (only when events arrived out of order
-or correct another) those boxes' history and standing alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
-alerts (after a replay, one update of the warnings that lapsed) and one audit
-entry. Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py)
-run in memory between them; the raw writes are custody/bulk.py.
+roles and, before the ledger's transaction, what the batch names that isn't ledger state:
+the escorts' forces, the TPS and the regions named as places, the operations covering the
+boxes with their custody rules, (only when events name escorts) their approved plans and
+those plans' assignments of the escorts (custody/planned.py) and (only for signed events) the enrolled
+phones that signed them, whose signatures are checked there too. Then in one transaction:
+the boxes it names (locked), the events it sends or corrects that are stored already, and
+(only when events arrived out of order or correct another) those boxes' history and standing
+alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
+alerts (after a replay, one update of the warnings that lapsed) and one audit entry.
+Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py) run in
+memory between them; the raw writes are custody/bulk.py.
 """
 
 from collections import defaultdict
@@ -68,11 +70,16 @@ def ingest(
             parsed.append(parse(item, now))
         except Rejected as exc:
             parsed.append((payload.sent_id(item), str(exc)))
+    # What the batch names besides its boxes, and the signatures (the dearest check), before
+    # the transaction: on SQLite it holds the database's one write lock while it lasts.
+    lookups, devices = _reference([p for p in parsed if isinstance(p, Incoming)])
+    parsed = [_signatures_hold(p, lookups, devices, device, scope) for p in parsed]
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 sender = Sender(user, device, token)
-                return _append(sender, scope, parsed, now, everywhere=attempt > 0)
+                batch = _read(parsed, lookups, everywhere=attempt > 0)
+                return _append(sender, scope, parsed, batch, now)
         except (IntegrityError, OperationalError):
             # Another writer took a chain position or an id first; read again and redo,
             # this time looking for the batch's ids in every regency, not only its own.
@@ -86,12 +93,49 @@ class _Batch:
     boxes: dict[str, Box]
     known: dict[str, dict[str, Any]]  # stored events by id, under their device field names
     lookups: Lookups
-    devices: dict[str, signers.Signer]  # the enrolled phones that signed the batch's events
 
 
-def _read(events: list[Incoming], everywhere: bool) -> _Batch:
-    """Lock the batch's boxes and read what judging them needs. Known ids are looked for in
-    the batch's regencies (one shard each on Citus); `everywhere`, after a clash, in all."""
+def _reference(events: list[Incoming]) -> tuple[Lookups, dict[str, signers.Signer]]:
+    """What judging the batch needs besides its boxes and its stored events: the escorts'
+    forces, the places' points, the boxes' operations and rules, what the approved plans
+    say of the escorts, and the enrolled phones that signed the events. None of it is
+    ledger state, so it is read before the ledger's transaction, not under its locks."""
+    codes = {e.box for e in events}
+    nrps = {n for e in events for n in e.escorts}
+    members = {
+        nrp: (force, home, pk)
+        for nrp, force, home, pk in Member.objects.filter(nrp__in=nrps).values_list(
+            "nrp", "force", "region_id", "pk"
+        )
+    } if nrps else {}  # fmt: skip
+    points = _points({e.place for e in events})
+    signed_by = [e.device for e in events] + [c["device"] for e in events for c in e.cosignatures]
+    found = rules_for(codes)
+    lookups = Lookups(
+        {nrp: force for nrp, (force, _, _) in members.items()}, points, found,
+        planned.known(members, found),
+    )  # fmt: skip
+    return lookups, signers.active(signed_by)
+
+
+def _points(places: set[str]) -> dict[str, tuple[float, float]]:
+    """Where each place is: TPS codes hold a dash, region codes don't. A batch that names
+    only one kind (a single event always does) reads only that table."""
+    tps = [p for p in places if "-" in p]
+    regions = [p for p in places if "-" not in p]
+    points: dict[str, tuple[float, float]] = {}
+    for model, codes in ((TPS, tps), (Region, regions)):
+        if codes:
+            rows = model.objects.filter(code__in=codes).values_list("code", "lat", "lng")
+            points.update((code, (lat, lng)) for code, lat, lng in rows)
+    return points
+
+
+def _read(parsed: list[Incoming | Unparsed], lookups: Lookups, everywhere: bool) -> _Batch:
+    """Lock the batch's boxes and read the events it sends or corrects that are stored
+    already. Known ids are looked for in the batch's regencies (one shard each on Citus);
+    `everywhere`, after a clash, in all."""
+    events = [p for p in parsed if isinstance(p, Incoming)]
     codes = {e.box for e in events}
     regencies = regencies_of(codes)  # the shards the batch touches: every query names them
     boxes = {
@@ -105,33 +149,7 @@ def _read(events: list[Incoming], everywhere: bool) -> _Batch:
     if not everywhere:
         stored = stored.filter(regency__in=regencies, box__regency=F("regency"))
     known = {str(row["id"]): named(row, DEVICE) for row in stored.values(*reads(DEVICE))}
-    nrps = {n for e in events for n in e.escorts}
-    members = {
-        nrp: (force, home, pk)
-        for nrp, force, home, pk in Member.objects.filter(nrp__in=nrps).values_list(
-            "nrp", "force", "region_id", "pk"
-        )
-    } if nrps else {}  # fmt: skip
-    place_codes = {e.place for e in events}
-    points = {
-        code: (lat, lng)
-        for code, lat, lng in TPS.objects.filter(
-            code__in=[p for p in place_codes if "-" in p]
-        ).values_list("code", "lat", "lng")
-    }
-    points.update(
-        (code, (lat, lng))
-        for code, lat, lng in Region.objects.filter(
-            code__in=[p for p in place_codes if "-" not in p]
-        ).values_list("code", "lat", "lng")
-    )
-    signed_by = [e.device for e in events] + [c["device"] for e in events for c in e.cosignatures]
-    found = rules_for(codes)
-    lookups = Lookups(
-        {nrp: force for nrp, (force, _, _) in members.items()}, points, found,
-        planned.known(members, found),
-    )  # fmt: skip
-    return _Batch(boxes, known, lookups, signers.active(signed_by))
+    return _Batch(boxes, known, lookups)
 
 
 @dataclass(frozen=True)
@@ -144,10 +162,8 @@ class Sender:
 
 
 def _append(
-    sender: Sender, scope: Scope, parsed: list[Incoming | Unparsed], now: datetime,
-    everywhere: bool,
-) -> list[dict[str, Any]]:  # fmt: skip
-    batch = _read([p for p in parsed if isinstance(p, Incoming)], everywhere)
+    sender: Sender, scope: Scope, parsed: list[Incoming | Unparsed], batch: _Batch, now: datetime
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     accepted: dict[str, Incoming] = {}
     rows: list[tuple] = []
@@ -163,7 +179,6 @@ def _append(
                 results.append({"id": key, "status": DUPLICATE})
                 continue
             box = _admissible(item, batch, accepted, scope)
-            _check_signatures(item, batch, sender.device)
         except Rejected as exc:
             results.append({"id": key, "status": REJECTED, "error": str(exc)})
             continue
@@ -226,20 +241,29 @@ def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], sc
     return box
 
 
-def _check_signatures(item: Incoming, batch: _Batch, device: str | None) -> None:
-    """The event's signature and co-signatures hold, or the operation lets it go unsigned."""
+def _signatures_hold(
+    item: Incoming | Unparsed, lookups: Lookups, devices: dict[str, signers.Signer],
+    sender: str | None, scope: Scope,
+) -> Incoming | Unparsed:  # fmt: skip
+    """The event, if its signature and co-signatures hold or its operation lets it go
+    unsigned; otherwise its rejection. A box outside the caller's scope is refused for that
+    in the transaction, before anything of its operation's rules is said."""
+    if isinstance(item, tuple) or not scope.covers(item.box):
+        return item
     if not item.signature and not item.cosignatures and item.device is None:
-        _, custody_rules = batch.lookups.rules.get(item.box, DEFAULT_RULES)
+        _, custody_rules = lookups.rules.get(item.box, DEFAULT_RULES)
         if custody_rules.require_signatures:
-            raise Rejected("this operation requires signed events: record it on an enrolled phone")
-        return
+            refusal = "this operation requires signed events: record it on an enrolled phone"
+            return (str(item.id), refusal)
+        return item
     try:
         signers.check(
             item.signed, str(item.device) if item.device else None, item.signature,
-            item.cosignatures, batch.devices, device, "event",
+            item.cosignatures, devices, sender, "event",
         )  # fmt: skip
     except signatures.BadSignature as exc:
-        raise Rejected(str(exc)) from None
+        return (str(item.id), str(exc))
+    return item
 
 
 def _chained(item: Incoming, box: Box, sender: Sender, now: datetime) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""Who the approved deployment plan puts on a batch's boxes, read in one query per batch.
+"""Who the approved deployment plan puts on a batch's boxes: read in two queries per batch
+that names escorts (which operations approved a plan, and its assignments of them), none
+for a batch that names none.
 
 An escort is planned for a box when the operation's approved plan assigns them to the post
 guarding the box's TPS, or to an escort team serving a region that holds the box: the team's
@@ -17,8 +19,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef
-
 from kawal.custody import rules
 from kawal.operations.models import CustodyRules
 from kawal.planning.models import Assignment, Plan, Post
@@ -27,8 +27,6 @@ from kawal.territory.codes import lies_within
 # A box code's holders that a post may serve: its TPS, village, district and regency.
 HOLDER_LENGTHS = (5, 8, 13, 17)
 DISTRICT_LENGTH = 8
-# The annotation judging.rules_for puts on each operation it reads.
-APPROVED = "has_approved_plan"
 
 
 @dataclass
@@ -68,10 +66,13 @@ def served(post: Mapping[str, Any]) -> str | None:
     return max(ends, key=len, default=district)
 
 
-def has_approved_plan() -> Exists:
-    """Whether an operation has an approved plan: annotated on the operations a batch reads
-    with their custody rules (judging.rules_for), as APPROVED, so it costs no query."""
-    return Exists(Plan.objects.filter(operation=OuterRef("pk"), status=Plan.Status.APPROVED))
+def _approved(operations: set[int]) -> set[int]:
+    """Which of `operations` have an approved plan."""
+    return set(
+        Plan.objects.filter(operation_id__in=operations, status=Plan.Status.APPROVED)
+        .values_list("operation_id", flat=True)
+        .distinct()
+    )
 
 
 def known(
@@ -81,12 +82,11 @@ def known(
     """What the approved plans say of the batch's `members` (NRP -> force, home region, id)
     on its boxes that an operation covers: `found`, their rules (judging.rules_for)."""
     result = Known({nrp: home for nrp, (_, home, _) in members.items()})
-    approved: set[int] = set()
     for box, (_, custody_rules) in found.items():
         result.operations[box] = custody_rules.operation_id
         result.areas[box] = custody_rules.operation.region_id
-        if getattr(custody_rules.operation, APPROVED, False):
-            approved.add(custody_rules.operation_id)
+    # A plan only judges the escorts an event names: a batch that names none needs no plan.
+    approved = _approved(set(result.operations.values())) if members else set()
     planning = {b: op for b, op in result.operations.items() if op in approved}
     serving: dict[tuple[int, str], set[str]] = defaultdict(set)
     if members and planning:

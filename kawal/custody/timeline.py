@@ -110,12 +110,12 @@ def box_timeline(user: User, code: str, *, now: datetime | None = None) -> Timel
         m.nrp: m for m in Member.objects.filter(nrp__in=nrps).only("nrp", "name", "rank", "force")
     }
     corrected = {str(e.corrects_id) for e in events if e.corrects_id}
-    signers = _signers(events) if scope.sees_personnel else {}
-    senders = _senders(events) if scope.sees_personnel else {}
-    pictures = photos.of_records(e.id for e in events) if scope.sees_personnel else {}
+    personnel = scope.sees_personnel_in(box.code)
+    signers = _signers(events) if personnel else {}
+    senders = _senders(events) if personnel else {}
+    pictures = photos.of_records(e.id for e in events) if personnel else {}
     report = verification.verify(box.code)
     problem = report.broken[0].problem if report.broken else ""
-    personnel = scope.sees_personnel
     timeline = Timeline(
         code=box.code,
         kind=box.kind,

@@ -10,7 +10,7 @@ from kawal import paper, paper_pages
 from kawal.accounts import audit
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_region, scope_of
-from kawal.custody import labels
+from kawal.custody import alerts, labels
 from kawal.custody.models import Alert, of_boxes, with_events
 from kawal.custody.timeline import box_timeline, place_names
 from kawal.territory.codes import regencies_of
@@ -23,7 +23,7 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     the way back to its TPS, and its stored alerts with the actions the reader may take."""
     timeline = box_timeline(request.user, code)
     scope = scope_of(request.user)
-    if scope.sees_personnel:  # its escorts and signers, by name and NRP
+    if scope.sees_personnel_in(timeline.code):  # its escorts and signers, by name and NRP
         audit.record("personnel.read", region=timeline.code, actor=request.user, page="box")
     parents = [timeline.tps[:n] for n in (5, 8, 13)] + [timeline.tps] if timeline.tps else []
     names = place_names(parents)
@@ -32,13 +32,18 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "custody/box.html",
         {
             "box": timeline,
-            "sees_personnel": scope.sees_personnel,
-            "handles_alerts": scope.handles_alerts,
+            "sees_personnel": scope.sees_personnel_in(timeline.code),
+            "handles_alerts": scope.handles_alerts_in(timeline.code),
             "crumbs": [(c, names[c]) for c in parents if c in names and scope.covers(c)],
-            "stored_alerts": Alert.objects.filter(of_boxes([timeline.code]))
-            .select_related("box", "handled_by")
-            .prefetch_related(with_events(regencies_of([timeline.code])))
-            .order_by("-raised_at", "-id"),
+            "stored_alerts": alerts.readable(
+                list(
+                    Alert.objects.filter(of_boxes([timeline.code]))
+                    .select_related("box")
+                    .prefetch_related(with_events(regencies_of([timeline.code])))
+                    .order_by("-raised_at", "-id")
+                ),
+                scope.sees_personnel_in,
+            ),
             "computed_alerts": [a for a in timeline.alerts if a.id is None],
         },
     )

@@ -25,7 +25,10 @@ class DeviceBearer(BearerToken):
     def authenticate(self, request, token):
         device = (
             Device.objects.filter(token__digest=ApiToken.digest_of(token))
-            .only("id", "member_id", "region_id", "public_key", "revoked_at")
+            .only(
+                "id", "member_id", "region_id", "public_key", "revoked_at", "last_sync_at",
+                "pending",
+            )
             .first()
         )
         if device is not None and device.revoked_at is not None:

@@ -32,6 +32,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mistype
 CODE_LENGTH = 12  # 60 bits: guessing one in its 15 minutes is hopeless
 CODE_LIFETIME = timedelta(minutes=15)
 LABEL_LENGTH = 60
+SYNC_NOTED_EVERY = timedelta(minutes=1)  # how fresh the device list's "last sync" is
 
 
 class EnrolmentRefused(ValueError):
@@ -169,8 +170,12 @@ def revoke(device_id: uuid.UUID, *, actor, now: datetime | None = None) -> Devic
 
 
 def note_sync(device: Device, pending: int | None, now: datetime | None = None) -> None:
-    """Keep the device's last contact and the count still queued on it, for the list."""
+    """Keep the device's last contact and the count still queued on it, for the list: written
+    when the count changes, and otherwise once a minute, which keeps a write off most syncs."""
     now = now or timezone.now()
+    fresh = device.last_sync_at is not None and now - device.last_sync_at < SYNC_NOTED_EVERY
+    if fresh and (pending is None or pending == device.pending):
+        return
     changes: dict[str, object] = {"last_sync_at": now}
     if pending is not None:
         changes["pending"] = pending

@@ -42,7 +42,7 @@ def viewable(user, photo_id: uuid.UUID) -> Photo:
     acara names people, so observers never see one."""
     scope = require_personnel(user)
     photo = Photo.objects.filter(
-        scope.filter("device__region__code"), pk=photo_id, complete=True
+        scope.personnel_filter("device__region__code"), pk=photo_id, complete=True
     ).first()
     if photo is None:
         raise Http404(f"no photo {photo_id} in your area")

@@ -128,4 +128,6 @@ def move(
     except workflow.Invalid as exc:
         return Status(422, {"detail": str(exc)})
     incident, steps, scope = reads.one(request.user, incident_id)
-    return Status(200, reads.view_of(incident, steps, with_personnel=scope.sees_personnel))
+    return Status(200, reads.view_of(
+        incident, steps, with_personnel=scope.sees_personnel_in(incident.region_id)
+    ))

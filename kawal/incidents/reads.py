@@ -94,7 +94,10 @@ def _with_steps(incidents) -> dict[uuid.UUID, list[IncidentStep]]:
 def views(incidents, scope: Scope) -> list[IncidentView]:
     incidents = list(incidents)
     steps = _with_steps(incidents)
-    return [view_of(i, steps[i.pk], with_personnel=scope.sees_personnel) for i in incidents]
+    return [
+        view_of(i, steps[i.pk], with_personnel=scope.sees_personnel_in(i.region_id))
+        for i in incidents
+    ]
 
 
 def visible(scope: Scope):

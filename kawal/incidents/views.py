@@ -75,7 +75,7 @@ def incident(request: HttpRequest, incident_id: uuid.UUID) -> HttpResponse:
     return render(request, "incidents/detail.html", {
         "i": found,
         "steps": steps,
-        "sees_personnel": scope.sees_personnel,
+        "sees_personnel": scope.sees_personnel_in(found.region_id),
         "handles": handling.handles(request.user, found.region_id),
     })  # fmt: skip
 
@@ -95,7 +95,7 @@ def incident_action(request: HttpRequest, incident_id: uuid.UUID, action: str) -
     if not request.headers.get("HX-Request"):
         if error:
             return render(request, "incidents/detail.html", {
-                "i": found, "steps": steps, "sees_personnel": scope.sees_personnel,
+                "i": found, "steps": steps, "sees_personnel": scope.sees_personnel_in(found.region_id),
                 "handles": True, "error": error,
             }, status=422)  # fmt: skip
         return redirect("incident", incident_id=incident_id)

@@ -30,7 +30,9 @@ def personnel(request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]) -> li
     """Members based in a region. An observer is denied: personnel data never reaches them."""
     require_personnel(request.user)
     scope = require_region(request.user, q.region)
-    members = Member.objects.filter(within("region__code", q.region), scope.filter("region__code"))
+    members = Member.objects.filter(
+        within("region__code", q.region), scope.personnel_filter("region__code")
+    )
     if q.force:
         members = members.filter(force=q.force)
     audit.record("personnel.read", actor=request.user, region=q.region, force=q.force or "")

@@ -2,14 +2,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
+from kawal.accounts.models import Role
 from kawal.accounts.requests import AuthenticatedHttpRequest
-from kawal.accounts.scope import require_region
+from kawal.accounts.scope import PERSONNEL_ROLES, require_region
 from kawal.api_errors import responses
 from kawal.operations.models import Operation
 from kawal.planning import coverage, qr, service
 from kawal.territory.models import Region
 
 router = Router(tags=["plan"])
+# The field app scans a colleague's card to name them as an escort, so field staff read the
+# NRP the card carries (as anyone holding the card does); an observer is never told it.
+SCAN_NRP_ROLES = PERSONNEL_ROLES | {Role.FIELD}
 
 
 class FigureOut(Schema):
@@ -86,7 +90,7 @@ class ScanOut(Schema):
     post: str
     post_name: str
     stage: str
-    nrp: str
+    nrp: str | None = None  # only for SCAN_NRP_ROLES over the post's district
     current: bool
 
 
@@ -100,25 +104,29 @@ def plan(request: AuthenticatedHttpRequest, q: Query[PlanQuery]) -> dict:
     current = service.current_plan(operation) if operation else None
     if current is None:
         raise Http404(f"no deployment plan covers {q.region} yet")
-    result = coverage.coverage(current, region, with_personnel=scope.sees_personnel)
-    return coverage.as_dict(result, with_personnel=scope.sees_personnel)
+    personnel = scope.sees_personnel_in(q.region)
+    result = coverage.coverage(current, region, with_personnel=personnel)
+    return coverage.as_dict(result, with_personnel=personnel)
 
 
-@router.post("/plan/scan", response=responses(ScanOut, 403))
+@router.post("/plan/scan", response=responses(ScanOut, 403), exclude_none=True)
 def scan(request: AuthenticatedHttpRequest, body: ScanIn) -> dict | Status:
     """Check a scanned assignment QR code: which post and stage it names, and whether that
-    assignment still stands in a plan in force. The caller's scope must cover the post."""
+    assignment still stands in a plan in force. The caller's scope must cover the post; the
+    member's NRP is named to field, sector, command and admin staff over its district, never
+    to an observer."""
     try:
         result = qr.scan(body.token)
     except ValueError as exc:
         return Status(422, {"detail": str(exc)})
-    require_region(request.user, result.post.district_id)
+    district = result.post.district_id
+    scope = require_region(request.user, district)
     plan = result.plan
     return {
         "plan": {"id": plan.pk, "version": plan.version, "status": plan.status},
         "post": result.post.code,
         "post_name": result.post.name,
         "stage": result.stage,
-        "nrp": result.nrp,
+        "nrp": result.nrp if scope.holding(SCAN_NRP_ROLES).covers(district) else None,
         "current": result.current,
     }

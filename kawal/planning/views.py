@@ -80,16 +80,16 @@ def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "area": area,
         "operation": operation,
         "plan": plan,
-        "sees_personnel": scope.sees_personnel,
+        "sees_personnel": scope.sees_personnel_in(code),
         "is_command": scope_for_roles(request.user, (Role.COMMAND,)).covers(code),
         "parent": area.parent if area.parent and scope.covers(area.parent.code) else None,
     }
     if plan is not None:
         show_posts = area.level in (Region.Level.KECAMATAN, Region.Level.DESA)
         result = coverage.coverage(
-            plan, area, with_personnel=scope.sees_personnel and show_posts, tps_codes=show_posts
+            plan, area, with_personnel=scope.sees_personnel_in(code) and show_posts, tps_codes=show_posts
         )
-        if scope.sees_personnel and show_posts:
+        if scope.sees_personnel_in(code) and show_posts:
             audit.record("personnel.read", area, actor=request.user, page="plan", plan=plan.pk)
         context.update(
             result=result,
@@ -97,7 +97,7 @@ def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             # (BKO members are based at the regency), a TPS's risk page an editor's role.
             member_pages={
                 m["nrp"] for line in result.posts for people in line.members.values()
-                for m in people if scope.covers(m["region"])
+                for m in people if scope.sees_personnel_in(m["region"])
             },
             edits_risk=scope_for_roles(request.user, service.EDITORS).covers(code),
             patterns=[(label, plan.patterns.get(c, "")) for c, label in TPS.Risk.choices],
@@ -107,7 +107,8 @@ def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 [
                     c for c in plan.changes.all()[:50]
                     if any(lies_within(part, code) for part in c.scope.split(","))
-                ][:10]
+                ][:10],
+                people_in=scope.sees_personnel_in,
             ),
         )
     return render(request, "planning/plan.html", context)
@@ -227,9 +228,8 @@ def tps_risk(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
-    require_personnel(request.user)
     person = get_object_or_404(Member.objects.select_related("unit", "region"), nrp=nrp)
-    require_region(request.user, person.region_id)
+    scope = require_personnel(request.user, person.region_id)
     if request.method == "GET":
         audit.record("personnel.read", person, actor=request.user, nrp=person.nrp)
     operation = Operation.objects.covering(person.region_id).first()
@@ -264,7 +264,7 @@ def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
             "absence": Absence.objects.filter(operation=operation, member=person).first(),
             "reasons": Absence.Reason.choices,
             "can_edit": can_edit,
-            "changes": changes.described(replanned),
+            "changes": changes.described(replanned, people_in=scope.sees_personnel_in),
             "error": error,
         },
         status=400 if error else 200,
@@ -276,8 +276,7 @@ def _listed(request: AuthenticatedHttpRequest, code: str) -> tuple[Plan, Region]
     region = get_object_or_404(
         Region, code=code, level__in=(Region.Level.KECAMATAN, Region.Level.KABUPATEN)
     )
-    require_personnel(request.user)
-    require_region(request.user, code)
+    require_personnel(request.user, code)
     operation = Operation.objects.covering(code).first()
     plan = service.current_plan(operation) if operation else None
     if plan is None:
@@ -364,9 +363,8 @@ def deployment_progress(request: AuthenticatedHttpRequest, code: str) -> HttpRes
 
 @login_required
 def assignment_qr(request: AuthenticatedHttpRequest, assignment_id: int) -> HttpResponse:
-    require_personnel(request.user)
     held = get_object_or_404(Assignment.objects.select_related("post", "member"), pk=assignment_id)
-    require_region(request.user, held.post.district_id)
+    require_personnel(request.user, held.post.district_id)
     return HttpResponse(
         exports.qr_svg(qr.assignment_token(held)), content_type="image/svg+xml"
     )

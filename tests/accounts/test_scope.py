@@ -85,9 +85,44 @@ def test_pages_need_a_login(demo):
 
 def test_command_sector_and_admin_staff_handle_alerts_and_field_staff_and_observers_do_not():
     def handles(*roles: str) -> bool:
-        return Scope(frozenset(roles), ("35.10",)).handles_alerts
+        return Scope(tuple((r, "35.10") for r in roles)).handles_alerts_in("35.10.01")
 
     assert handles(Role.COMMAND) and handles(Role.SECTOR) and handles(Role.ADMIN)
     assert not handles(Role.FIELD)
     assert not handles(Role.OBSERVER)
     assert handles(Role.OBSERVER, Role.SECTOR)
+
+
+# Sector over one district, observer over the whole regency.
+TWO_ROLES = Scope(((Role.SECTOR, "35.10.01"), (Role.OBSERVER, "35.10")))
+
+
+def test_a_user_with_two_roles_sees_personnel_only_where_the_personnel_role_is_held():
+    assert TWO_ROLES.sees_personnel_in("35.10.01")
+    assert TWO_ROLES.sees_personnel_in("35.10.01.2001-001")
+    assert not TWO_ROLES.sees_personnel_in("35.10.02")
+    assert not TWO_ROLES.sees_personnel_in("35.10")  # the regency as a whole: not all of it
+    assert TWO_ROLES.personnel.regions == ("35.10.01",)
+
+
+def test_a_user_with_two_roles_handles_alerts_only_where_the_handling_role_is_held():
+    assert TWO_ROLES.handles_alerts_in("35.10.01.2001-001-BUP")
+    assert not TWO_ROLES.handles_alerts_in("35.10.02.2001-001-BUP")
+
+
+def test_a_user_with_two_roles_reads_the_whole_regency_but_one_region_covers_the_other():
+    assert TWO_ROLES.regions == ("35.10",)
+    assert TWO_ROLES.covers("35.10.02") and not TWO_ROLES.covers("35.11")
+    assert TWO_ROLES.home == "35.10"
+
+
+def test_the_personnel_filter_keeps_rows_of_the_personnel_regions_only(small):
+    from kawal.personnel.models import Member
+    from tests.factories import HOME, REGENCY
+
+    scope = Scope(((Role.SECTOR, HOME), (Role.OBSERVER, REGENCY)))
+    regions = set(Member.objects.filter(scope.personnel_filter("region__code")).values_list(
+        "region_id", flat=True))
+    assert regions and all(r.startswith(HOME) for r in regions)
+    assert not Member.objects.filter(Scope(((Role.OBSERVER, REGENCY),)).personnel_filter(
+        "region__code")).exists()

@@ -12,6 +12,7 @@ from kawal.accounts.models import AuditEntry
 from kawal.batches import BatchError
 from kawal.custody import columns, ledger
 from kawal.custody.models import Box, CustodyEvent
+from kawal.operations.models import CustodyRules
 from tests.conftest import user
 from tests.custody.conftest import START, event, journey, route_of
 from tests.factories import HOME, OTHER
@@ -132,6 +133,16 @@ def test_a_box_outside_the_callers_scope_is_rejected(route, small):
         "status": "rejected",
         "error": f"box {outside.code} is outside your scope",
     }
+
+
+def test_a_box_outside_the_scope_is_refused_for_that_before_its_operations_rules(route, small):
+    """Signatures are checked before the ledger's transaction; a box outside the caller's
+    scope still gets the scope's refusal, and nothing of what its operation requires."""
+    CustodyRules.objects.update(require_signatures=True)
+    outside = small.boxes_in(OTHER)[0]
+    bad = {**journey(route)[0], "box": outside.code}
+    [result] = ledger.ingest(user("officer"), [bad])
+    assert result["error"] == f"box {outside.code} is outside your scope"
 
 
 def test_an_observer_may_not_record_custody(route):

@@ -153,3 +153,17 @@ def test_a_plain_token_is_not_a_device(demo):
     response = Client().get("/api/v1/field/duty", **bearer("petugas"))
     assert response.status_code == 403
     assert "enrolled field device" in response.json()["detail"]
+
+
+def test_a_sync_is_noted_when_the_queue_changes_and_otherwise_once_a_minute(phone):
+    noted = timezone.now()
+    devices.note_sync(phone.device, 3, noted)
+    devices.note_sync(phone.device, 3, noted + timedelta(seconds=30))
+    stored = Device.objects.get(pk=phone.id)
+    assert (stored.last_sync_at, stored.pending) == (noted, 3)
+    devices.note_sync(phone.device, 2, noted + timedelta(seconds=40))
+    stored.refresh_from_db()
+    assert (stored.last_sync_at, stored.pending) == (noted + timedelta(seconds=40), 2)
+    devices.note_sync(phone.device, None, noted + timedelta(seconds=101))
+    stored.refresh_from_db()
+    assert (stored.last_sync_at, stored.pending) == (noted + timedelta(seconds=101), 2)

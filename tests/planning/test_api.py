@@ -76,6 +76,15 @@ def test_the_field_app_checks_a_scanned_assignment_code(small_plan, small):
     assert altered.status_code == 422 and "token" in altered.json()["detail"]
 
 
+def test_an_observer_scanning_an_assignment_code_is_told_the_post_but_not_the_nrp(small_plan):
+    from kawal.planning import qr
+    from kawal.planning.models import Assignment
+
+    held = Assignment.objects.filter(plan=small_plan, post__district_id=HOME).first()
+    body = _scan(logged_in("observer"), qr.assignment_token(held)).json()
+    assert body["post"] == held.post.code and "nrp" not in body
+
+
 def test_a_scan_outside_the_callers_district_is_refused(small_plan):
     from kawal.planning import qr
     from kawal.planning.models import Assignment

@@ -86,9 +86,11 @@ def serve(env: dict, log: Path) -> Iterator[str]:
     log.write_text("")
     port = _free_port()
     server = start(env, port, log)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:  # close() raises GeneratorExit at the yield: stop the server all the same
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def call(url: str, token: str, body: list | None = None) -> dict:

@@ -1,0 +1,1 @@
+"""Kawal's SQLite database backend: Django's, with writers queued for the one write lock."""
