@@ -88,7 +88,7 @@ def backup(path: Path) -> int:
         raise BackupError(f"backups of {connection.vendor} databases are not supported")
     partial.rename(path)
     size = path.stat().st_size
-    audit.record("database.backup", path=str(path.resolve()), bytes=size, vendor=connection.vendor)
+    audit.record("database.backup", actor=None, path=str(path.resolve()), bytes=size, vendor=connection.vendor)
     return size
 
 
@@ -139,4 +139,4 @@ def restore(path: Path, *, force: bool = False) -> None:
              *args, str(path)],
             env,
         )  # fmt: skip
-    audit.record("database.restore", path=str(path.resolve()), replaced=bool(tables))
+    audit.record("database.restore", actor=None, path=str(path.resolve()), replaced=bool(tables))

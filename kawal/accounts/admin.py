@@ -1,17 +1,18 @@
 from django.contrib import admin
 
+from kawal.accounts.audited_admin import AuditedAdmin, register_others
 from kawal.accounts.models import ApiToken, AuditEntry, RoleGrant
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
+class RoleGrantAdmin(AuditedAdmin):
     list_display = ("user", "role", "region")
     list_filter = ("role",)
     raw_id_fields = ("region",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     list_display = ("user", "prefix", "created_at", "last_used_at", "expires_at", "revoked")
     fields = ("user", "prefix", "created_at", "last_used_at", "expires_at", "revoked")
     readonly_fields = ("user", "prefix", "created_at", "last_used_at")
@@ -21,7 +22,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AuditedAdmin):
     list_display = ("at", "actor", "action", "target_type", "target_id")
     list_filter = ("action", "target_type")
 
@@ -33,3 +34,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+register_others()

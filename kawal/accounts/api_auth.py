@@ -8,7 +8,6 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
-from kawal.accounts.audit import current_actor
 from kawal.accounts.models import ApiToken
 
 # Marking use this often is enough for `kawal token list`, and keeps a write off nearly
@@ -39,5 +38,4 @@ class BearerToken(HttpBearer):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         request.api_token = row  # type: ignore[attr-defined]  # the ledger stores who sent what
-        current_actor.set(row.user)
         return row.user

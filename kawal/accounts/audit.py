@@ -1,66 +1,189 @@
-"""The audit log: one call at the place where a change happens.
+"""The audit log: one entry per action, written where the action happens, by whom.
 
-Model saves and deletes in Kawal's apps (pages, admin, API) are recorded by signal with the
-actor of the current request. Bulk writes (imports, the demo, custody batches) bypass
-signals, so their services call `record()` once per transaction.
+Each service calls `record(action, target, actor=user, **details)` once, in the transaction
+that makes the change, as pretix's `log_action` does. The actor is always named: `None`
+only for the system itself (a command run with no user, the demo loader). Nothing is
+recorded by model signal, so one action is one entry. Logins, logouts and failed logins are
+recorded from Django's auth signals (`connect()`); admin writes by `AuditedAdmin`.
+
+Entries are hash-chained in log order like a box's custody events (`hash = sha256(prev_hash
++ canonical JSON)`, custody/chain.py and custody/log.py), take their place in the Merkle log
+that checkpoints sign, and the database refuses to change them (custody/append_only.py).
 """
 
-from contextvars import ContextVar
+import json
+from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
 
-current_actor: ContextVar[User | AnonymousUser | None] = ContextVar("kawal_audit_actor", default=None)
+from kawal.accounts.models import AuditEntry
+
+Actor = AbstractBaseUser | AnonymousUser | None
+# Where a target lies: the first of these attribute paths it has, read as a region code.
+REGION_PATHS = (
+    ("region_id",),
+    ("box", "code"),
+    ("tps", "code"),
+    ("post", "district_id"),
+    ("operation", "region_id"),
+    ("member", "region_id"),
+    ("device", "region_id"),
+    ("plan", "operation", "region_id"),
+)
+CODED = ("territory.Region", "territory.TPS", "custody.Box")  # their code is their place
+
+
+def region_of(target: models.Model | None) -> str:
+    """The region code `target` lies in, or "" if it lies in none."""
+    if target is None:
+        return ""
+    if target._meta.label in CODED:
+        return str(getattr(target, "code", ""))
+    for path in REGION_PATHS:
+        value: Any = target
+        for name in path:
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _next_id() -> int:
+    """The id the next entry gets, known before it is inserted because its hash covers it.
+    Called under the log's lock, so no one else inserts meanwhile."""
+    table = AuditEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            return cursor.fetchone()[0]
+        # AUTOINCREMENT: sqlite_sequence holds the largest id ever given, deleted or not
+        # (and is empty before the first insert).
+        cursor.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max(id) FROM {table}), 0)) + 1",
+            [table],
+        )
+        return cursor.fetchone()[0]
+
+
+def _stored(value: Any) -> Any:
+    """`value` as both databases give it back: PostgreSQL's jsonb has no -0.0 and reads a
+    whole float too large for a plain decimal (1e+20) back as an integer, and no database
+    stores NUL or a lone surrogate (custody/payload.UNSTORABLE)."""
+    from kawal.custody.payload import UNSTORABLE
+
+    if isinstance(value, float):
+        value += 0.0
+        return int(value) if value.is_integer() and abs(value) >= 1e16 else value
+    if isinstance(value, str):
+        return UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    if isinstance(value, dict):
+        return {_stored(k): _stored(v) for k, v in value.items()}
+    return value
+
+
+def _plain(details: dict[str, object]) -> dict[str, Any]:
+    """The details as the JSON column will give them back, so the hash matches what is read."""
+    return _stored(json.loads(json.dumps(details, allow_nan=False, default=str)))
 
 
 def record(
     action: str,
     target: models.Model | None = None,
+    /,
     *,
-    actor: User | None = None,
+    actor: Actor,
+    region: str = "",
     **details: object,
-) -> None:
-    from kawal.accounts.models import AuditEntry
-    from kawal.custody import log
+) -> AuditEntry:
+    """Append one entry: `actor` did `action` to `target` (in `region`, else the target's)."""
+    from kawal.custody import chain, log
 
-    who = actor if actor is not None else current_actor.get()
+    who = actor.pk if actor is not None and actor.is_authenticated else None
     # The entry takes the next place in the custody Merkle log, whose lock the enclosing
     # transaction then holds until it ends.
     with transaction.atomic():
-        AuditEntry.objects.create(
-            actor=who if (who is not None and who.is_authenticated) else None,
+        position = log.next_position()
+        last = AuditEntry.objects.order_by("-position").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            id=_next_id(),
+            at=timezone.now(),
+            actor_id=who,
             action=action,
             target_type=target._meta.label if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
-            details=details,
-            position=log.next_position(),
+            details=_plain(details),
+            region=region or region_of(target),
+            position=position,
+            prev_hash=last or chain.GENESIS,
         )
+        entry.hash = chain.linked(entry.prev_hash, log.audit_canonical(vars(entry)))
+        entry.save(force_insert=True)
+    return entry
 
 
-def _audited(sender: type[models.Model]) -> bool:
-    if sender._meta.label == "accounts.AuditEntry":
-        return False
-    return sender.__module__.startswith("kawal.") or sender._meta.app_label == "auth"
+@dataclass
+class Broken:
+    entry: int  # its id
+    position: int
+    problem: str
 
 
-def _on_save(
-    sender: type[models.Model],
-    instance: models.Model,
-    created: bool,
-    raw: bool = False,
-    **kwargs: object,
+def verify() -> list[Broken]:
+    """Recompute the audit log's chain from its first entry, naming every problem: an entry
+    whose content no longer matches its hash, or whose link to the one before is broken."""
+    from kawal.custody import chain, log
+
+    broken = []
+    prev = chain.GENESIS
+    rows = AuditEntry.objects.order_by("position").values(
+        "position", "prev_hash", "hash", *log.AUDIT_FIELDS
+    )
+    for row in rows.iterator(chunk_size=5000):
+        if chain.linked(row["prev_hash"], log.audit_canonical(row)) != row["hash"]:
+            broken.append(Broken(row["id"], row["position"], "content does not match its hash"))
+        if row["prev_hash"] != prev:
+            broken.append(
+                Broken(row["id"], row["position"], "prev_hash is not the hash of the entry before")
+            )
+        prev = row["hash"]
+    return broken
+
+
+def _client(request: HttpRequest | None) -> dict[str, str]:
+    if request is None:
+        return {}
+    return {"ip": request.META.get("REMOTE_ADDR", "")}
+
+
+def _logged_in(sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kw: object) -> None:
+    record("login", user, actor=user, **_client(request))
+
+
+def _logged_out(sender: object, request: HttpRequest | None, user: Actor, **kw: object) -> None:
+    if user is not None and user.is_authenticated:
+        record("logout", user, actor=user, **_client(request))
+
+
+def _login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kw: object
 ) -> None:
-    if raw or not _audited(sender):
-        return
-    record("create" if created else "update", instance)
-
-
-def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: object) -> None:
-    if _audited(sender):
-        record("delete", instance)
+    # Django has already masked the password in `credentials`; only the name is kept.
+    record("login.failed", actor=None, username=str(credentials.get("username", ""))[:150],
+           **_client(request))  # fmt: skip
 
 
 def connect() -> None:
-    post_save.connect(_on_save, dispatch_uid="kawal_audit_save")
-    post_delete.connect(_on_delete, dispatch_uid="kawal_audit_delete")
+    """Record sign-ins and sign-outs: auth events, not writes to a model."""
+    user_logged_in.connect(_logged_in, dispatch_uid="kawal_audit_login")
+    user_logged_out.connect(_logged_out, dispatch_uid="kawal_audit_logout")
+    user_login_failed.connect(_login_failed, dispatch_uid="kawal_audit_login_failed")

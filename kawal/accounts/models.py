@@ -94,14 +94,18 @@ class ApiToken(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One write, by whom, to what. Appended only."""
+    """One action, by whom, to what (accounts/audit.py writes it). Appended only, and
+    hash-chained in position order like a box's custody events."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("when"))
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("when"))
+    # No constraint and nothing done when a user is deleted: the entry, and the hash over
+    # the actor's id, stay as they were written.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("actor"),
     )
@@ -109,13 +113,18 @@ class AuditEntry(models.Model):
     target_type = models.CharField(max_length=60, blank=True, verbose_name=_("target type"))
     target_id = models.CharField(max_length=64, blank=True, verbose_name=_("target id"))
     details = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    # The region code the target lies in, if it has one: whose command staff see the entry.
+    region = models.CharField(max_length=32, blank=True, db_index=True, verbose_name=_("region"))
     # Its place in the Merkle log of custody events and audit entries (custody/log.py).
     position = models.PositiveBigIntegerField(unique=True, verbose_name=_("position in the log"))
+    # The chain: hash = sha256(prev_hash + canonical JSON of the entry), as custody/chain.py.
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        ordering = ["-at", "-id"]
+        ordering = ["-position"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_type}:{self.target_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target_type}:{self.target_id}"

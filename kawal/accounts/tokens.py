@@ -36,5 +36,7 @@ def revoke(prefix: str, *, username: str | None = None) -> ApiToken:
     token = matches[0]
     ApiToken.objects.filter(pk=token.pk).update(revoked=True)
     token.revoked = True
-    audit.record("token.revoke", token, prefix=token.prefix, user=token.user.username)
+    audit.record(
+        "token.revoke", token, actor=None, prefix=token.prefix, user=token.user.username
+    )
     return token

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from kawal.accounts import audit
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import Caller, Scope, require_region, scope_of
 from kawal.command import board as boards
@@ -151,6 +152,8 @@ def _tps_scope(request: AuthenticatedHttpRequest, code: str) -> Scope:
 def tps(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     scope = _tps_scope(request, code)
     detail = tps_detail(code, with_personnel=scope.sees_personnel_in(code))
+    if scope.sees_personnel_in(code):  # its guards by name and NRP; the live part re-reads unrecorded
+        audit.record("personnel.read", detail.tps, actor=request.user, page="tps")
     context = {
         "d": detail,
         "breadcrumbs": _breadcrumbs(scope, detail.tps.village) + [detail.tps.village],

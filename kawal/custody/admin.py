@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from kawal.accounts.audited_admin import AuditedAdmin
 from kawal.custody.models import Alert, Box, Checkpoint, CustodyEvent
 from kawal.operations.models import CustodyRules
 
 
 @admin.register(Box)
-class BoxAdmin(admin.ModelAdmin):
+class BoxAdmin(AuditedAdmin):
     list_display = ("code", "kind", "contest", "state", "head_seq", "expected_by")
     list_filter = ("kind", "contest", "state")
     search_fields = ("code",)
@@ -24,7 +25,7 @@ class BoxAdmin(admin.ModelAdmin):
     )
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(AuditedAdmin):
     """The ledger is append-only: admin shows it and changes nothing."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -62,7 +63,7 @@ class AlertAdmin(ReadOnly):
 
 
 @admin.register(CustodyRules)
-class CustodyRulesAdmin(admin.ModelAdmin):
+class CustodyRulesAdmin(AuditedAdmin):
     list_display = (
         "operation", "require_joint_escort", "require_gps", "max_distance_km", "seal_by"
     )

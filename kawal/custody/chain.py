@@ -17,6 +17,12 @@ _HASHED = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED if not c.optional
 _OPTIONAL = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED if c.optional)
 
 
+def encode(body: dict) -> str:
+    """Canonical JSON, the one encoding that Kawal hashes: sorted keys, no spaces, UTF-8 as
+    is. The audit log's entries are hashed in it too (custody/log.py)."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(event: dict) -> str:
     """The hashed fields of `event` (columns.HASHED) as canonical JSON: sorted keys, no
     spaces, UTC times to the microsecond, ids as strings, coordinates as floats; optional
@@ -29,11 +35,16 @@ def canonical(event: dict) -> str:
         value = event.get(name)
         if value not in (None, "", []):
             body[name] = plain(value) if plain else value
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return encode(body)
 
 
 def link(prev_hash: str, event: dict) -> str:
-    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+    return linked(prev_hash, canonical(event))
+
+
+def linked(prev_hash: str, text: str) -> str:
+    """A link of any chain: the hash of the one before it, then the canonical JSON `text`."""
+    return hashlib.sha256((prev_hash + text).encode()).hexdigest()
 
 
 def heads_digest(heads: dict[str, tuple[int, str]]) -> str:

@@ -20,6 +20,7 @@ from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from kawal.accounts import audit
 from kawal.accounts.scope import scope_of
 from kawal.custody import chain, log, merkle, signing
 from kawal.custody.columns import EVENT, named, reads
@@ -51,8 +52,9 @@ def _frontier_of(last: Checkpoint | None) -> tuple[list[bytes], int]:
 
 
 @transaction.atomic
-def take(reason: str, *, now: datetime | None = None) -> Checkpoint:
-    """Sign the log's head now, extending the last checkpoint with what was added since."""
+def take(reason: str, *, actor: User | None = None, now: datetime | None = None) -> Checkpoint:
+    """Sign the log's head now, extending the last checkpoint with what was added since.
+    `actor` None: taken by the system. Its audit entry is the first leaf after it."""
     log.hold()
     last = latest()
     frontier, size = _frontier_of(last)
@@ -64,7 +66,7 @@ def take(reason: str, *, now: datetime | None = None) -> Checkpoint:
     frontier, size = merkle.extend(frontier, size, added)
     head = merkle.frontier_root(frontier)
     at = (now or timezone.now()).replace(microsecond=0)
-    return Checkpoint.objects.create(
+    taken = Checkpoint.objects.create(
         created_at=at,
         size=size,
         root=head.hex(),
@@ -74,6 +76,8 @@ def take(reason: str, *, now: datetime | None = None) -> Checkpoint:
         frontier=[h.hex() for h in frontier],
         reason=reason,
     )
+    audit.record("custody.checkpoint", taken, actor=actor, reason=reason, digest=taken.digest)
+    return taken
 
 
 def due(now: datetime) -> str:

@@ -8,13 +8,14 @@ once they are committed. Checkpoints (custody/checkpoints.py) sign its head.
 
 A leaf is what its row commits to, recomputed from what is stored now:
 - an event: its chain hash, `chain.link(prev_hash, event)`, as 32 bytes;
-- an audit entry: the SHA-256 of its canonical JSON (`audit_canonical()`).
+- an audit entry: the SHA-256 of its canonical JSON (`audit_canonical()`). Its link in the
+  audit log's own hash chain (accounts/audit.py) hashes the same JSON after the link before
+  it; the leaf leaves the link out, so checkpoints signed before the chain still hold.
 The tree hashes each as an RFC 9162 leaf (custody/merkle.py).
 """
 
 import hashlib
 import heapq
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,9 @@ from kawal.custody.columns import EVENT, instant, named, reads
 from kawal.custody.models import CustodyEvent
 
 LOCK = 0x6B6177616C  # "kawal": PostgreSQL's advisory lock on the log's positions
-AUDIT_FIELDS = ("id", "at", "actor_id", "action", "target_type", "target_id", "details")
+AUDIT_FIELDS = (
+    "id", "at", "actor_id", "action", "target_type", "target_id", "details", "region",
+)  # fmt: skip
 
 
 def hold() -> None:
@@ -70,7 +73,8 @@ def event_leaf(event: dict[str, Any]) -> bytes:
 
 
 def audit_canonical(entry: dict[str, Any]) -> str:
-    """An audit entry (AUDIT_FIELDS, by name) as canonical JSON."""
+    """An audit entry (AUDIT_FIELDS, by name) as canonical JSON; its region only when it has
+    one, so that entries written before entries had regions keep their leaves."""
     body = {
         "id": entry["id"],
         "at": instant(entry["at"]),
@@ -80,7 +84,9 @@ def audit_canonical(entry: dict[str, Any]) -> str:
         "target_id": entry["target_id"],
         "details": entry["details"],
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if entry.get("region"):
+        body["region"] = entry["region"]
+    return chain.encode(body)
 
 
 def audit_leaf(entry: dict[str, Any]) -> bytes:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kawal import paper, paper_pages
+from kawal.accounts import audit
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import LABEL_ROLES, require_roles, scope_for_roles, scope_of
 from kawal.accounts.throttle import limited
@@ -23,6 +24,8 @@ def box(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     the way back to its TPS, and its stored alerts with the actions the reader may take."""
     timeline = box_timeline(request.user, code)
     scope = scope_of(request.user)
+    if scope.sees_personnel_in(timeline.code):  # its escorts and signers, by name and NRP
+        audit.record("personnel.read", region=timeline.code, actor=request.user, page="box")
     parents = [timeline.tps[:n] for n in (5, 8, 13)] + [timeline.tps] if timeline.tps else []
     names = place_names(parents)
     return render(
@@ -70,12 +73,13 @@ def label_sheet(request: AuthenticatedHttpRequest, code: str) -> HttpResponse | 
     _require_labels(request, code)
     filename = f"{labels.document_name(region)}.pdf"
     made = paper_pages.download(labels.document_name(region), filename)
+    if made is None and region.level == Region.Level.KABUPATEN:
+        return redirect("box_labels_page", code=code)
+    if made is None and region.level not in (Region.Level.DESA, Region.Level.KECAMATAN):
+        raise Http404("labels are printed per village, district or regency")
+    audit.record("export.labels", region, actor=request.user, file=filename)
     if made is not None:
         return made
-    if region.level == Region.Level.KABUPATEN:
-        return redirect("box_labels_page", code=code)
-    if region.level not in (Region.Level.DESA, Region.Level.KECAMATAN):
-        raise Http404("labels are printed per village, district or regency")
     response = HttpResponse(labels.sheet_pdf(region), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

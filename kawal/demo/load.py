@@ -23,6 +23,7 @@ def load_demo(seed: int = generator.SEED) -> generator.DemoData:
     create_demo_users(generator.REGENCY)
     audit.record(
         "demo.load",
+        actor=None,
         seed=seed,
         tps=len(data.tps),
         members=len(data.members),

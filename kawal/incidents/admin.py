@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kawal.accounts.audited_admin import AuditedAdmin
 from kawal.incidents.models import Incident, IncidentStep
 
 
@@ -15,7 +16,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(AuditedAdmin):
     list_display = ("occurred_at", "category", "severity", "status", "region", "tps", "reported_by")
     list_filter = ("category", "severity", "status")
     search_fields = ("description", "region__code", "tps__code")

@@ -51,7 +51,7 @@ def make(
     now = now or timezone.now()
     operation = Operation.objects.covering(region.code).prefetch_related("stages").first()
     window = sitrep.window_for(operation, day=day, stage=stage, now=now)
-    checkpoint = checkpoints.take("sitrep")
+    checkpoint = checkpoints.take("sitrep", actor=acting_user)
     report = sitrep.figures(region, window, now=now)
     printed = printing.html(report, checkpoint)
     content = printing.pdf(printed) if fmt == "pdf" else printed.html.encode()

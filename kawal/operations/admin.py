@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kawal.accounts.audited_admin import AuditedAdmin
 from kawal.operations.models import Contest, Operation, Stage
 
 
@@ -14,6 +15,6 @@ class ContestInline(admin.TabularInline):
 
 
 @admin.register(Operation)
-class OperationAdmin(admin.ModelAdmin):
+class OperationAdmin(AuditedAdmin):
     list_display = ("name", "region", "starts_at", "ends_at")
     inlines = [StageInline, ContestInline]

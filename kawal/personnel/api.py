@@ -1,5 +1,6 @@
 from ninja import Query, Router, Schema
 
+from kawal.accounts import audit
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import require_personnel, require_region
 from kawal.api_errors import responses
@@ -34,6 +35,7 @@ def personnel(request: AuthenticatedHttpRequest, q: Query[PersonnelQuery]) -> li
     )
     if q.force:
         members = members.filter(force=q.force)
+    audit.record("personnel.read", actor=request.user, region=q.region, force=q.force or "")
     return [
         {
             "nrp": m["nrp"],

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kawal.accounts.audited_admin import AuditedAdmin
 from kawal.planning.models import (
     Absence,
     GuardPattern,
@@ -11,35 +12,35 @@ from kawal.planning.models import (
 
 
 @admin.register(GuardPattern)
-class GuardPatternAdmin(admin.ModelAdmin):
+class GuardPatternAdmin(AuditedAdmin):
     list_display = ("operation", "category", "polri", "tps", "linmas", "tni")
 
 
 @admin.register(RiskIndicator)
-class RiskIndicatorAdmin(admin.ModelAdmin):
+class RiskIndicatorAdmin(AuditedAdmin):
     list_display = ("tps", "indicator", "recorded_by", "recorded_at")
     list_filter = ("indicator",)
     raw_id_fields = ("tps",)
 
 
 @admin.register(RiskOverride)
-class RiskOverrideAdmin(admin.ModelAdmin):
+class RiskOverrideAdmin(AuditedAdmin):
     list_display = ("tps", "category", "reason", "set_by", "set_at")
     raw_id_fields = ("tps",)
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     list_display = ("operation", "version", "status", "created_at", "approved_by")
     list_filter = ("status",)
 
 
 @admin.register(Absence)
-class AbsenceAdmin(admin.ModelAdmin):
+class AbsenceAdmin(AuditedAdmin):
     list_display = ("member", "operation", "reason", "recorded_at")
     raw_id_fields = ("member",)
 
 
 @admin.register(PlanChange)
-class PlanChangeAdmin(admin.ModelAdmin):
+class PlanChangeAdmin(AuditedAdmin):
     list_display = ("plan", "at", "by", "scope", "reason")

@@ -162,6 +162,5 @@ def raise_for_incidents(operation: Operation) -> dict[str, str]:
         if risk.ORDER.index(suggested) > risk.ORDER.index(current):
             TPS.objects.filter(pk=pk).update(risk=suggested)
             raised[code] = suggested
-    if raised:
-        audit.record("planning.risk_raised_by_incidents", operation, raised=raised)
+    # Recorded in the entry of the plan this is part of (planning/service.py).
     return raised

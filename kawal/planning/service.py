@@ -6,6 +6,8 @@ the TPS and lays out the other posts and solver.py assigns the members, both on 
 Reading a plan's staffing is coverage.py's.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
@@ -40,11 +42,13 @@ def set_patterns(operation: Operation, patterns: dict[str, Pattern], *, user: Us
             category=category,
             defaults={"polri": p.polri, "tps": p.tps, "linmas": p.linmas, "tni": p.tni},
         )
+    # One action, one entry: the patterns saved and the plan they made.
+    plan, made = _new_plan(operation, user)
     audit.record(
         "planning.patterns", operation, actor=user,
-        patterns={c: f"{p} +{p.tni} TNI" for c, p in patterns.items()},
+        patterns={c: f"{p} +{p.tni} TNI" for c, p in patterns.items()}, plan=plan.pk, **made,
     )
-    return make_plan(operation, user=user)
+    return plan
 
 
 def compute(inputs: Inputs) -> tuple[list[PostSpec], Solution]:
@@ -74,7 +78,15 @@ def _post_row(plan: Plan, spec: PostSpec) -> Post:
 
 @transaction.atomic
 def make_plan(operation: Operation, *, user: User | None = None) -> Plan:
-    """A new draft plan for the whole operation; the previous draft is superseded."""
+    """A new draft plan for the whole operation; the previous draft is superseded. `user`
+    None: made by the system (`kawal plan`)."""
+    plan, made = _new_plan(operation, user)
+    audit.record("planning.plan", plan, actor=plan.created_by, **made)
+    return plan
+
+
+def _new_plan(operation: Operation, user: User | None) -> tuple[Plan, dict[str, Any]]:
+    """The new draft plan, and what its audit entry says about it."""
     raised = assessment.raise_for_incidents(operation)
     inputs = read_inputs(operation)
     specs, solution = compute(inputs)
@@ -104,12 +116,10 @@ def make_plan(operation: Operation, *, user: User | None = None) -> Plan:
         ),
         batch_size=2000,
     )
-    audit.record(
-        "planning.plan", plan, actor=actor, version=version, posts=len(specs),
-        assignments=len(solution.placements), unfilled=len(solution.unfilled),
-        superseded=superseded, risk_raised=raised,
-    )
-    return plan
+    return plan, {
+        "version": version, "posts": len(specs), "assignments": len(solution.placements),
+        "unfilled": len(solution.unfilled), "superseded": superseded, "risk_raised": raised,
+    }
 
 
 def current_plan(operation: Operation) -> Plan | None:
@@ -241,10 +251,11 @@ def mark_absent(
                 plan=plan, by=user, reason=f"{member.nrp}: {reason}", scope=scope, diff=diff
             )
         )
-        audit.record(
-            "planning.replan", plan, actor=user, member=member.nrp, reason=reason, scope=scope,
-            diff=diff,
-        )
+    # One action, one entry: the absence, and each plan it re-planned.
+    audit.record(
+        "planning.absent", member, actor=user, operation=operation.code, reason=reason,
+        replanned=[{"plan": c.plan_id, "scope": c.scope, "diff": c.diff} for c in changes],
+    )  # fmt: skip
     return changes
 
 

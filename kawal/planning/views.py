@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kawal import paper, paper_pages
+from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.requests import AuthenticatedHttpRequest
 from kawal.accounts.scope import (
@@ -88,6 +89,8 @@ def region_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         result = coverage.coverage(
             plan, area, with_personnel=scope.sees_personnel_in(code) and show_posts, tps_codes=show_posts
         )
+        if scope.sees_personnel_in(code) and show_posts:
+            audit.record("personnel.read", area, actor=request.user, page="plan", plan=plan.pk)
         context.update(
             result=result,
             # Links only where they lead: a member's page needs their home region in scope
@@ -227,6 +230,8 @@ def tps_risk(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def member(request: AuthenticatedHttpRequest, nrp: str) -> HttpResponse:
     person = get_object_or_404(Member.objects.select_related("unit", "region"), nrp=nrp)
     scope = require_personnel(request.user, person.region_id)
+    if request.method == "GET":
+        audit.record("personnel.read", person, actor=request.user, nrp=person.nrp)
     operation = Operation.objects.covering(person.region_id).first()
     if operation is None:
         raise Http404(f"no operation covers {person.region_id}")
@@ -290,10 +295,12 @@ def deployment_xlsx(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     """A district's list, or a regency's with a sheet per Polsek."""
     plan, region = _listed(request, code)
     sections = [deployment.section(plan, d) for d in deployment.districts_of(region)]
+    name = f"ploting-{code}-v{plan.version}.xlsx"
+    audit.record("export.xlsx", plan, actor=request.user, region=code, file=name)
     return _download(
         exports.xlsx(plan, sections),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"ploting-{code}-v{plan.version}.xlsx",
+        name,
     )
 
 
@@ -302,15 +309,16 @@ def deployment_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     """A district's list made at once; a regency's served when made (else its page)."""
     plan, region = _listed(request, code)
     name = deployment.document_name(plan, region)
-    made = paper_pages.download(name, f"ploting-{code}-v{plan.version}.pdf")
+    filename = f"ploting-{code}-v{plan.version}.pdf"
+    made = paper_pages.download(name, filename)
+    if made is None and region.level == Region.Level.KABUPATEN:
+        return redirect("plan-pdf-page", code=code)
+    audit.record("export.pdf", plan, actor=request.user, region=code, file=filename)
     if made is not None:
         return made
-    if region.level == Region.Level.KABUPATEN:
-        return redirect("plan-pdf-page", code=code)
     part = deployment.section(plan, region)
     return _download(
-        exports.pdf(plan, region, part.polsek, part.rows), "application/pdf",
-        f"ploting-{code}-v{plan.version}.pdf",
+        exports.pdf(plan, region, part.polsek, part.rows), "application/pdf", filename
     )
 
 

@@ -147,7 +147,7 @@ def retime(operation: Operation, days: int) -> None:
     CustodyRules.objects.filter(operation=operation, seal_by__isnull=False).update(
         seal_by=F("seal_by") + delta
     )
-    audit.record("simulation.retime", operation, days=days)
+    audit.record("simulation.retime", operation, actor=None, days=days)
     operation.refresh_from_db()
 
 

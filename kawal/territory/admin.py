@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from kawal.accounts.audited_admin import AuditedAdmin
 from kawal.territory.models import TPS, Region, Sector
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "kind", "parent")
     list_filter = ("level", "kind")
     search_fields = ("code", "name")
@@ -12,7 +13,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(TPS)
-class TPSAdmin(admin.ModelAdmin):
+class TPSAdmin(AuditedAdmin):
     list_display = ("code", "village", "voters", "risk", "address")
     list_filter = ("risk",)
     search_fields = ("code", "address", "village__name")
@@ -20,6 +21,6 @@ class TPSAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(AuditedAdmin):
     list_display = ("code", "name", "kind", "district")
     list_filter = ("kind",)

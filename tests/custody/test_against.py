@@ -174,3 +174,12 @@ def test_a_stored_checkpoint_whose_signature_no_longer_checks_is_named(route, co
         f"the stored checkpoint {covered} is not signed by this key: "
         "the signature does not match the text: it was altered"
     )
+
+
+def test_an_edited_audit_entry_is_named(route, covered):
+    entry = AuditEntry.objects.filter(action="custody.ingest").order_by("-position").first()
+    _sql("UPDATE accounts_auditentry SET details = %s WHERE id = %s", ['{"accepted": 0}', entry.pk])
+    assert _first_problem(covered) == (
+        f"position {entry.position}: audit entry {entry.pk} (custody.ingest) is not what the "
+        "checkpoint covered"
+    )

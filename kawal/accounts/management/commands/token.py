@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
-from kawal.accounts import tokens
+from kawal.accounts import audit, tokens
 from kawal.accounts.models import ApiToken
 
 COLUMNS = ("prefix", "user", "device", "created", "last used", "expires", "revoked")
@@ -56,7 +57,9 @@ class Command(BaseCommand):
         if days is not None and days < 1:
             raise CommandError("--days must be 1 or more")
         expires_at = timezone.now() + timedelta(days=days) if days else None
-        _, token = ApiToken.issue(owner, expires_at=expires_at)
+        with transaction.atomic():
+            row, token = ApiToken.issue(owner, expires_at=expires_at)
+            audit.record("token.create", row, actor=None, user=username, prefix=row.prefix)
         self.stdout.write(token)
 
     def _list(self, username: str | None) -> None:

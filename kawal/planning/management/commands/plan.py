@@ -36,7 +36,7 @@ class Command(BaseCommand):
             )
         plan = service.current_plan(op)
         if plan is None or new:
-            plan = service.make_plan(op)
+            plan = service.make_plan(op, user=None)
         area = Region.objects.filter(code=region or op.region_id).first()
         if area is None:
             raise CommandError(f"--region: no region {region!r}")
