@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_verbose_names'),
+        ('accounts', '0006_audit_entry_chain'),
     ]
 
     operations = [
