@@ -48,7 +48,14 @@ def _uses_database(item: pytest.Item) -> bool:
     )
 
 
+def _is_browser_test(item: pytest.Item) -> bool:
+    return "tests/e2e/" in item.nodeid
+
+
 def pytest_collection_modifyitems(config, items):
+    # Browser tests last: Playwright's sync API keeps an event loop running in this thread
+    # until the session ends, and Django refuses database calls from under a running loop.
+    items.sort(key=_is_browser_test)
     if not ON_POSTGRES:
         return
     keep = [i for i in items if _uses_database(i)]
