@@ -25,7 +25,7 @@ pg_pid=""
 pg_log="$(mktemp -t kawal-pg-tests.XXXXXX)"
 if pg_reachable; then
   echo "== Kawal database tests on PostgreSQL ($PG_URL), in the background; their log follows the SQLite half"
-  KAWAL_DATABASE_URL="$PG_URL" $BIN/pytest -p no:cacheprovider "$@" >"$pg_log" 2>&1 &
+  KAWAL_DATABASE_URL="$PG_URL" $BIN/pytest -p no:cacheprovider --durations=15 "$@" >"$pg_log" 2>&1 &
   pg_pid=$!
 elif [ "${CI:-}" = "true" ]; then
   echo "FAIL: PostgreSQL at $PG_URL can't be reached, and CI needs it." >&2
@@ -33,7 +33,7 @@ elif [ "${CI:-}" = "true" ]; then
 fi
 
 echo "== Kawal tests on SQLite"
-env -u KAWAL_DATABASE_URL $BIN/pytest "$@"
+env -u KAWAL_DATABASE_URL $BIN/pytest --durations=15 "$@"
 sqlite_rc=$?
 
 if [ -n "$pg_pid" ]; then
