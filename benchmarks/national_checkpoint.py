@@ -48,7 +48,7 @@ def _forget() -> None:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute("DELETE FROM custody_checkpoint")
         cursor.execute("DELETE FROM custody_custodyevent WHERE seq > 100")
-        cursor.execute("DELETE FROM accounts_auditentry")
+        cursor.execute("DELETE FROM accounts_auditentry WHERE action = %s", ["custody.checkpoint"])
 
 
 def _append_batch() -> None:
