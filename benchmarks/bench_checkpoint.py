@@ -8,9 +8,18 @@ every box's first four legs went through the ledger (21,856 events):
 - a checkpoint after one more batch of 500 events, extending the last one's frontier.
 Floor for both: bare hashlib over the same leaves, already in memory: each chain hash, its
 leaf hash and the tree's nodes, with no database and no Django.
+
+The same two on the national dataset (benchmarks/national.py, about 7.9 million events with
+their log positions), on PostgreSQL in its own database, as bench_overview does: the first
+checkpoint over the whole log, then the next after a batch of 500 events appended in bulk
+SQL (a checkpoint's cost depends on the leaves it adds, not on how they came). The run
+removes its checkpoints and batch afterwards, so that the next run's first is a first again.
 """
 
 import hashlib
+import json
+import os
+import sys
 import time
 
 from benchmarks import Figure, dataset, workloads
@@ -53,8 +62,16 @@ def _leaf_inputs(start: int) -> list[bytes]:
     from kawal.custody.columns import EVENT, named, reads
     from kawal.custody.models import CustodyEvent
 
-    events = CustodyEvent.objects.filter(position__gte=start).values(*reads(EVENT))
-    audits = AuditEntry.objects.filter(position__gte=start).values("position", *log.AUDIT_FIELDS)
+    events = (
+        CustodyEvent.objects.filter(position__gte=start)
+        .values(*reads(EVENT))
+        .iterator(chunk_size=5000)
+    )
+    audits = (
+        AuditEntry.objects.filter(position__gte=start)
+        .values("position", *log.AUDIT_FIELDS)
+        .iterator(chunk_size=5000)
+    )
     inputs = {
         row["position"]: (row["prev_hash"] + chain.canonical(row)).encode()
         for row in map(named, events)
@@ -82,7 +99,7 @@ def _bare_hashlib(inputs: list[bytes], frontier: list[bytes], size: int) -> floa
     return (time.perf_counter() - started) * 1000
 
 
-def run() -> list[Figure]:
+def _demo() -> list[Figure]:
     from django.db import connection
 
     from kawal.custody import checkpoints
@@ -114,3 +131,19 @@ def run() -> list[Figure]:
             note=f"{engine}; {added:,} leaves added: a batch of {BATCH} events and its audit",
         ),
     ]  # fmt: skip
+
+
+def run() -> list[Figure]:
+    from benchmarks import national_checkpoint
+
+    return _demo() + national_checkpoint.run()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["national"]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.settings")
+    import django
+
+    django.setup()
+    from benchmarks import national_checkpoint
+
+    print("FIGURES " + json.dumps(national_checkpoint.figures()))

@@ -108,7 +108,7 @@ def generate(user_id: int) -> None:
         "CROSS JOIN (VALUES ('BUP'), ('GUB')) c(contest)"),
         ("INSERT INTO custody_custodyevent (id, box_id, seq, kind, occurred_at, received_at, place, "
         "lat, lng, from_party, to_party, escorts, seals, document, note, corrects_id, "
-        "recorded_by_id, prev_hash, hash, position, regency) "
+        "recorded_by_id, prev_hash, hash, position, regency, cosignatures, signature) "
         f"SELECT gen_random_uuid(), b.id, s, ({kinds})[s], "
         "timestamptz '2024-11-23 00:00+00' + s * interval '10 hours' + (b.id % 600) * interval '1 minute', "
         "timestamptz '2024-11-23 00:00+00' + s * interval '10 hours' + (b.id % 600) * interval '1 minute', "
@@ -118,7 +118,7 @@ def generate(user_id: int) -> None:
         "md5(b.code || s) || md5(s || b.code), "
         # Each event's place in the custody log, after the audit entries written so far.
         "(SELECT coalesce(max(position) + 1, 0) FROM accounts_auditentry) "
-        "+ row_number() OVER (ORDER BY b.id, s) - 1, b.regency "
+        "+ row_number() OVER (ORDER BY b.id, s) - 1, b.regency, '[]', '' "
         "FROM custody_box b CROSS JOIN LATERAL generate_series(1, b.head_seq) s"),
         # A few thousand alerts: escorts missing, seals differing, legs skipped; some handled.
         ("INSERT INTO custody_alert (box_id, regency, event_id, rule, severity, status, params, "
