@@ -213,21 +213,27 @@ def _trigger_cost() -> list[Figure]:
 
 
 def _national() -> list[Figure]:
+    return in_national_database("benchmarks.bench_overview", "national overview")
+
+
+def in_national_database(module: str, what: str) -> list[Figure]:
+    """Run `python -m MODULE national` against the national database on PostgreSQL, in a
+    process of its own, and read the figures it prints; none when no PostgreSQL answers."""
     import psycopg
 
     try:
         ensure_postgres_database(f"{SERVER}/{DATABASE}")
     except psycopg.OperationalError as exc:
-        print(f"   national overview left out: no PostgreSQL at {SERVER} ({exc})")
+        print(f"   {what} left out: no PostgreSQL at {SERVER} ({exc})")
         return []
     env = {**os.environ, "KAWAL_DATABASE_URL": f"{SERVER}/{DATABASE}",
            "KAWAL_DATA_DIR": str(ROOT / "var" / "bench-national")}
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_overview", "national"],
+        [sys.executable, "-m", module, "national"],
         check=False, env=env, cwd=ROOT, capture_output=True, text=True,
     )
     if done.returncode:
-        raise RuntimeError(f"the national benchmark failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"the {what} benchmark failed:\n{done.stderr[-3000:]}")
     line = next(x for x in done.stdout.splitlines() if x.startswith("FIGURES "))
     return [Figure(**f) for f in json.loads(line[len("FIGURES "):])]
 

@@ -5,13 +5,8 @@ are: the dataset is generated there once (benchmarks/national.py, which fills ea
 log position) and reused while its counts match.
 """
 
-import json
-import os
-import subprocess
-import sys
-
-from benchmarks import Figure, ensure_postgres_database
-from benchmarks.bench_overview import DATABASE, ROOT, SERVER
+from benchmarks import Figure
+from benchmarks.bench_overview import in_national_database
 
 BATCH = 500
 COLUMNS = ("box_id, seq, kind, occurred_at, received_at, place, lat, lng, from_party, to_party, "
@@ -20,23 +15,7 @@ COLUMNS = ("box_id, seq, kind, occurred_at, received_at, place, lat, lng, from_p
 
 
 def run() -> list[Figure]:
-    import psycopg
-
-    try:
-        ensure_postgres_database(f"{SERVER}/{DATABASE}")
-    except psycopg.OperationalError as exc:
-        print(f"   national checkpoint left out: no PostgreSQL at {SERVER} ({exc})")
-        return []
-    env = {**os.environ, "KAWAL_DATABASE_URL": f"{SERVER}/{DATABASE}",
-           "KAWAL_DATA_DIR": str(ROOT / "var" / "bench-national")}
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_checkpoint", "national"],
-        check=False, env=env, cwd=ROOT, capture_output=True, text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(f"the national checkpoint benchmark failed:\n{done.stderr[-3000:]}")
-    line = next(x for x in done.stdout.splitlines() if x.startswith("FIGURES "))
-    return [Figure(**f) for f in json.loads(line[len("FIGURES "):])]
+    return in_national_database("benchmarks.bench_checkpoint", "national checkpoint")
 
 
 def _forget() -> None:
