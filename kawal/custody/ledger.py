@@ -14,6 +14,7 @@ Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.p
 memory between them; the raw writes are custody/bulk.py.
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,11 +30,12 @@ from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
 from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
-from kawal.custody import bulk, chain, payload, planned
+from kawal.custody import bulk, chain, payload, planned, raw_reads
 from kawal.custody.columns import DEVICE, named, reads
 from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
 from kawal.custody.payload import Incoming, Rejected, check_batch, normalised, parse
+from kawal.custody.raw_reads import marks
 from kawal.field import signatures, signers
 from kawal.personnel.models import Member
 from kawal.territory.codes import regencies_of
@@ -104,8 +106,9 @@ def _reference(events: list[Incoming]) -> tuple[Lookups, dict[str, signers.Signe
     nrps = {n for e in events for n in e.escorts}
     members = {
         nrp: (force, home, pk)
-        for nrp, force, home, pk in Member.objects.filter(nrp__in=nrps).values_list(
-            "nrp", "force", "region_id", "pk"
+        for nrp, force, home, pk in raw_reads.fetch(
+            f"SELECT nrp, force, region_id, id FROM {Member._meta.db_table} "
+            f"WHERE nrp IN ({marks(nrps)})", list(nrps),
         )
     } if nrps else {}  # fmt: skip
     points = _points({e.place for e in events})
@@ -126,7 +129,10 @@ def _points(places: set[str]) -> dict[str, tuple[float, float]]:
     points: dict[str, tuple[float, float]] = {}
     for model, codes in ((TPS, tps), (Region, regions)):
         if codes:
-            rows = model.objects.filter(code__in=codes).values_list("code", "lat", "lng")
+            rows = raw_reads.fetch(
+                f"SELECT code, lat, lng FROM {model._meta.db_table} WHERE code IN ({marks(codes)})",
+                codes,
+            )  # fmt: skip
             points.update((code, (lat, lng)) for code, lat, lng in rows)
     return points
 
@@ -136,20 +142,39 @@ def _read(parsed: list[Incoming | Unparsed], lookups: Lookups, everywhere: bool)
     already. Known ids are looked for in the batch's regencies (one shard each on Citus);
     `everywhere`, after a clash, in all."""
     events = [p for p in parsed if isinstance(p, Incoming)]
-    codes = {e.box for e in events}
-    regencies = regencies_of(codes)  # the shards the batch touches: every query names them
-    boxes = {
-        b.code: b
-        for b in Box.objects.select_for_update()
-        .filter(regency__in=regencies, code__in=codes)
-        .order_by("code")
-    }
+    codes = sorted({e.box for e in events})
+    regencies = sorted(regencies_of(codes))  # the shards the batch touches: every query names them
+    boxes: dict[str, Box] = {}
+    if codes:
+        where = f"regency IN ({marks(regencies)}) AND code IN ({marks(codes)})"
+        locked = raw_reads.instances(Box, where, [*regencies, *codes], order="code", lock=True)
+        boxes = {b.code: b for b in locked}
     ids = {e.id for e in events} | {e.corrects for e in events if e.corrects}
-    stored = CustodyEvent.objects.filter(id__in=ids)
     if not everywhere:
-        stored = stored.filter(regency__in=regencies, box__regency=F("regency"))
-    known = {str(row["id"]): named(row, DEVICE) for row in stored.values(*reads(DEVICE))}
+        # Nearly every id is new: one plain look settles it, the full read only for the rest.
+        ids = _stored_ids(ids, regencies)
+    known = {}
+    if ids:
+        stored = CustodyEvent.objects.filter(id__in=ids)
+        if not everywhere:
+            stored = stored.filter(regency__in=regencies, box__regency=F("regency"))
+        known = {str(row["id"]): named(row, DEVICE) for row in stored.values(*reads(DEVICE))}
     return _Batch(boxes, known, lookups)
+
+
+def _stored_ids(ids: set[uuid.UUID], regencies: list[str]) -> set[uuid.UUID]:
+    """Which of `ids` are stored already as events in `regencies`."""
+    if not ids:
+        return set()
+    field = CustodyEvent._meta.pk
+    assert field is not None
+    found = raw_reads.fetch(
+        f"SELECT id FROM {CustodyEvent._meta.db_table} "
+        f"WHERE regency IN ({marks(regencies)}) AND id IN ({marks(ids)})",
+        [*regencies, *raw_reads.db_values(field, ids)],
+        [field],
+    )
+    return {row[0] for row in found}
 
 
 @dataclass(frozen=True)
