@@ -25,19 +25,19 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kawal import batches
+from kawal import batches, raw_reads
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
 from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
-from kawal.custody import bulk, chain, payload, planned, raw_reads
+from kawal.custody import bulk, chain, payload, planned
 from kawal.custody.columns import DEVICE, named, reads
 from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
 from kawal.custody.payload import Incoming, Rejected, check_batch, normalised, parse
-from kawal.custody.raw_reads import marks
 from kawal.field import signatures, signers
 from kawal.personnel.models import Member
+from kawal.raw_reads import marks
 from kawal.territory.codes import regencies_of
 from kawal.territory.models import TPS, Region
 
@@ -218,7 +218,10 @@ def _append(
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
         lapsed = changes.save(now, regencies_of(touched))
     audit.record(
-        "custody.ingest", actor=sender.user, boxes=len(touched), alerts_lapsed=lapsed,
+        "custody.ingest",
+        actor=sender.user,
+        boxes=len(touched),
+        alerts_lapsed=lapsed,
         **batches.counts(results),
     )
     return results

@@ -1,6 +1,7 @@
 """The ledger's plain-SQL reads give back what the ORM gives back, on both databases."""
 
-from kawal.custody import ledger, raw_reads
+from kawal import raw_reads
+from kawal.custody import ledger
 from kawal.custody.models import Box, CustodyEvent
 from kawal.personnel.models import Member
 from tests.conftest import user
@@ -49,5 +50,7 @@ def test_uuids_are_looked_up_in_the_form_the_database_stores(route):
 
 def test_without_fields_a_row_is_what_the_driver_gives(route):
     nrp = route.polri
-    (row,) = raw_reads.fetch("SELECT nrp, force, region_id FROM personnel_member WHERE nrp = %s", [nrp])
+    (row,) = raw_reads.fetch(
+        "SELECT nrp, force, region_id FROM personnel_member WHERE nrp = %s", [nrp]
+    )
     assert row == tuple(Member.objects.filter(nrp=nrp).values_list("nrp", "force", "region_id")[0])

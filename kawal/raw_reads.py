@@ -1,4 +1,4 @@
-"""The ledger's hot reads as plain SQL, converted by Django's own field converters.
+"""Hot reads as plain SQL, converted by Django's own field converters.
 
 A one-event request spent about a third of its time building and compiling querysets: a
 few hundred microseconds each, for statements whose shape never changes. These reads write
@@ -30,7 +30,10 @@ def _converters(vendor: str, fields: tuple[Field, ...]) -> tuple[tuple[Any, list
     for field in fields:
         column = field.get_col(field.model._meta.db_table)
         found.append(
-            (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+            (
+                column,
+                connection.ops.get_db_converters(column) + column.get_db_converters(connection),
+            )
         )
     return tuple(found)
 
