@@ -32,26 +32,34 @@ class Parameters:
     def __init__(self) -> None:
         ops = connection.ops
         native_uuid = connection.features.has_native_uuid_field
+        empty_list = ops.adapt_json_value([], None)  # most events' escorts or seals
+
+        def json_value(v: Any) -> Any:
+            return empty_list if v == [] else ops.adapt_json_value(v, None)
+
         self.by_type: dict[str, Callable[[Any], Any]] = {
             "uuid": (lambda v: v) if native_uuid else (lambda v: v.hex if v else None),
             "timestamptz": ops.adapt_datetimefield_value,
-            "jsonb": lambda v: ops.adapt_json_value(v, None),
+            "jsonb": json_value,
         }
-        self._found: dict[tuple[tuple[str, str], ...], tuple[tuple[str, Any], ...]] = {}
+        # Found once per set of columns (a module's constant): the ledger makes a row of
+        # each event it appends.
+        self._found: dict[int, tuple[Sequence, list[tuple[str, Any]]]] = {}
 
     def row(self, columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> tuple:
         """`values` of `columns` (name, PostgreSQL type), in order, as query parameters."""
-        return tuple(
+        return tuple([
             values[name] if adapt is None else adapt(values[name])
-            for name, adapt in self._adapters(tuple(columns))
-        )
+            for name, adapt in self._adapters(columns)
+        ])  # fmt: skip
 
-    def _adapters(self, columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, Any], ...]:
-        # Found once per set of columns: the ledger makes a row of each event it appends.
-        found = self._found.get(columns)
-        if found is None:
-            found = self._found[columns] = tuple((n, self.by_type.get(t)) for n, t in columns)
-        return found
+    def _adapters(self, columns: Sequence[tuple[str, str]]) -> list[tuple[str, Any]]:
+        found = self._found.get(id(columns))
+        if found is None or found[0] is not columns:
+            found = self._found[id(columns)] = (
+                columns, [(n, self.by_type.get(t)) for n, t in columns]
+            )  # fmt: skip
+        return found[1]
 
 
 def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str) -> None:
