@@ -65,16 +65,33 @@ class Parameters:
 def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str) -> None:
     """Run `sql` for every row. On PostgreSQL, run `pg_sql` once over the rows as arrays
     (`unnest(%s::type[], …)`): one round trip and one parameter per column instead of
-    hundreds of statements. SQLite runs in process, where executemany of one statement
-    is cheapest."""
+    hundreds of statements, the arrays sent as parameters beside the statement (server-side
+    binding) rather than quoted into its text in Python, as Django's cursors do. SQLite runs
+    in process, where executemany of one statement is cheapest."""
     if not rows:
         return
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
+        with _server_bound() as cursor:
+            cursor.execute(
+                pg_sql.format(arrays=arrays), [list(c) for c in zip(*rows, strict=True)]
+            )  # fmt: skip
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
-            cursor.execute(pg_sql.format(arrays=arrays), [list(c) for c in zip(*rows, strict=True)])
-        else:
-            cursor.executemany(sql, rows)
+        cursor.executemany(sql, rows)
+
+
+def _server_bound() -> Any:
+    """A cursor of this transaction's PostgreSQL connection that binds its parameters on
+    the server, wrapped as Django wraps its own (errors as Django's, queries logged where
+    they are)."""
+    import psycopg
+
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 def insert_events(rows: list[tuple]) -> None:
