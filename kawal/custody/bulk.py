@@ -88,7 +88,7 @@ def _server_bound() -> Any:
     import psycopg
 
     connection.ensure_connection()
-    cursor = psycopg.Cursor(connection.connection)
+    cursor: Any = psycopg.Cursor(connection.connection)  # the stubs want Django's wrapper here
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)
