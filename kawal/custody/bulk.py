@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 
+from kawal import raw_reads
 from kawal.custody import log
 from kawal.custody.columns import EVENT
 from kawal.custody.models import Box, CustodyEvent
@@ -72,26 +73,13 @@ def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str)
         return
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
-        with _server_bound() as cursor:
+        with raw_reads.cursor() as cursor:
             cursor.execute(
                 pg_sql.format(arrays=arrays), [list(c) for c in zip(*rows, strict=True)]
             )  # fmt: skip
         return
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-
-
-def _server_bound() -> Any:
-    """A cursor of this transaction's PostgreSQL connection that binds its parameters on
-    the server, wrapped as Django wraps its own (errors as Django's, queries logged where
-    they are)."""
-    import psycopg
-
-    connection.ensure_connection()
-    cursor: Any = psycopg.Cursor(connection.connection)  # the stubs want Django's wrapper here
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
 
 
 def insert_events(rows: list[tuple]) -> None:
