@@ -14,8 +14,10 @@ Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.p
 memory between them; the raw writes are custody/bulk.py.
 """
 
+import functools
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -45,6 +47,8 @@ WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
 ATTEMPTS = 3
 # An event refused while parsing: the id it was sent with, if any, and why.
 Unparsed = tuple[str | None, str]
+# Whether the caller may record custody of a box (its code): Scope.covers, remembered.
+Covers = Callable[[str], bool]
 
 
 def write_scope(user: User) -> Scope:
@@ -64,7 +68,8 @@ def ingest(
     most MAX_BATCH objects.
     """
     events = check_batch(items)
-    scope = write_scope(user)
+    # Asked of each event twice, and a batch names a handful of boxes: answered once each.
+    covers = functools.cache(write_scope(user).covers)
     now = now or timezone.now()
     parsed: list[Incoming | Unparsed] = []
     for item in events:
@@ -75,13 +80,13 @@ def ingest(
     # What the batch names besides its boxes, and the signatures (the dearest check), before
     # the transaction: on SQLite it holds the database's one write lock while it lasts.
     lookups, devices = _reference([p for p in parsed if isinstance(p, Incoming)])
-    parsed = [_signatures_hold(p, lookups, devices, device, scope) for p in parsed]
+    parsed = [_signatures_hold(p, lookups, devices, device, covers) for p in parsed]
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
                 sender = Sender(user, device, token)
                 batch = _read(parsed, lookups, everywhere=attempt > 0)
-                return _append(sender, scope, parsed, batch, now)
+                return _append(sender, covers, parsed, batch, now)
         except (IntegrityError, OperationalError):
             # Another writer took a chain position or an id first; read again and redo,
             # this time looking for the batch's ids in every regency, not only its own.
@@ -187,7 +192,7 @@ class Sender:
 
 
 def _append(
-    sender: Sender, scope: Scope, parsed: list[Incoming | Unparsed], batch: _Batch, now: datetime
+    sender: Sender, covers: Covers, parsed: list[Incoming | Unparsed], batch: _Batch, now: datetime
 ) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     accepted: dict[str, Incoming] = {}
@@ -203,7 +208,7 @@ def _append(
             if _stored_before(item, batch, accepted):
                 results.append({"id": key, "status": DUPLICATE})
                 continue
-            box = _admissible(item, batch, accepted, scope)
+            box = _admissible(item, batch, accepted, covers)
         except Rejected as exc:
             results.append({"id": key, "status": REJECTED, "error": str(exc)})
             continue
@@ -245,11 +250,11 @@ def _stored_before(item: Incoming, batch: _Batch, accepted: dict[str, Incoming])
     return True
 
 
-def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], scope: Scope) -> Box:
+def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], covers: Covers) -> Box:
     box = batch.boxes.get(item.box)
     if box is None:
         raise Rejected(f"unknown box {item.box}")
-    if not scope.covers(box.code):
+    if not covers(box.code):
         raise Rejected(f"box {box.code} is outside your scope")
     # The same words whether the NRP exists in another operation or nowhere (custody/planned.py).
     unknown = [n for n in item.escorts if not batch.lookups.known.knows(n, box.code)]
@@ -271,12 +276,12 @@ def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], sc
 
 def _signatures_hold(
     item: Incoming | Unparsed, lookups: Lookups, devices: dict[str, signers.Signer],
-    sender: str | None, scope: Scope,
+    sender: str | None, covers: Covers,
 ) -> Incoming | Unparsed:  # fmt: skip
     """The event, if its signature and co-signatures hold or its operation lets it go
     unsigned; otherwise its rejection. A box outside the caller's scope is refused for that
     in the transaction, before anything of its operation's rules is said."""
-    if isinstance(item, tuple) or not scope.covers(item.box):
+    if isinstance(item, tuple) or not covers(item.box):
         return item
     if not item.signature and not item.cosignatures and item.device is None:
         _, custody_rules = lookups.rules.get(item.box, DEFAULT_RULES)
