@@ -34,7 +34,7 @@ from kawal.accounts.scope import Scope, require_roles
 from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
 from kawal.custody import bulk, chain, payload, planned
 from kawal.custody.columns import DEVICE, named, reads
-from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
+from kawal.custody.judging import DEFAULT_RULES, AlertChanges, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
 from kawal.custody.payload import Incoming, Rejected, check_batch, normalised, parse
 from kawal.field import signatures, signers
@@ -81,12 +81,22 @@ def ingest(
     # the transaction: on SQLite it holds the database's one write lock while it lasts.
     lookups, devices = _reference([p for p in parsed if isinstance(p, Incoming)])
     parsed = [_signatures_hold(p, lookups, devices, device, covers) for p in parsed]
+    sender = Sender(user, device, token)
+    codes = sorted({p.box for p in parsed if isinstance(p, Incoming)})
     for attempt in range(ATTEMPTS):
+        everywhere = attempt > 0
+        # Worked out first from what is stored now, outside the transaction (on SQLite it
+        # holds the database's one write lock; on PostgreSQL, the boxes' row locks), then
+        # kept if the boxes it locks are still as they were read: every append moves a
+        # box's head, and an event stored meanwhile under the same id fails the insert.
+        draft = _draft(sender, covers, parsed, _read(parsed, lookups, everywhere), now)
         try:
             with transaction.atomic():
-                sender = Sender(user, device, token)
-                batch = _read(parsed, lookups, everywhere=attempt > 0)
-                return _append(sender, covers, parsed, batch, now)
+                boxes = _boxes(codes, lock=True)
+                if _heads(boxes) != draft.read:
+                    batch = _read(parsed, lookups, everywhere, boxes)
+                    draft = _draft(sender, covers, parsed, batch, now)
+                return _write(sender, draft, now)
         except (IntegrityError, OperationalError):
             # Another writer took a chain position or an id first; read again and redo,
             # this time looking for the batch's ids in every regency, not only its own.
@@ -142,18 +152,36 @@ def _points(places: set[str]) -> dict[str, tuple[float, float]]:
     return points
 
 
-def _read(parsed: list[Incoming | Unparsed], lookups: Lookups, everywhere: bool) -> _Batch:
-    """Lock the batch's boxes and read the events it sends or corrects that are stored
-    already. Known ids are looked for in the batch's regencies (one shard each on Citus);
-    `everywhere`, after a clash, in all."""
+def _boxes(codes: list[str], *, lock: bool = False) -> dict[str, Box]:
+    """The boxes of `codes` (sorted), by code; locked for the transaction with `lock`."""
+    if not codes:
+        return {}
+    regencies = sorted(regencies_of(codes))  # the shards the batch touches: every query names them
+    where = f"regency IN ({marks(regencies)}) AND code IN ({marks(codes)})"
+    found = raw_reads.instances(Box, where, [*regencies, *codes], order="code", lock=lock)
+    return {b.code: b for b in found}
+
+
+def _heads(boxes: dict[str, Box]) -> dict[str, tuple]:
+    """What a batch is worked out from on each box: its chain's head and its fold."""
+    return {
+        code: (b.pk, *(getattr(b, name) for name, _ in bulk.BOX_COLUMNS))
+        for code, b in boxes.items()
+    }
+
+
+def _read(
+    parsed: list[Incoming | Unparsed], lookups: Lookups, everywhere: bool,
+    boxes: dict[str, Box] | None = None,
+) -> _Batch:  # fmt: skip
+    """The batch's boxes (unless `boxes` were read already) and the events it sends or
+    corrects that are stored already. Known ids are looked for in the batch's regencies (one
+    shard each on Citus); `everywhere`, after a clash, in all."""
     events = [p for p in parsed if isinstance(p, Incoming)]
     codes = sorted({e.box for e in events})
-    regencies = sorted(regencies_of(codes))  # the shards the batch touches: every query names them
-    boxes: dict[str, Box] = {}
-    if codes:
-        where = f"regency IN ({marks(regencies)}) AND code IN ({marks(codes)})"
-        locked = raw_reads.instances(Box, where, [*regencies, *codes], order="code", lock=True)
-        boxes = {b.code: b for b in locked}
+    if boxes is None:
+        boxes = _boxes(codes)
+    regencies = sorted(regencies_of(codes))
     ids = {e.id for e in events} | {e.corrects for e in events if e.corrects}
     if not everywhere:
         # Nearly every id is new: one plain look settles it, the full read only for the rest.
@@ -191,9 +219,22 @@ class Sender:
     token: int | None
 
 
-def _append(
+@dataclass
+class _Draft:
+    """A batch worked out: the answer per event, and what appending it writes."""
+
+    read: dict[str, tuple]  # the boxes' heads it was worked out from (_heads)
+    results: list[dict[str, Any]]
+    rows: list[tuple]  # the events' INSERT rows
+    boxes: list[Box]  # the boxes it touches, folded on
+    changes: AlertChanges
+    parameters: bulk.Parameters
+
+
+def _draft(
     sender: Sender, covers: Covers, parsed: list[Incoming | Unparsed], batch: _Batch, now: datetime
-) -> list[dict[str, Any]]:
+) -> _Draft:
+    read = _heads(batch.boxes)
     results: list[dict[str, Any]] = []
     accepted: dict[str, Incoming] = {}
     rows: list[tuple] = []
@@ -216,23 +257,25 @@ def _append(
         accepted[key] = item
         touched[box.code].append(item)
         results.append({"id": key, "status": ACCEPTED})
+    changes = judge_batch(batch.boxes, touched, batch.lookups, now) if rows else AlertChanges()
+    boxes = [batch.boxes[c] for c in touched]
+    return _Draft(read, results, rows, boxes, changes, parameters)
+
+
+def _write(sender: Sender, draft: _Draft, now: datetime) -> list[dict[str, Any]]:
     lapsed = 0
-    if rows:
-        changes = judge_batch(batch.boxes, touched, batch.lookups, now)
+    if draft.rows:
         # The boxes and alerts first: the events' insert takes the log's lock, which every
         # writer waits for, and holds it to the commit (custody/log.py). The alerts' events
         # are checked at the commit (foreign keys are deferred).
-        bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
-        lapsed = changes.save(now, regencies_of(touched))
-        bulk.insert_events(rows)
+        bulk.update_boxes(draft.boxes, draft.parameters)
+        lapsed = draft.changes.save(now, regencies_of(b.code for b in draft.boxes))
+        bulk.insert_events(draft.rows)
     audit.record(
-        "custody.ingest",
-        actor=sender.user,
-        boxes=len(touched),
-        alerts_lapsed=lapsed,
-        **batches.counts(results),
-    )
-    return results
+        "custody.ingest", actor=sender.user, boxes=len(draft.boxes), alerts_lapsed=lapsed,
+        **batches.counts(draft.results),
+    )  # fmt: skip
+    return draft.results
 
 
 def _stored_before(item: Incoming, batch: _Batch, accepted: dict[str, Incoming]) -> bool:
@@ -253,7 +296,9 @@ def _stored_before(item: Incoming, batch: _Batch, accepted: dict[str, Incoming])
     return True
 
 
-def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], covers: Covers) -> Box:
+def _admissible(
+    item: Incoming, batch: _Batch, accepted: dict[str, Incoming], covers: Covers
+) -> Box:
     box = batch.boxes.get(item.box)
     if box is None:
         raise Rejected(f"unknown box {item.box}")
