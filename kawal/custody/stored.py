@@ -143,13 +143,13 @@ def _converter(column: Column, pg: bool, tz: tzinfo) -> Callable[[Any], str]:
     elif kind in ("integer", "bigint"):
         convert = int.__repr__
     elif kind == "float8":
-        return _float  # NULL too
+        return _Memo(_float).__getitem__  # NULL too
     elif kind == "jsonb":
-        return _Json().__getitem__  # NULL too
+        return _Memo(_json).__getitem__  # NULL too
     elif kind == "uuid":
         convert = encode_basestring if pg else _hex_uuid
     elif kind == "timestamptz":
-        convert = encode_basestring if pg else _naive_instant(tz)
+        convert = encode_basestring if pg else _Memo(_naive_instant(tz)).__getitem__
     else:
         raise ValueError(f"no canonical JSON for {column.name}'s {kind}")
     return _or_null(convert) if nullable else convert
@@ -194,11 +194,22 @@ def _naive_instant(tz: tzinfo) -> Callable[[str], str]:
     return instant
 
 
-class _Json(dict):
-    """Stored JSON text to its canonical JSON, each text decoded once (most repeat: [])."""
+def _json(stored: str | bytes | None) -> str:
+    return "null" if stored is None else chain.encode(json.loads(stored))
 
-    def __missing__(self, stored: str | bytes | None) -> str:
-        if len(self) > 100_000:
-            self.clear()
-        self[stored] = text = "null" if stored is None else chain.encode(json.loads(stored))
+
+class _Memo(dict):
+    """A conversion of values that repeat (coordinates, a batch's time, JSON such as []),
+    each found once. Falsy values are not kept: 0.0 and -0.0 are equal keys, not equal JSON."""
+
+    def __init__(self, convert: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> str:
+        text = self.convert(value)
+        if value is None or value:
+            if len(self) >= 100_000:
+                self.clear()
+            self[value] = text
         return text
