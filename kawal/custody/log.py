@@ -96,11 +96,11 @@ def audit_leaf(entry: dict[str, Any]) -> bytes:
 def _events(start: int) -> Iterator[Entry]:
     # Each event's hash recomputed the fast way, which gives chain.link's (custody/stored.py).
     events = CustodyEvent.objects.filter(position__gte=start).order_by("position")
-    for event in stored.rehashed(events):
+    for event_id, code, seq, _, _, _, position, rehash in stored.rehashed(events):
         yield Entry(
-            event.position,
-            merkle.leaf_hash(bytes.fromhex(event.rehash)),
-            f"event {event.id} (box {event.box} seq {event.seq})",
+            position,
+            merkle.leaf_hash(bytes.fromhex(rehash)),
+            f"event {event_id} (box {code} seq {seq})",
         )
 
 

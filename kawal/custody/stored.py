@@ -47,6 +47,9 @@ class Stored(NamedTuple):
     rehash: str  # recomputed: chain.link(prev_hash, the event as stored)
 
 
+_new = tuple.__new__  # as Stored._make makes one, without a call through Python
+
+
 def rehashed(events: QuerySet[CustodyEvent]) -> Iterator[Stored]:
     """Each event of `events` (filtered and ordered by the caller), its hash recomputed."""
     connection = connections[events.db]
@@ -67,10 +70,10 @@ def rehashed(events: QuerySet[CustodyEvent]) -> Iterator[Stored]:
                     yield _through_orm(events.db, row[at + 1], row[at], row[0])
                     continue
                 prev = row[at + 2]
-                yield Stored(
+                yield _new(Stored, (
                     fragments[0][1:-1], row[1], row[2], row[at + 1], prev, row[at + 3],
                     row[at + 4], chain.linked(prev, text),
-                )  # fmt: skip
+                ))  # fmt: skip
 
 
 def _through_orm(using: str, regency: str, box_id: int, stored_id: str) -> Stored:

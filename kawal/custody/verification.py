@@ -47,19 +47,18 @@ def verify(region: str | None = None) -> Report:
     broken: list[Break] = []
     tail: dict[str, tuple[int, str]] = {}
     count = 0
-    for event in stored.rehashed(events):
+    for event_id, code, seq, regency, prev_hash, hash_, _, rehash in stored.rehashed(events):
         count += 1
-        code = event.box
-        seq, prev = tail.get(code, (0, chain.GENESIS))
-        tail[code] = (event.seq, event.hash)
-        if event.rehash != event.hash:
-            broken.append(Break(code, event.seq, event.id, "content does not match its hash"))
-        if event.seq != seq + 1:
-            broken.append(Break(code, event.seq, event.id, f"seq {event.seq} follows seq {seq}"))
-        elif event.prev_hash != prev:
-            broken.append(Break(code, event.seq, event.id, "prev_hash is not the hash before it"))
-        if event.regency != regency_of(code):
-            broken.append(Break(code, event.seq, event.id, f"filed under regency {event.regency}"))
+        last_seq, last_hash = tail.get(code, (0, chain.GENESIS))
+        tail[code] = (seq, hash_)
+        if rehash != hash_:
+            broken.append(Break(code, seq, event_id, "content does not match its hash"))
+        if seq != last_seq + 1:
+            broken.append(Break(code, seq, event_id, f"seq {seq} follows seq {last_seq}"))
+        elif prev_hash != last_hash:
+            broken.append(Break(code, seq, event_id, "prev_hash is not the hash before it"))
+        if regency != regency_of(code):
+            broken.append(Break(code, seq, event_id, f"filed under regency {regency}"))
     for code, head_seq, head_hash in boxes.values_list("code", "head_seq", "head_hash"):
         problem = _head_problem(tail.get(code, (0, "")), (head_seq, head_hash))
         if problem:
