@@ -22,7 +22,7 @@ from kawal.custody import history, planned, rules, states
 from kawal.custody.alert_text import REORDERED
 from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.payload import Incoming
-from kawal.operations.models import CustodyRules, Operation
+from kawal.operations.models import CustodyRules, covering_each
 
 DEFAULT_RULES = (rules.Config(), CustodyRules())
 STANDING = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
@@ -63,8 +63,7 @@ class Lookups:
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
     """The custody rules of the operation covering each box code, where one does."""
     found = {}
-    operations = Operation.objects.select_related("custody_rules")
-    for code, operation in operations.covering_each(codes).items():
+    for code, operation in covering_each(codes).items():
         config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
         found[code] = (
             rules.Config(config.require_joint_escort, config.max_distance_km, config.require_gps),
