@@ -13,10 +13,11 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db import connection
 
+from kawal import raw_reads
 from kawal.custody import states
 from kawal.custody.models import Alert, Box, CustodyEvent
 
@@ -77,16 +78,12 @@ def _select(columns: str, table: str, boxes: Sequence[Box], tail: str = "") -> l
     regencies = sorted({b.regency for b in boxes})
     ids = [b.pk for b in boxes]
     sql = (
-        f"SELECT {columns} FROM {table} WHERE regency IN ({_marks(regencies)}) "
-        f"AND box_id IN ({_marks(ids)}) {tail}"
+        f"SELECT {columns} FROM {table} WHERE regency IN ({raw_reads.marks(regencies)}) "
+        f"AND box_id IN ({raw_reads.marks(ids)}) {tail}"
     )
-    with connection.cursor() as cursor:
+    with raw_reads.cursor() as cursor:
         cursor.execute(sql, [*regencies, *ids])
         return cursor.fetchall()
-
-
-def _marks(values: list[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _dashed(hex_id: str) -> str:
