@@ -52,7 +52,8 @@ def stored(small):
     fix = event(whole, "correction", START + timedelta(hours=1), whole.regency)
     fix.update(corrects=sent[whole.box][1]["id"], note="arrived elsewhere")
     sent[whole.box].append(fix)
-    check = event(late, "seal_checked", START + timedelta(hours=17), late.tps, seals=["S-1"])
+    at = START + timedelta(hours=17, microseconds=123457)  # to the microsecond, in WIB
+    check = event(late, "seal_checked", at, late.tps, seals=["S-1"])
     sent[late.box].append(check)
     ledger.ingest(officer, sent[whole.box])
     ledger.ingest(officer, sent[late.box][:10] + [check])
@@ -82,6 +83,7 @@ def test_the_raw_history_reads_each_box_event_as_the_orm_reads_it(stored):
     assert [f.corrects for f in corrected] == [stored[codes[0]][1]["id"]]
     assert {f.occurred_at.tzinfo for facts in raw.values() for f in facts} == {UTC}
     assert [f.seals for f in raw[codes[1]] if f.kind == "sealed"] == [("S-9", "S-1")]
+    assert {f.occurred_at.microsecond for f in raw[codes[1]]} == {0, 123457}
 
 
 def test_the_raw_history_reads_only_the_boxes_it_is_asked_for(stored):
