@@ -90,7 +90,6 @@ def _select(columns: str, table: str, boxes: Sequence[Box], tail: str = "") -> l
         return cursor.fetchall()
 
 
-def _dashed(hex_id: str) -> str:
-    """A UUID's 32 hex digits as `str(uuid.UUID(hex_id))` writes them, without building one."""
-    h = hex_id
+def _dashed(h: str) -> str:
+    """A UUID's 32 hex digits as `str(uuid.UUID(h))` writes them, without building one."""
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
