@@ -219,9 +219,12 @@ def _append(
     lapsed = 0
     if rows:
         changes = judge_batch(batch.boxes, touched, batch.lookups, now)
-        bulk.insert_events(rows)
+        # The boxes and alerts first: the events' insert takes the log's lock, which every
+        # writer waits for, and holds it to the commit (custody/log.py). The alerts' events
+        # are checked at the commit (foreign keys are deferred).
         bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
         lapsed = changes.save(now, regencies_of(touched))
+        bulk.insert_events(rows)
     audit.record(
         "custody.ingest",
         actor=sender.user,
