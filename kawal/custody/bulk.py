@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connection
 
+from kawal import raw_reads
 from kawal.custody import log
 from kawal.custody.columns import EVENT
 from kawal.custody.models import Box, CustodyEvent
@@ -32,41 +33,53 @@ class Parameters:
     def __init__(self) -> None:
         ops = connection.ops
         native_uuid = connection.features.has_native_uuid_field
+        empty_list = ops.adapt_json_value([], None)  # most events' escorts or seals
+
+        def json_value(v: Any) -> Any:
+            return empty_list if v == [] else ops.adapt_json_value(v, None)
+
         self.by_type: dict[str, Callable[[Any], Any]] = {
             "uuid": (lambda v: v) if native_uuid else (lambda v: v.hex if v else None),
             "timestamptz": ops.adapt_datetimefield_value,
-            "jsonb": lambda v: ops.adapt_json_value(v, None),
+            "jsonb": json_value,
         }
-        self._found: dict[tuple[tuple[str, str], ...], tuple[tuple[str, Any], ...]] = {}
+        # Found once per set of columns (a module's constant): the ledger makes a row of
+        # each event it appends.
+        self._found: dict[int, tuple[Sequence, list[tuple[str, Any]]]] = {}
 
     def row(self, columns: Sequence[tuple[str, str]], values: dict[str, Any]) -> tuple:
         """`values` of `columns` (name, PostgreSQL type), in order, as query parameters."""
-        return tuple(
+        return tuple([
             values[name] if adapt is None else adapt(values[name])
-            for name, adapt in self._adapters(tuple(columns))
-        )
+            for name, adapt in self._adapters(columns)
+        ])  # fmt: skip
 
-    def _adapters(self, columns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, Any], ...]:
-        # Found once per set of columns: the ledger makes a row of each event it appends.
-        found = self._found.get(columns)
-        if found is None:
-            found = self._found[columns] = tuple((n, self.by_type.get(t)) for n, t in columns)
-        return found
+    def _adapters(self, columns: Sequence[tuple[str, str]]) -> list[tuple[str, Any]]:
+        found = self._found.get(id(columns))
+        if found is None or found[0] is not columns:
+            found = self._found[id(columns)] = (
+                columns, [(n, self.by_type.get(t)) for n, t in columns]
+            )  # fmt: skip
+        return found[1]
 
 
 def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str) -> None:
     """Run `sql` for every row. On PostgreSQL, run `pg_sql` once over the rows as arrays
     (`unnest(%s::type[], …)`): one round trip and one parameter per column instead of
-    hundreds of statements. SQLite runs in process, where executemany of one statement
-    is cheapest."""
+    hundreds of statements, the arrays sent as parameters beside the statement (server-side
+    binding) rather than quoted into its text in Python, as Django's cursors do. SQLite runs
+    in process, where executemany of one statement is cheapest."""
     if not rows:
         return
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
+        with raw_reads.cursor() as cursor:
+            cursor.execute(
+                pg_sql.format(arrays=arrays), [list(c) for c in zip(*rows, strict=True)]
+            )  # fmt: skip
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
-            cursor.execute(pg_sql.format(arrays=arrays), [list(c) for c in zip(*rows, strict=True)])
-        else:
-            cursor.executemany(sql, rows)
+        cursor.executemany(sql, rows)
 
 
 def insert_events(rows: list[tuple]) -> None:

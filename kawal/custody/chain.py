@@ -5,7 +5,10 @@ verify` and anyone auditing an export compute exactly the same bytes.
 """
 
 import hashlib
+import itertools
 import json
+import operator
+from collections.abc import Callable, Sequence
 
 from kawal.custody.columns import HASHED, PLAIN
 
@@ -15,12 +18,17 @@ _HASHED = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED if not c.optional
 # Fields added after events were stored: hashed only when they hold something, so every
 # event stored before them keeps its hash.
 _OPTIONAL = tuple((c.name, PLAIN.get(c.pg_type)) for c in HASHED if c.optional)
+EMPTY: tuple[object, ...] = (None, "", [])  # what an optional field holds while empty
 
 
-def encode(body: dict) -> str:
+# json.dumps with these arguments would build this same encoder on every call.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode(body: object) -> str:
     """Canonical JSON, the one encoding that Kawal hashes: sorted keys, no spaces, UTF-8 as
     is. The audit log's entries are hashed in it too (custody/log.py)."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(body)
 
 
 def canonical(event: dict) -> str:
@@ -33,9 +41,42 @@ def canonical(event: dict) -> str:
     body = {name: plain(event[name]) if plain else event[name] for name, plain in _HASHED}
     for name, plain in _OPTIONAL:
         value = event.get(name)
-        if value not in (None, "", []):
+        if value not in EMPTY:
             body[name] = plain(value) if plain else value
     return encode(body)
+
+
+# canonical() as one string format per set of optional fields present: each hashed field's
+# key in sorted order, then a placeholder for its value. An event read back as canonical JSON
+# values (custody/stored.py) fills it in instead of building a dict to encode.
+_NAMES = tuple(c.name for c in HASHED)
+_OPTIONAL_AT = tuple(i for i, c in enumerate(HASHED) if c.optional)
+_EMPTY = frozenset(encode(empty) for empty in EMPTY)
+
+
+def _template(empty: tuple[bool, ...]) -> tuple[str, operator.itemgetter]:
+    left_out = {i for i, nothing in zip(_OPTIONAL_AT, empty, strict=True) if nothing}
+    order = sorted((i for i in range(len(_NAMES)) if i not in left_out), key=_NAMES.__getitem__)
+    keys = ",".join(encode(_NAMES[i]).replace("%", "%%") + ":%s" for i in order)
+    return "{" + keys + "}", operator.itemgetter(*order)
+
+
+# By which optional fields are empty.
+_TEMPLATES = {
+    empty: _template(empty) for empty in itertools.product((False, True), repeat=len(_OPTIONAL_AT))
+}
+_optional: Callable[[Sequence[str]], tuple[str, ...]] = (
+    operator.itemgetter(*_OPTIONAL_AT)
+    if len(_OPTIONAL_AT) > 1
+    else lambda fragments: tuple(fragments[i] for i in _OPTIONAL_AT)
+)
+
+
+def canonical_fragments(fragments: Sequence[str]) -> str:
+    """canonical() of an event given as each hashed field's value already written as
+    canonical JSON (`encode(value)`, in columns.HASHED order): the same text."""
+    template, pick = _TEMPLATES[tuple(map(_EMPTY.__contains__, _optional(fragments)))]
+    return template % pick(fragments)
 
 
 def link(prev_hash: str, event: dict) -> str:

@@ -9,8 +9,8 @@ or command user to decide, and late events lapse only the order-dependent warnin
 """
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,19 +18,15 @@ from typing import Any
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
-from kawal.custody import planned, rules, states
+from kawal.custody import history, planned, rules, states
 from kawal.custody.alert_text import REORDERED
-from kawal.custody.columns import EVENT, reads
-from kawal.custody.models import Alert, Box, CustodyEvent, of_boxes
+from kawal.custody.models import Alert, Box, CustodyEvent
 from kawal.custody.payload import Incoming
-from kawal.operations.models import CustodyRules, Operation
+from kawal.operations.models import CustodyRules, covering_each
 
 DEFAULT_RULES = (rules.Config(), CustodyRules())
 STANDING = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED)
-# What the fold reads of a stored event (states.Fact), and the box it belongs to.
-FACT_COLUMNS = tuple(
-    c for c in EVENT if c.name in ("id", "box", "kind", "occurred_at", "place", "seals", "corrects")
-)
+CORRECTION = CustodyEvent.Kind.CORRECTION
 
 
 @dataclass
@@ -67,8 +63,7 @@ class Lookups:
 def rules_for(codes: Iterable[str]) -> dict[str, tuple[rules.Config, CustodyRules]]:
     """The custody rules of the operation covering each box code, where one does."""
     found = {}
-    operations = Operation.objects.select_related("custody_rules")
-    for code, operation in operations.covering_each(codes).items():
+    for code, operation in covering_each(codes).items():
         config = getattr(operation, "custody_rules", None) or CustodyRules(operation=operation)
         found[code] = (
             rules.Config(config.require_joint_escort, config.max_distance_km, config.require_gps),
@@ -88,7 +83,7 @@ def folded_of(box: Box) -> states.Folded:
 
 
 def fact_of(event: Mapping[str, Any]) -> states.Fact:
-    """An event (an `Incoming`'s attributes, or a stored row read with `columns.named`)."""
+    """An event, from an `Incoming`'s attributes (stored ones: custody/history.py)."""
     return states.Fact(
         id=str(event["id"]),
         kind=event["kind"],
@@ -97,29 +92,6 @@ def fact_of(event: Mapping[str, Any]) -> states.Fact:
         seals=tuple(event["seals"]),
         corrects=str(event["corrects"]) if event["corrects"] else None,
     )
-
-
-def _history(codes: list[str]) -> dict[str, list[states.Fact]]:
-    history: dict[str, list[states.Fact]] = defaultdict(list)
-    if codes:
-        # Tuples, named here once: a replay reads every event of its boxes.
-        rows = CustodyEvent.objects.filter(of_boxes(codes)).values_list(*reads(FACT_COLUMNS))
-        names = [c.name for c in FACT_COLUMNS]
-        for row in rows:
-            event = dict(zip(names, row, strict=True))
-            history[event["box"]].append(fact_of(event))
-    return history
-
-
-def _raised_alerts(codes: list[str]) -> dict[str, list[Mapping[str, Any]]]:
-    """The stored alerts, whatever their status, of the boxes about to be folded again."""
-    raised: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    if codes:
-        for row in Alert.objects.filter(of_boxes(codes)).values(
-            "id", "box__code", "event_id", "rule", "severity", "status"
-        ):
-            raised[row["box__code"]].append(row)
-    return raised
 
 
 def _replayed(boxes: dict[str, Box], touched: dict[str, list[Incoming]]) -> list[str]:
@@ -139,15 +111,15 @@ def judge_batch(
 ) -> AlertChanges:
     """Move each touched box's state on, and judge its new events against the rules."""
     replay = _replayed(boxes, touched)
-    history = _history(replay)
-    raised = _raised_alerts(replay)
+    stored = history.facts([boxes[c] for c in replay])
+    raised = history.alerts([boxes[c] for c in replay])
     changes = AlertChanges()
     for code, new in touched.items():
         box = boxes[code]
         config, custody_rules = lookups.rules.get(code, DEFAULT_RULES)
         legs = custody_rules.legs_for(code)
         if code in replay:
-            facts = [*history[code], *(fact_of(vars(i)) for i in new)]
+            facts = [*stored[code], *(fact_of(vars(i)) for i in new)]
             steps = states.fold(facts, legs)
             result = states.final(steps)
             new_ids = {str(i.id) for i in new}
@@ -200,35 +172,35 @@ def _rejudge(
     steps: list[states.Step],
     legs: Mapping[str, float],
     new_ids: set[str],
-    stored: list[Mapping[str, Any]],
+    stored: list[history.Raised],
     changes: AlertChanges,
     now: datetime,
 ) -> None:
     """Raise the order-dependent findings a replay reveals; lapse the warnings that late
     events alone show no longer hold. What a correction retracts never lapses here."""
     holds = {(s.fact.id, finding.rule): finding for s in steps for finding in rules.ordered(s)}
-    raised = {(str(a["event_id"]), a["rule"]) for a in stored if a["status"] != Alert.Status.LAPSED}
+    raised = {(a.event_id, a.rule) for a in stored if a.status != Alert.Status.LAPSED}
     for (event_id, rule), finding in holds.items():
         if event_id not in new_ids and (event_id, rule) not in raised:
             changes.new.append(_alert(box, uuid.UUID(event_id), finding, now))
-    uncorrected = [f for f in facts if f.kind != CustodyEvent.Kind.CORRECTION]
+    holds_late: AbstractSet[tuple[str, str]] = holds.keys()
+    uncorrected = [f for f in facts if f.kind != CORRECTION]
     if len(uncorrected) < len(facts):
         steps = states.fold(uncorrected, legs)
-    holds_late = {(s.fact.id, finding.rule) for s in steps for finding in rules.ordered(s)}
+        holds_late = {(s.fact.id, finding.rule) for s in steps for finding in rules.ordered(s)}
     for a in stored:
         if (
-            a["event_id"] and a["status"] in STANDING and str(a["event_id"]) not in new_ids
-            and a["rule"] in rules.LAPSES_WITH_LATE_EVENTS
-            and (str(a["event_id"]), a["rule"]) not in holds_late
+            a.event_id and a.status in STANDING and a.event_id not in new_ids
+            and a.rule in rules.LAPSES_WITH_LATE_EVENTS and (a.event_id, a.rule) not in holds_late
         ):  # fmt: skip
-            changes.lapsed.append(a["id"])
+            changes.lapsed.append(a.id)
 
 
 def _corrections(
     box: Box,
     facts: list[states.Fact],
     new: list[Incoming],
-    stored: list[Mapping[str, Any]],
+    stored: list[history.Raised],
     changes: AlertChanges,
     now: datetime,
 ) -> None:
@@ -236,10 +208,10 @@ def _corrections(
     corrects and its note, as grave as that event's alerts."""
     kinds = {f.id: f.kind for f in facts}
     for item in new:
-        if item.kind != CustodyEvent.Kind.CORRECTION or item.corrects is None:
+        if item.kind != CORRECTION or item.corrects is None:
             continue
         target = str(item.corrects)
-        touched = [a["severity"] for a in stored if str(a["event_id"]) == target]
+        touched = [a.severity for a in stored if a.event_id == target]
         touched += [a.severity for a in changes.new if str(a.event_id) == target]
         finding = rules.correction(kinds.get(target, "event"), target, item.note, touched)
         changes.new.append(_alert(box, item.id, finding, now))

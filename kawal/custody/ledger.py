@@ -14,7 +14,10 @@ Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.p
 memory between them; the raw writes are custody/bulk.py.
 """
 
+import functools
+import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,18 +27,19 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from kawal import batches
+from kawal import batches, raw_reads
 from kawal.accounts import audit
 from kawal.accounts.models import Role
 from kawal.accounts.scope import Scope, require_roles
 from kawal.batches import ACCEPTED, DUPLICATE, REJECTED
 from kawal.custody import bulk, chain, payload, planned
 from kawal.custody.columns import DEVICE, named, reads
-from kawal.custody.judging import DEFAULT_RULES, Lookups, judge_batch, rules_for
+from kawal.custody.judging import DEFAULT_RULES, AlertChanges, Lookups, judge_batch, rules_for
 from kawal.custody.models import Box, CustodyEvent
 from kawal.custody.payload import Incoming, Rejected, check_batch, normalised, parse
 from kawal.field import signatures, signers
 from kawal.personnel.models import Member
+from kawal.raw_reads import marks
 from kawal.territory.codes import regencies_of
 from kawal.territory.models import TPS, Region
 
@@ -43,6 +47,8 @@ WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
 ATTEMPTS = 3
 # An event refused while parsing: the id it was sent with, if any, and why.
 Unparsed = tuple[str | None, str]
+# Whether the caller may record custody of a box (its code): Scope.covers, remembered.
+Covers = Callable[[str], bool]
 
 
 def write_scope(user: User) -> Scope:
@@ -62,7 +68,8 @@ def ingest(
     most MAX_BATCH objects.
     """
     events = check_batch(items)
-    scope = write_scope(user)
+    # Asked of each event twice, and a batch names a handful of boxes: answered once each.
+    covers = functools.cache(write_scope(user).covers)
     now = now or timezone.now()
     parsed: list[Incoming | Unparsed] = []
     for item in events:
@@ -73,13 +80,23 @@ def ingest(
     # What the batch names besides its boxes, and the signatures (the dearest check), before
     # the transaction: on SQLite it holds the database's one write lock while it lasts.
     lookups, devices = _reference([p for p in parsed if isinstance(p, Incoming)])
-    parsed = [_signatures_hold(p, lookups, devices, device, scope) for p in parsed]
+    parsed = [_signatures_hold(p, lookups, devices, device, covers) for p in parsed]
+    sender = Sender(user, device, token)
+    codes = sorted({p.box for p in parsed if isinstance(p, Incoming)})
     for attempt in range(ATTEMPTS):
+        everywhere = attempt > 0
+        # Worked out first from what is stored now, outside the transaction (on SQLite it
+        # holds the database's one write lock; on PostgreSQL, the boxes' row locks), then
+        # kept if the boxes it locks are still as they were read: every append moves a
+        # box's head, and an event stored meanwhile under the same id fails the insert.
+        draft = _draft(sender, covers, parsed, _read(parsed, lookups, everywhere), now)
         try:
             with transaction.atomic():
-                sender = Sender(user, device, token)
-                batch = _read(parsed, lookups, everywhere=attempt > 0)
-                return _append(sender, scope, parsed, batch, now)
+                boxes = _boxes(codes, lock=True)
+                if _heads(boxes) != draft.read:
+                    batch = _read(parsed, lookups, everywhere, boxes)
+                    draft = _draft(sender, covers, parsed, batch, now)
+                return _write(sender, draft, now)
         except (IntegrityError, OperationalError):
             # Another writer took a chain position or an id first; read again and redo,
             # this time looking for the batch's ids in every regency, not only its own.
@@ -104,8 +121,9 @@ def _reference(events: list[Incoming]) -> tuple[Lookups, dict[str, signers.Signe
     nrps = {n for e in events for n in e.escorts}
     members = {
         nrp: (force, home, pk)
-        for nrp, force, home, pk in Member.objects.filter(nrp__in=nrps).values_list(
-            "nrp", "force", "region_id", "pk"
+        for nrp, force, home, pk in raw_reads.fetch(
+            f"SELECT nrp, force, region_id, id FROM {Member._meta.db_table} "
+            f"WHERE nrp IN ({marks(nrps)})", list(nrps),
         )
     } if nrps else {}  # fmt: skip
     points = _points({e.place for e in events})
@@ -126,30 +144,70 @@ def _points(places: set[str]) -> dict[str, tuple[float, float]]:
     points: dict[str, tuple[float, float]] = {}
     for model, codes in ((TPS, tps), (Region, regions)):
         if codes:
-            rows = model.objects.filter(code__in=codes).values_list("code", "lat", "lng")
+            rows = raw_reads.fetch(
+                f"SELECT code, lat, lng FROM {model._meta.db_table} WHERE code IN ({marks(codes)})",
+                codes,
+            )  # fmt: skip
             points.update((code, (lat, lng)) for code, lat, lng in rows)
     return points
 
 
-def _read(parsed: list[Incoming | Unparsed], lookups: Lookups, everywhere: bool) -> _Batch:
-    """Lock the batch's boxes and read the events it sends or corrects that are stored
-    already. Known ids are looked for in the batch's regencies (one shard each on Citus);
-    `everywhere`, after a clash, in all."""
-    events = [p for p in parsed if isinstance(p, Incoming)]
-    codes = {e.box for e in events}
-    regencies = regencies_of(codes)  # the shards the batch touches: every query names them
-    boxes = {
-        b.code: b
-        for b in Box.objects.select_for_update()
-        .filter(regency__in=regencies, code__in=codes)
-        .order_by("code")
+def _boxes(codes: list[str], *, lock: bool = False) -> dict[str, Box]:
+    """The boxes of `codes` (sorted), by code; locked for the transaction with `lock`."""
+    if not codes:
+        return {}
+    regencies = sorted(regencies_of(codes))  # the shards the batch touches: every query names them
+    where = f"regency IN ({marks(regencies)}) AND code IN ({marks(codes)})"
+    found = raw_reads.instances(Box, where, [*regencies, *codes], order="code", lock=lock)
+    return {b.code: b for b in found}
+
+
+def _heads(boxes: dict[str, Box]) -> dict[str, tuple]:
+    """What a batch is worked out from on each box: its chain's head and its fold."""
+    return {
+        code: (b.pk, *(getattr(b, name) for name, _ in bulk.BOX_COLUMNS))
+        for code, b in boxes.items()
     }
+
+
+def _read(
+    parsed: list[Incoming | Unparsed], lookups: Lookups, everywhere: bool,
+    boxes: dict[str, Box] | None = None,
+) -> _Batch:  # fmt: skip
+    """The batch's boxes (unless `boxes` were read already) and the events it sends or
+    corrects that are stored already. Known ids are looked for in the batch's regencies (one
+    shard each on Citus); `everywhere`, after a clash, in all."""
+    events = [p for p in parsed if isinstance(p, Incoming)]
+    codes = sorted({e.box for e in events})
+    if boxes is None:
+        boxes = _boxes(codes)
+    regencies = sorted(regencies_of(codes))
     ids = {e.id for e in events} | {e.corrects for e in events if e.corrects}
-    stored = CustodyEvent.objects.filter(id__in=ids)
     if not everywhere:
-        stored = stored.filter(regency__in=regencies, box__regency=F("regency"))
-    known = {str(row["id"]): named(row, DEVICE) for row in stored.values(*reads(DEVICE))}
+        # Nearly every id is new: one plain look settles it, the full read only for the rest.
+        ids = _stored_ids(ids, regencies)
+    known = {}
+    if ids:
+        stored = CustodyEvent.objects.filter(id__in=ids)
+        if not everywhere:
+            stored = stored.filter(regency__in=regencies, box__regency=F("regency"))
+        known = {str(row["id"]): named(row, DEVICE) for row in stored.values(*reads(DEVICE))}
     return _Batch(boxes, known, lookups)
+
+
+def _stored_ids(ids: set[uuid.UUID], regencies: list[str]) -> set[uuid.UUID]:
+    """Which of `ids` are stored already as events in `regencies`."""
+    if not ids:
+        return set()
+    field = CustodyEvent._meta.pk
+    assert field is not None
+    found = raw_reads.fetch(
+        f"SELECT id FROM {CustodyEvent._meta.db_table} "
+        f"WHERE regency IN ({marks(regencies)}) AND id IN ({marks(ids)})",
+        [*regencies, *raw_reads.db_values(field, ids)],
+        [field],
+    )
+    return {row[0] for row in found}
 
 
 @dataclass(frozen=True)
@@ -161,9 +219,22 @@ class Sender:
     token: int | None
 
 
-def _append(
-    sender: Sender, scope: Scope, parsed: list[Incoming | Unparsed], batch: _Batch, now: datetime
-) -> list[dict[str, Any]]:
+@dataclass
+class _Draft:
+    """A batch worked out: the answer per event, and what appending it writes."""
+
+    read: dict[str, tuple]  # the boxes' heads it was worked out from (_heads)
+    results: list[dict[str, Any]]
+    rows: list[tuple]  # the events' INSERT rows
+    boxes: list[Box]  # the boxes it touches, folded on
+    changes: AlertChanges
+    parameters: bulk.Parameters
+
+
+def _draft(
+    sender: Sender, covers: Covers, parsed: list[Incoming | Unparsed], batch: _Batch, now: datetime
+) -> _Draft:
+    read = _heads(batch.boxes)
     results: list[dict[str, Any]] = []
     accepted: dict[str, Incoming] = {}
     rows: list[tuple] = []
@@ -178,7 +249,7 @@ def _append(
             if _stored_before(item, batch, accepted):
                 results.append({"id": key, "status": DUPLICATE})
                 continue
-            box = _admissible(item, batch, accepted, scope)
+            box = _admissible(item, batch, accepted, covers)
         except Rejected as exc:
             results.append({"id": key, "status": REJECTED, "error": str(exc)})
             continue
@@ -186,17 +257,25 @@ def _append(
         accepted[key] = item
         touched[box.code].append(item)
         results.append({"id": key, "status": ACCEPTED})
+    changes = judge_batch(batch.boxes, touched, batch.lookups, now) if rows else AlertChanges()
+    boxes = [batch.boxes[c] for c in touched]
+    return _Draft(read, results, rows, boxes, changes, parameters)
+
+
+def _write(sender: Sender, draft: _Draft, now: datetime) -> list[dict[str, Any]]:
     lapsed = 0
-    if rows:
-        changes = judge_batch(batch.boxes, touched, batch.lookups, now)
-        bulk.insert_events(rows)
-        bulk.update_boxes([batch.boxes[c] for c in touched], parameters)
-        lapsed = changes.save(now, regencies_of(touched))
+    if draft.rows:
+        # The boxes and alerts first: the events' insert takes the log's lock, which every
+        # writer waits for, and holds it to the commit (custody/log.py). The alerts' events
+        # are checked at the commit (foreign keys are deferred).
+        bulk.update_boxes(draft.boxes, draft.parameters)
+        lapsed = draft.changes.save(now, regencies_of(b.code for b in draft.boxes))
+        bulk.insert_events(draft.rows)
     audit.record(
-        "custody.ingest", actor=sender.user, boxes=len(touched), alerts_lapsed=lapsed,
-        **batches.counts(results),
-    )
-    return results
+        "custody.ingest", actor=sender.user, boxes=len(draft.boxes), alerts_lapsed=lapsed,
+        **batches.counts(draft.results),
+    )  # fmt: skip
+    return draft.results
 
 
 def _stored_before(item: Incoming, batch: _Batch, accepted: dict[str, Incoming]) -> bool:
@@ -217,11 +296,13 @@ def _stored_before(item: Incoming, batch: _Batch, accepted: dict[str, Incoming])
     return True
 
 
-def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], scope: Scope) -> Box:
+def _admissible(
+    item: Incoming, batch: _Batch, accepted: dict[str, Incoming], covers: Covers
+) -> Box:
     box = batch.boxes.get(item.box)
     if box is None:
         raise Rejected(f"unknown box {item.box}")
-    if not scope.covers(box.code):
+    if not covers(box.code):
         raise Rejected(f"box {box.code} is outside your scope")
     # The same words whether the NRP exists in another operation or nowhere (custody/planned.py).
     unknown = [n for n in item.escorts if not batch.lookups.known.knows(n, box.code)]
@@ -243,12 +324,12 @@ def _admissible(item: Incoming, batch: _Batch, accepted: dict[str, Incoming], sc
 
 def _signatures_hold(
     item: Incoming | Unparsed, lookups: Lookups, devices: dict[str, signers.Signer],
-    sender: str | None, scope: Scope,
+    sender: str | None, covers: Covers,
 ) -> Incoming | Unparsed:  # fmt: skip
     """The event, if its signature and co-signatures hold or its operation lets it go
     unsigned; otherwise its rejection. A box outside the caller's scope is refused for that
     in the transaction, before anything of its operation's rules is said."""
-    if isinstance(item, tuple) or not scope.covers(item.box):
+    if isinstance(item, tuple) or not covers(item.box):
         return item
     if not item.signature and not item.cosignatures and item.device is None:
         _, custody_rules = lookups.rules.get(item.box, DEFAULT_RULES)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kawal import raw_reads
 from kawal.custody import rules
 from kawal.operations.models import CustodyRules
 from kawal.planning.models import Assignment, Plan, Post
@@ -67,12 +68,17 @@ def served(post: Mapping[str, Any]) -> str | None:
 
 
 def _approved(operations: set[int]) -> set[int]:
-    """Which of `operations` have an approved plan."""
-    return set(
-        Plan.objects.filter(operation_id__in=operations, status=Plan.Status.APPROVED)
-        .values_list("operation_id", flat=True)
-        .distinct()
+    """Which of `operations` have an approved plan: a plain read, as every batch that names
+    escorts makes it (kawal/raw_reads.py)."""
+    if not operations:
+        return set()
+    ids = sorted(operations)
+    rows = raw_reads.fetch(
+        f"SELECT DISTINCT operation_id FROM {Plan._meta.db_table} "
+        f"WHERE status = %s AND operation_id IN ({raw_reads.marks(ids)})",
+        [Plan.Status.APPROVED, *ids],
     )
+    return {operation for (operation,) in rows}
 
 
 def known(

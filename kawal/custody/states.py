@@ -7,13 +7,18 @@ docs/custody.md all point at.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
+from typing import NamedTuple
 
 from kawal.custody.models import Box, CustodyEvent
 
 State = Box.State
 Kind = CustodyEvent.Kind
+# Reached once here, not per event: a replay folds every event of its box again.
+DEPARTED, ARRIVED, SEALED, CORRECTION = Kind.DEPARTED, Kind.ARRIVED, Kind.SEALED, Kind.CORRECTION
+RETURNING = State.RETURNING
 
 # Place levels, from the KPU regency office down to the polling station.
 KPU, PPK, PPS, TPS = "kpu", "ppk", "pps", "tps"
@@ -62,15 +67,20 @@ UNSEALED_STATES = frozenset(
 INBOUND_STATES = frozenset({State.SEALED, State.RETURNING, State.AT_PPK_RECAP, State.AT_KPU})
 
 
+# Region codes by their count of dots; a TPS code holds a dash.
+LEVEL_BY_DOTS = {0: KPU, 1: KPU, 2: PPK, 3: PPS}
+
+
 def level_of(place: str) -> str:
     """The level of a region or TPS code: 35.10 KPU, 35.10.01 PPK, 35.10.01.2001 PPS, …-001 TPS."""
     if "-" in place:
         return TPS
-    return {0: KPU, 1: KPU, 2: PPK, 3: PPS}.get(place.count("."), TPS)
+    return LEVEL_BY_DOTS.get(place.count("."), TPS)
 
 
-@dataclass(frozen=True)
-class Fact:
+# Fact, Folded and Step are named tuples, each built whole: a replay builds one of each for
+# every event of its box, where frozen dataclasses and dataclasses.replace cost most of it.
+class Fact(NamedTuple):
     """The parts of a custody event the fold and the rules read."""
 
     id: str
@@ -80,13 +90,12 @@ class Fact:
     seals: tuple[str, ...] = ()
     corrects: str | None = None
 
-    @property
-    def order(self) -> tuple[datetime, str]:
-        return (self.occurred_at, self.id)
+
+# The order events happened in: their time on the device, then their id.
+ORDER = attrgetter("occurred_at", "id")
 
 
-@dataclass(frozen=True)
-class Folded:
+class Folded(NamedTuple):
     state: str = State.AT_KPU_WAREHOUSE
     stop: str = KPU  # the last level the box reached
     seals: tuple[str, ...] = ()  # as recorded at the last sealing
@@ -97,8 +106,7 @@ class Folded:
 START = Folded()
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     fact: Fact
     before: Folded
     after: Folded
@@ -115,7 +123,7 @@ def leg_of(stop: str, inbound: bool) -> str:
 
 
 def _skipped(before: Folded, level: str) -> str | None:
-    if before.state == State.RETURNING:
+    if before.state == RETURNING:
         expected = UP.get(before.stop)
         moved_on = DEPTH[level] < DEPTH[before.stop]
     else:
@@ -128,37 +136,41 @@ def _skipped(before: Folded, level: str) -> str | None:
 
 def step(before: Folded, fact: Fact, legs: Mapping[str, float]) -> Step:
     """Apply one event. A move the table doesn't allow leaves the state as it was."""
-    after = replace(before, last_occurred_at=fact.occurred_at)
-    if fact.kind in STILL:
-        return Step(fact, before, after, allowed=True)
+    kind, at = fact.kind, fact.occurred_at
+    if kind in STILL:
+        return Step(fact, before, _at(before, at), allowed=True)
     level = level_of(fact.place)
-    target = TRANSITIONS.get((before.state, fact.kind, level)) or TRANSITIONS.get(
-        (before.state, fact.kind, ANY)
+    target = TRANSITIONS.get((before.state, kind, level)) or TRANSITIONS.get(
+        (before.state, kind, ANY)
     )
     # A departure while a leg is still under way means its arrival was never recorded.
-    if target is None or (fact.kind == Kind.DEPARTED and before.expected_by is not None):
-        return Step(fact, before, after, allowed=False)
-    after = replace(after, state=target)
-    if fact.kind == Kind.DEPARTED:
+    if target is None or (kind == DEPARTED and before.expected_by is not None):
+        return Step(fact, before, _at(before, at), allowed=False)
+    if kind == DEPARTED:
         leg = leg_of(before.stop, before.state in INBOUND_STATES)
-        due = fact.occurred_at + timedelta(hours=legs[leg])
-        return Step(fact, before, replace(after, expected_by=due), allowed=True, leg=leg)
-    if fact.kind == Kind.ARRIVED:
-        after = replace(after, stop=level, expected_by=None)
+        due = at + timedelta(hours=legs[leg])
+        after = Folded(target, before.stop, before.seals, due, at)
+        return Step(fact, before, after, allowed=True, leg=leg)
+    if kind == ARRIVED:
+        after = Folded(target, level, before.seals, None, at)
         return Step(fact, before, after, allowed=True, skipped=_skipped(before, level))
-    if fact.kind == Kind.SEALED:
-        after = replace(after, seals=tuple(sorted(fact.seals)))
-    return Step(fact, before, after, allowed=True)
+    seals = tuple(sorted(fact.seals)) if kind == SEALED else before.seals
+    return Step(fact, before, Folded(target, before.stop, seals, before.expected_by, at), True)
+
+
+def _at(before: Folded, at: datetime) -> Folded:
+    """`before`, as of an event that doesn't move the box."""
+    return Folded(before.state, before.stop, before.seals, before.expected_by, at)
 
 
 def fold(facts: Iterable[Fact], legs: Mapping[str, float], start: Folded = START) -> list[Step]:
     """Fold events in the order they happened. Corrections retract the event they point at."""
-    facts = list(facts)
-    retracted = {f.corrects for f in facts if f.kind == Kind.CORRECTION}
+    facts = sorted(facts, key=ORDER)
+    retracted = {f.corrects for f in facts if f.kind == CORRECTION}
     steps = []
     state = start
-    for fact in sorted(facts, key=lambda f: f.order):
-        if fact.kind == Kind.CORRECTION or fact.id in retracted:
+    for fact in facts:
+        if fact.kind == CORRECTION or fact.id in retracted:
             continue
         s = step(state, fact, legs)
         steps.append(s)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import F
 
-from kawal.custody import chain, checkpoints, log, merkle, signing
-from kawal.custody.columns import EVENT, named, reads
+from kawal.custody import chain, checkpoints, log, merkle, signing, stored
 from kawal.custody.models import Box, Checkpoint, CustodyEvent
 from kawal.territory.codes import REGENCY_LENGTH, regency_of, within
 
@@ -48,20 +47,18 @@ def verify(region: str | None = None) -> Report:
     broken: list[Break] = []
     tail: dict[str, tuple[int, str]] = {}
     count = 0
-    for stored in events.values(*reads(EVENT)).iterator(chunk_size=5000):
+    for event_id, code, seq, regency, prev_hash, hash_, _, rehash in stored.rehashed(events):
         count += 1
-        row = named(stored)  # every column of columns.EVENT, by name
-        code, event_id = row["box"], str(row["id"])
-        seq, prev = tail.get(code, (0, chain.GENESIS))
-        tail[code] = (row["seq"], row["hash"])
-        if chain.link(row["prev_hash"], row) != row["hash"]:
-            broken.append(Break(code, row["seq"], event_id, "content does not match its hash"))
-        if row["seq"] != seq + 1:
-            broken.append(Break(code, row["seq"], event_id, f"seq {row['seq']} follows seq {seq}"))
-        elif row["prev_hash"] != prev:
-            broken.append(Break(code, row["seq"], event_id, "prev_hash is not the hash before it"))
-        if row["regency"] != regency_of(code):
-            broken.append(Break(code, row["seq"], event_id, f"filed under regency {row['regency']}"))
+        last_seq, last_hash = tail.get(code, (0, chain.GENESIS))
+        tail[code] = (seq, hash_)
+        if rehash != hash_:
+            broken.append(Break(code, seq, event_id, "content does not match its hash"))
+        if seq != last_seq + 1:
+            broken.append(Break(code, seq, event_id, f"seq {seq} follows seq {last_seq}"))
+        elif prev_hash != last_hash:
+            broken.append(Break(code, seq, event_id, "prev_hash is not the hash before it"))
+        if regency != regency_of(code):
+            broken.append(Break(code, seq, event_id, f"filed under regency {regency}"))
     for code, head_seq, head_hash in boxes.values_list("code", "head_seq", "head_hash"):
         problem = _head_problem(tail.get(code, (0, "")), (head_seq, head_hash))
         if problem:
