@@ -19,14 +19,16 @@ LOCK = "SELECT pg_advisory_xact_lock"
 EXPECTED = [
     "SELECT accounts_apitoken",  # the token, its user, their roles, the enrolled phone
     "SELECT territory_region",  # the event's place
-    "SELECT operations_operation",  # the operation covering the box, with its rules
-    "SAVEPOINT",  # the ledger's transaction (in a test, inside the test's own)
-    "SELECT custody_box",  # the box, locked
+    "SELECT operations_operation",  # the operation covering the box
+    "SELECT operations_custodyrules",  # and its rules
+    "SELECT custody_box",  # the box as stored, to work the batch out before the transaction
     "SELECT custody_custodyevent",  # the batch's ids, stored already?
+    "SAVEPOINT",  # the ledger's transaction (in a test, inside the test's own)
+    "SELECT custody_box",  # the box, locked: is it as it was read?
+    "UPDATE custody_box",
     *([LOCK] if ON_POSTGRES else []),  # the log's lock (SQLite: the one writer holds it)
     "SELECT custody_custodyevent",  # the log's size: the event's position
     "INSERT custody_custodyevent",
-    "UPDATE custody_box",
     *([LOCK] if ON_POSTGRES else []),
     "SELECT accounts_auditentry",  # the audit chain's head and next id, and the log's size
     "INSERT accounts_auditentry",
