@@ -11,9 +11,10 @@ Entries are hash-chained in log order like a box's custody events (`hash = sha25
 that checkpoints sign, and the database refuses to change them (custody/append_only.py).
 """
 
+import functools
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -55,22 +56,34 @@ def region_of(target: models.Model | None) -> str:
     return ""
 
 
-def _next_id() -> int:
-    """The id the next entry gets, known before it is inserted because its hash covers it.
-    Called under the log's lock, so no one else inserts meanwhile."""
+@functools.cache
+def _head_sql(vendor: str, sized: bool) -> str:
+    """One statement for what a new entry links to: the chain's last hash and the id the
+    entry gets (its hash covers it, so it is known before the insert), and, `sized`, the
+    log's size (its position). Run under the log's lock, so no one else inserts meanwhile."""
     table = AuditEntry._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-            return cursor.fetchone()[0]
+    last = f"(SELECT hash FROM {table} ORDER BY position DESC LIMIT 1)"
+    if vendor == "postgresql":
+        next_id = "nextval(pg_get_serial_sequence(%s, 'id'))"
+    else:
         # AUTOINCREMENT: sqlite_sequence holds the largest id ever given, deleted or not
         # (and is empty before the first insert).
-        cursor.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"coalesce((SELECT max(id) FROM {table}), 0)) + 1",
-            [table],
+        next_id = (
+            "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max(id) FROM {table}), 0)) + 1"
         )
-        return cursor.fetchone()[0]
+    from kawal.custody.log import SIZE_SQL
+
+    return f"SELECT {last}, {next_id}" + (f", {SIZE_SQL}" if sized else "")
+
+
+def _head(position: int | None) -> tuple[str | None, int, int]:
+    """The chain's last hash (None before the first entry), the next id, and the entry's
+    position: `position` when the caller took it, else the log's size."""
+    with connection.cursor() as cursor:
+        cursor.execute(_head_sql(connection.vendor, position is None), [AuditEntry._meta.db_table])
+        row = cursor.fetchone()
+    return row[0], int(row[1]), int(row[2]) if position is None else position
 
 
 def _stored(value: Any) -> Any:
@@ -103,19 +116,25 @@ def record(
     *,
     actor: Actor,
     region: str = "",
+    log_position: int | None = None,
     **details: object,
 ) -> AuditEntry:
-    """Append one entry: `actor` did `action` to `target` (in `region`, else the target's)."""
+    """Append one entry: `actor` did `action` to `target` (in `region`, else the target's).
+
+    `log_position` is the entry's place in the log when the caller has taken it already, in
+    this transaction, which then holds the log's lock: the position after those it numbered
+    from `log.next_position()`. Without it the entry takes the lock and the next place."""
     from kawal.custody import chain, log
 
     who = actor.pk if actor is not None and actor.is_authenticated else None
-    # The entry takes the next place in the custody Merkle log, whose lock the enclosing
-    # transaction then holds until it ends.
-    with transaction.atomic():
-        position = log.next_position()
-        last = AuditEntry.objects.order_by("-position").values_list("hash", flat=True).first()
+    # No savepoint: an entry that fails to insert fails the action's whole transaction, which
+    # then holds the log's lock until it ends.
+    with transaction.atomic(savepoint=False):
+        if log_position is None:
+            log.hold()
+        last, next_id, position = _head(log_position)
         entry = AuditEntry(
-            id=_next_id(),
+            id=next_id,
             at=timezone.now(),
             actor_id=who,
             action=action,
@@ -127,8 +146,26 @@ def record(
             prev_hash=last or chain.GENESIS,
         )
         entry.hash = chain.linked(entry.prev_hash, log.audit_canonical(vars(entry)))
-        entry.save(force_insert=True)
+        _insert(entry)
     return entry
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    fields = AuditEntry._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES ({marks})"
+
+
+def _insert(entry: AuditEntry) -> None:
+    """The entry's INSERT, its values prepared for the database as the ORM's save would."""
+    fields = AuditEntry._meta.concrete_fields
+    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), values)
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 @dataclass
@@ -159,7 +196,11 @@ def verify() -> list[Broken]:
     return broken
 
 
-def _client(request: HttpRequest | None) -> dict[str, str]:
+class _Client(TypedDict, total=False):
+    ip: str
+
+
+def _client(request: HttpRequest | None) -> _Client:
     if request is None:
         return {}
     return {"ip": request.META.get("REMOTE_ADDR", "")}

@@ -49,15 +49,21 @@ def next_position() -> int:
     return size()
 
 
+# How many leaves the log holds, as an SQL expression (accounts/audit.py reads it in the
+# same statement as the audit chain's head).
+SIZE_SQL = (
+    f"(SELECT coalesce(max(p) + 1, 0) FROM (SELECT max(position) AS p FROM "
+    f"{CustodyEvent._meta.db_table} UNION ALL SELECT max(position) FROM "
+    f"{AuditEntry._meta.db_table}) AS tops)"
+)
+
+
 def size() -> int:
     """How many leaves the log holds: one past its last position."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT max(p) FROM (SELECT max(position) AS p FROM {CustodyEvent._meta.db_table} "
-            f"UNION ALL SELECT max(position) FROM {AuditEntry._meta.db_table}) AS tops"
-        )
-        (top,) = cursor.fetchone()
-    return 0 if top is None else top + 1
+        cursor.execute(f"SELECT {SIZE_SQL}")
+        (count,) = cursor.fetchone()
+    return int(count)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ A device's request says how many records are still queued on the phone
 (`X-Kawal-Pending: <n>`); that and the time are kept on the device for the device list.
 """
 
+from django.db import models
 from ninja.errors import AuthenticationError
 
-from kawal.accounts.api_auth import BearerToken
-from kawal.accounts.models import ApiToken
+from kawal.accounts.api_auth import BearerToken, Beside
 from kawal.field import devices
 from kawal.field.models import Device
 
@@ -22,22 +22,21 @@ def _pending(request) -> int | None:
 class DeviceBearer(BearerToken):
     """A plain API token, or a device's: then `request.device` is that device."""
 
-    def authenticate(self, request, token):
-        device = (
-            Device.objects.filter(token__digest=ApiToken.digest_of(token))
-            .only(
-                "id", "member_id", "region_id", "public_key", "revoked_at", "last_sync_at",
-                "pending",
-            )
-            .first()
-        )
-        if device is not None and device.revoked_at is not None:
+    beside = Beside(
+        Device,
+        ("id", "member_id", "region_id", "public_key", "revoked_at", "last_sync_at", "pending"),
+        "d",
+        f"LEFT JOIN {Device._meta.db_table} d ON d.token_id = t.id",
+    )
+
+    def refuse(self, beside: models.Model | None) -> None:
+        if isinstance(beside, Device) and beside.revoked_at is not None:
             raise AuthenticationError
-        user = super().authenticate(request, token)
-        request.device = device
-        if request.device is not None:
-            devices.note_sync(request.device, _pending(request))
-        return user
+
+    def admit(self, request, beside: models.Model | None) -> None:
+        request.device = beside
+        if isinstance(beside, Device):
+            devices.note_sync(beside, _pending(request))
 
 
 def device_of(request) -> Device | None:
