@@ -82,10 +82,11 @@ def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str)
         cursor.executemany(sql, rows)
 
 
-def insert_events(rows: list[tuple]) -> None:
+def insert_events(rows: list[tuple]) -> int:
     """One INSERT for the batch's events, each a row in the order of EVENT_COLUMNS
-    (bulk_create would split it on SQLite), numbered in the log in that order. From here
-    the transaction holds the log's lock: the ledger calls this as late as it can."""
+    (bulk_create would split it on SQLite), numbered in the log in that order; answers the
+    log's next position after them. From here the transaction holds the log's lock: the
+    ledger calls this as late as it can."""
     first = log.next_position()
     numbered = [(*row, first + i) for i, row in enumerate(rows)]
     table = CustodyEvent._meta.db_table
@@ -97,6 +98,7 @@ def insert_events(rows: list[tuple]) -> None:
         pg_types=(*(c.pg_type for c in UNNUMBERED), "bigint"),
         pg_sql=f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({{arrays}})",
     )
+    return first + len(rows)
 
 
 def update_boxes(boxes: list[Box], parameters: Parameters) -> None:

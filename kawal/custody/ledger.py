@@ -263,17 +263,17 @@ def _draft(
 
 
 def _write(sender: Sender, draft: _Draft, now: datetime) -> list[dict[str, Any]]:
-    lapsed = 0
+    lapsed, position = 0, None
     if draft.rows:
         # The boxes and alerts first: the events' insert takes the log's lock, which every
         # writer waits for, and holds it to the commit (custody/log.py). The alerts' events
         # are checked at the commit (foreign keys are deferred).
         bulk.update_boxes(draft.boxes, draft.parameters)
         lapsed = draft.changes.save(now, regencies_of(b.code for b in draft.boxes))
-        bulk.insert_events(draft.rows)
+        position = bulk.insert_events(draft.rows)  # the audit entry's place follows the events'
     audit.record(
-        "custody.ingest", actor=sender.user, boxes=len(draft.boxes), alerts_lapsed=lapsed,
-        **batches.counts(draft.results),
+        "custody.ingest", actor=sender.user, log_position=position, boxes=len(draft.boxes),
+        alerts_lapsed=lapsed, **batches.counts(draft.results),
     )  # fmt: skip
     return draft.results
 
