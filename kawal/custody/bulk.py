@@ -87,17 +87,33 @@ def insert_events(rows: list[tuple]) -> int:
     (bulk_create would split it on SQLite), numbered in the log in that order; answers the
     log's next position after them. From here the transaction holds the log's lock: the
     ledger calls this as late as it can."""
-    first = log.next_position()
-    numbered = [(*row, first + i) for i, row in enumerate(rows)]
+    if not rows:
+        return log.next_position()
     table = CustodyEvent._meta.db_table
-    columns = ", ".join([*(c.db_column for c in UNNUMBERED), "position"])
-    marks = ", ".join(["%s"] * (len(UNNUMBERED) + 1))
-    _write(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-        numbered,
-        pg_types=(*(c.pg_type for c in UNNUMBERED), "bigint"),
-        pg_sql=f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({{arrays}})",
-    )
+    names = [c.db_column for c in UNNUMBERED]
+    columns = ", ".join([*names, "position"])
+    if connection.vendor == "postgresql":
+        # Numbered in the INSERT itself, from the log's size as the statement reads it: its
+        # snapshot is taken after the lock is. One round trip fewer under the lock that
+        # every writer waits for.
+        log.hold()
+        arrays = ", ".join(f"%s::{c.pg_type}[]" for c in UNNUMBERED)
+        sql = (
+            f"WITH added AS (INSERT INTO {table} ({columns}) "
+            f"SELECT {', '.join(f'u.{n}' for n in names)}, top.size + u.n - 1 "
+            f"FROM unnest({arrays}) WITH ORDINALITY AS u({', '.join(names)}, n), "
+            f"(SELECT {log.SIZE_SQL} AS size) AS top RETURNING position) "
+            "SELECT max(position) + 1 FROM added"
+        )
+        with raw_reads.cursor() as cursor:
+            cursor.execute(sql, [list(c) for c in zip(*rows, strict=True)])
+            return int(cursor.fetchone()[0])
+    first = log.next_position()
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(names) + 1))})",
+            [(*row, first + i) for i, row in enumerate(rows)],
+        )
     return first + len(rows)
 
 

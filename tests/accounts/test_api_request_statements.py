@@ -26,9 +26,13 @@ EXPECTED = [
     "SAVEPOINT",  # the ledger's transaction (in a test, inside the test's own)
     "SELECT custody_box",  # the box, locked: is it as it was read?
     "UPDATE custody_box",
-    *([LOCK] if ON_POSTGRES else []),  # the log's lock (SQLite: the one writer holds it)
-    "SELECT custody_custodyevent",  # the log's size: the event's position
-    "INSERT custody_custodyevent",
+    # The log's lock (SQLite: the one writer holds it), then the event numbered from the
+    # log's size: on PostgreSQL in the INSERT itself.
+    *(
+        [LOCK, "WITH custody_custodyevent"]
+        if ON_POSTGRES
+        else ["SELECT custody_custodyevent", "INSERT custody_custodyevent"]
+    ),
     "SELECT accounts_auditentry",  # the audit chain's head and next id
     "INSERT accounts_auditentry",
     "RELEASE",
