@@ -1,17 +1,24 @@
 """The custody ledger: appending device batches to each box's hash chain.
 
-A batch costs the same few queries however many events it holds. It reads the caller's
-roles and, before the ledger's transaction, what the batch names that isn't ledger state:
-the escorts' forces, the TPS and the regions named as places, the operations covering the
-boxes with their custody rules, (only when events name escorts) their approved plans and
-those plans' assignments of the escorts (custody/planned.py) and (only for signed events) the enrolled
-phones that signed them, whose signatures are checked there too. Then in one transaction:
-the boxes it names (locked), the events it sends or corrects that are stored already, and
-(only when events arrived out of order or correct another) those boxes' history and standing
-alerts. It writes one bulk insert of events, one bulk update of boxes, one bulk insert of
-alerts (after a replay, one update of the warnings that lapsed) and one audit entry.
+A batch costs the same few queries however many events it holds, most of them plain SQL
+(kawal/raw_reads.py). Before the ledger's transaction it reads what the batch names that
+isn't ledger state: the escorts' forces, the TPS and the regions named as places, the
+operations covering the boxes with their custody rules, (only when events name escorts)
+their approved plans and those plans' assignments of the escorts (custody/planned.py) and
+(only for signed events) the enrolled phones that signed them, whose signatures are checked
+there too. Then, still before the transaction, it works the batch out (`_draft`) from the
+boxes as stored, the events it sends or corrects that are stored already and (only when
+events arrived out of order or correct another) those boxes' history and alerts: each
+event's chain link, the boxes' fold, the alerts raised or lapsed.
+
+In the transaction it locks the boxes again. Where they are as the draft read them (every
+append moves a box's head) the draft is written as it is; where another writer got there
+first, the batch is worked out again under the lock. It writes one bulk update of boxes,
+one bulk insert of alerts (after a replay, one update of the warnings that lapsed), one bulk
+insert of events, which takes the log's lock (custody/log.py), and one audit entry. An id
+that another writer stored meanwhile fails the insert, and the batch is tried again.
 Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py) run in
-memory between them; the raw writes are custody/bulk.py.
+memory; the raw writes are custody/bulk.py.
 """
 
 import functools
