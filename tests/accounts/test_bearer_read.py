@@ -29,12 +29,18 @@ def _grant_more(who) -> None:
     )
 
 
-def test_it_reads_the_token_and_its_user_as_the_orm_does(small):
+def _token_of_a_commander_with_more_grants():
+    """A commander granted more roles, a token of theirs, and what the bearer read finds."""
     who = user("commander")
     _grant_more(who)
     row, secret = ApiToken.issue(who)
     found = read(ApiToken.digest_of(secret))
     assert found is not None
+    return who, row, found
+
+
+def test_it_reads_the_token_and_its_user_as_the_orm_does(small):
+    who, row, found = _token_of_a_commander_with_more_grants()
     assert fields(found.token) == fields(ApiToken.objects.get(pk=row.pk))
     assert fields(found.token.user) == fields(get_user_model().objects.get(pk=who.pk))
     assert isinstance(found.token.user.is_active, bool)
@@ -43,11 +49,7 @@ def test_it_reads_the_token_and_its_user_as_the_orm_does(small):
 
 
 def test_it_reads_every_grant_in_the_order_scope_of_reads_them(small):
-    who = user("commander")
-    _grant_more(who)
-    _, secret = ApiToken.issue(who)
-    found = read(ApiToken.digest_of(secret))
-    assert found is not None
+    who, _, found = _token_of_a_commander_with_more_grants()
     assert len(found.grants) == 4
     assert found.grants == orm_grants(who)
 
