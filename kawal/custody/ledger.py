@@ -52,6 +52,8 @@ from kawal.territory.models import TPS, Region
 
 WRITE_ROLES = (Role.FIELD, Role.SECTOR, Role.COMMAND, Role.ADMIN)
 ATTEMPTS = 3
+# From this many events a batch is worked out before its transaction (ingest).
+DRAFT_FROM = 10
 # An event refused while parsing: the id it was sent with, if any, and why.
 Unparsed = tuple[str | None, str]
 # Whether the caller may record custody of a box (its code): Scope.covers, remembered.
@@ -96,11 +98,15 @@ def ingest(
         # holds the database's one write lock; on PostgreSQL, the boxes' row locks), then
         # kept if the boxes it locks are still as they were read: every append moves a
         # box's head, and an event stored meanwhile under the same id fails the insert.
-        draft = _draft(sender, covers, parsed, _read(parsed, lookups, everywhere), now)
+        # A batch of a few events is less work than reading its boxes twice: it is worked
+        # out under the lock.
+        draft = None
+        if len(parsed) >= DRAFT_FROM:
+            draft = _draft(sender, covers, parsed, _read(parsed, lookups, everywhere), now)
         try:
             with transaction.atomic():
                 boxes = _boxes(codes, lock=True)
-                if _heads(boxes) != draft.read:
+                if draft is None or _heads(boxes) != draft.read:
                     batch = _read(parsed, lookups, everywhere, boxes)
                     draft = _draft(sender, covers, parsed, batch, now)
                 return _write(sender, draft, now)

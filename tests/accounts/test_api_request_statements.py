@@ -21,10 +21,9 @@ EXPECTED = [
     "SELECT territory_region",  # the event's place
     "SELECT operations_operation",  # the operation covering the box
     "SELECT operations_custodyrules",  # and its rules
-    "SELECT custody_box",  # the box as stored, to work the batch out before the transaction
-    "SELECT custody_custodyevent",  # the batch's ids, stored already?
     "SAVEPOINT",  # the ledger's transaction (in a test, inside the test's own)
-    "SELECT custody_box",  # the box, locked: is it as it was read?
+    "SELECT custody_box",  # the box, locked (a batch this small is worked out under the lock)
+    "SELECT custody_custodyevent",  # the batch's ids, stored already?
     "UPDATE custody_box",
     # The log's lock (SQLite: the one writer holds it), then the event numbered from the
     # log's size: on PostgreSQL in the INSERT itself.
