@@ -54,23 +54,30 @@ def cursor() -> Any:
     return connection.make_cursor(raw)
 
 
+def converter(fields: Sequence[Field]) -> Callable[[Sequence[Any]], list[Any]]:
+    """What converts a row of `fields`' values as the ORM converts what it reads."""
+    found = _converters(connection.vendor, tuple(fields))
+
+    def convert(values: Sequence[Any]) -> list[Any]:
+        converted = list(values)
+        for i, (column, each) in enumerate(found):
+            for convert_value in each:
+                converted[i] = convert_value(converted[i], column, connection)
+        return converted
+
+    return convert
+
+
 def fetch(sql: str, params: Sequence[Any], fields: Sequence[Field] = ()) -> list[tuple]:
     """Run `sql`, whose columns are `fields` in order, each row converted as the ORM would;
     without `fields`, as the driver gives them (text, numbers)."""
     with connection.cursor() as hot:
         hot.execute(sql, params)
         rows = hot.fetchall()
-    converters = _converters(connection.vendor, tuple(fields))
-    if not any(found for _, found in converters):
+    if not any(found for _, found in _converters(connection.vendor, tuple(fields))):
         return rows
-    converted = []
-    for row in rows:
-        values = list(row)
-        for i, (column, found) in enumerate(converters):
-            for convert in found:
-                values[i] = convert(values[i], column, connection)
-        converted.append(tuple(values))
-    return converted
+    convert = converter(fields)
+    return [tuple(convert(row)) for row in rows]
 
 
 def concrete(model: type[Model]) -> tuple[Field, ...]:

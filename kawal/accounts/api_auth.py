@@ -21,6 +21,7 @@ from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from kawal import raw_reads
 from kawal.accounts import scope
 from kawal.accounts.models import ApiToken, RoleGrant
 
@@ -55,18 +56,10 @@ def _reader(
     # In the model's order: from_db places the values of a partial row in that order.
     fields = [f for f in model._meta.concrete_fields if f.attname in names]
     names = tuple(f.attname for f in fields)
-    cols = [f.get_col(model._meta.db_table) for f in fields]  # type: ignore[union-attr]
-    converters = [
-        connection.ops.get_db_converters(c) + c.get_db_converters(connection) for c in cols
-    ]
+    convert = raw_reads.converter(fields)
 
     def build(values: list[Any]) -> Any:
-        converted = []
-        for value, col, each in zip(values, cols, converters, strict=True):
-            for convert in each:
-                value = convert(value, col, connection)
-            converted.append(value)
-        return model.from_db(connection.alias, list(names), converted)
+        return model.from_db(connection.alias, list(names), convert(values))
 
     quote = connection.ops.quote_name
     return [f"{alias}.{quote(str(f.column))}" for f in fields], build

@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kawal import raw_reads
 from kawal.accounts.models import AuditEntry
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -154,8 +155,7 @@ def record(
 def _insert_sql(vendor: str) -> str:
     fields = AuditEntry._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES ({marks})"
+    return f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES ({raw_reads.marks(fields)})"
 
 
 def _insert(entry: AuditEntry) -> None:
