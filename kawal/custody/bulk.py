@@ -63,6 +63,16 @@ class Parameters:
         return found[1]
 
 
+def _arrays(pg_types: Iterable[str]) -> str:
+    """unnest()'s parameters on PostgreSQL: one array a column, cast to its type."""
+    return ", ".join(f"%s::{t}[]" for t in pg_types)
+
+
+def _columns_of(rows: list[tuple]) -> list[list]:
+    """The rows as one list a column: unnest()'s arrays."""
+    return [list(c) for c in zip(*rows, strict=True)]
+
+
 def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str) -> None:
     """Run `sql` for every row. On PostgreSQL, run `pg_sql` once over the rows as arrays
     (`unnest(%s::type[], …)`): one round trip and one parameter per column instead of
@@ -72,11 +82,8 @@ def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str)
     if not rows:
         return
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{t}[]" for t in pg_types)
         with raw_reads.cursor() as cursor:
-            cursor.execute(
-                pg_sql.format(arrays=arrays), [list(c) for c in zip(*rows, strict=True)]
-            )  # fmt: skip
+            cursor.execute(pg_sql.format(arrays=_arrays(pg_types)), _columns_of(rows))
         return
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -97,7 +104,7 @@ def insert_events(rows: list[tuple]) -> int:
         # snapshot is taken after the lock is. One round trip fewer under the lock that
         # every writer waits for.
         log.hold()
-        arrays = ", ".join(f"%s::{c.pg_type}[]" for c in UNNUMBERED)
+        arrays = _arrays(c.pg_type for c in UNNUMBERED)
         sql = (
             f"WITH added AS (INSERT INTO {table} ({columns}) "
             f"SELECT {', '.join(f'u.{n}' for n in names)}, top.size + u.n - 1 "
@@ -106,12 +113,12 @@ def insert_events(rows: list[tuple]) -> int:
             "SELECT max(position) + 1 FROM added"
         )
         with raw_reads.cursor() as cursor:
-            cursor.execute(sql, [list(c) for c in zip(*rows, strict=True)])
+            cursor.execute(sql, _columns_of(rows))
             return int(cursor.fetchone()[0])
     first = log.next_position()
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(names) + 1))})",
+            f"INSERT INTO {table} ({columns}) VALUES ({raw_reads.marks([*names, 'position'])})",
             [(*row, first + i) for i, row in enumerate(rows)],
         )
     return first + len(rows)
