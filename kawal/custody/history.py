@@ -19,6 +19,7 @@ from django.db import connection
 
 from kawal import raw_reads
 from kawal.custody import states
+from kawal.custody.columns import dashed
 from kawal.custody.models import Alert, Box, CustodyEvent
 
 
@@ -48,8 +49,8 @@ def facts(boxes: Sequence[Box]) -> dict[str, list[states.Fact]]:
     for box_id, event_id, kind, occurred_at, place, seals, corrects in rows:
         if sqlite:
             # SQLite keeps UUIDs as bare hex.
-            event_id = _dashed(event_id)
-            corrects = _dashed(corrects) if corrects else None
+            event_id = dashed(event_id)
+            corrects = dashed(corrects) if corrects else None
         recorded = decoded.get(seals)
         if recorded is None:
             recorded = decoded[seals] = tuple(json.loads(seals))
@@ -71,7 +72,7 @@ def alerts(boxes: Sequence[Box]) -> dict[str, list[Raised]]:
     sqlite = connection.vendor == "sqlite"
     for box_id, alert_id, event_id, rule, severity, status in rows:
         if sqlite and event_id:
-            event_id = _dashed(event_id)
+            event_id = dashed(event_id)
         found[codes[box_id]].append(Raised(alert_id, event_id, rule, severity, status))
     return found
 
@@ -88,8 +89,3 @@ def _select(columns: str, table: str, boxes: Sequence[Box], tail: str = "") -> l
     with raw_reads.cursor() as cursor:
         cursor.execute(sql, [*regencies, *ids])
         return cursor.fetchall()
-
-
-def _dashed(h: str) -> str:
-    """A UUID's 32 hex digits as `str(uuid.UUID(h))` writes them, without building one."""
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

@@ -28,7 +28,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 
 from kawal.custody import chain
-from kawal.custody.columns import EVENT, HASHED, Column, named, reads
+from kawal.custody.columns import EVENT, HASHED, Column, dashed, named, reads
 from kawal.custody.models import CustodyEvent
 
 CHUNK = 5000
@@ -178,7 +178,7 @@ def _hex_uuid(value: str) -> str:
     """A UUID as SQLite stores it (32 hex digits) as str(uuid.UUID(value)) in JSON."""
     if not _HEX.fullmatch(value):
         raise ValueError(f"{value!r} is not a UUID as Kawal stores it")
-    return f'"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"'
+    return f'"{dashed(value)}"'
 
 
 def _naive_instant(tz: tzinfo) -> Callable[[str], str]:
