@@ -54,6 +54,36 @@ def cursor() -> Any:
     return connection.make_cursor(raw)
 
 
+def commit_with(sql: str, params: Sequence[Any], *, commit: bool) -> tuple | None:
+    """Run `sql`, the last statement of this transaction, and answer its first row.
+
+    With `commit` (the caller's atomic block is the outermost, `outermost()`) on PostgreSQL,
+    the transaction's COMMIT goes with it, in one round trip (psycopg's pipeline mode): a
+    statement that takes a lock which every writer waits for then holds it through its own
+    work and the commit, not also while this process waits to be scheduled again to send
+    the COMMIT. Django's commit at the block's end then finds the transaction ended;
+    anything run after this in the block runs in a transaction of its own. Otherwise (on
+    SQLite, or inside a caller's transaction, as in tests) the statement runs as any other,
+    and the outermost block's end commits."""
+    if not commit or connection.vendor != "postgresql":
+        with cursor() as hot:
+            hot.execute(sql, params)
+            return hot.fetchone()
+    driver = connection.connection
+    with connection.wrap_database_errors, driver.pipeline(), cursor() as hot:
+        hot.execute(sql, params)
+        driver.commit()
+        return hot.fetchone()
+
+
+def outermost() -> bool:
+    """Whether the atomic block this code runs in is the only one, and commits at its end."""
+    return (
+        len(connection.atomic_blocks) == 1 and connection.commit_on_exit
+        and not connection.needs_rollback
+    )  # fmt: skip
+
+
 def converter(fields: Sequence[Field]) -> Callable[[Sequence[Any]], list[Any]]:
     """What converts a row of `fields`' values as the ORM converts what it reads."""
     found = _converters(connection.vendor, tuple(fields))

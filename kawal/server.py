@@ -51,6 +51,7 @@ def run(bind: str, workers: int = 2, threads: int = 4) -> None:
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
+            "reuse_port": True,
             "accesslog": "-",
             "timeout": 60,
             "post_worker_init": _background,

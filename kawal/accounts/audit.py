@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from kawal import raw_reads
 from kawal.accounts.models import AuditEntry
+from kawal.custody import chain, log
 
 Actor = AbstractBaseUser | AnonymousUser | None
 # Where a target lies: the first of these attribute paths it has, read as a region code.
@@ -61,26 +62,29 @@ def region_of(target: models.Model | None) -> str:
 def _head_sql(vendor: str, sized: bool) -> str:
     """One statement for what a new entry links to: the chain's last hash and the id the
     entry gets (its hash covers it, so it is known before the insert), and, `sized`, the
-    log's size (its position). Run under the log's lock, so no one else inserts meanwhile."""
+    log's size (its position). Run under the log's lock, so no one else inserts meanwhile:
+    on PostgreSQL, `sized`, the statement takes it (custody/log.py's head function)."""
     table = AuditEntry._meta.db_table
-    last = f"(SELECT hash FROM {table} ORDER BY position DESC LIMIT 1)"
     if vendor == "postgresql":
-        next_id = "nextval(pg_get_serial_sequence(%s, 'id'))"
-    else:
-        # AUTOINCREMENT: sqlite_sequence holds the largest id ever given, deleted or not
-        # (and is empty before the first insert).
-        next_id = (
-            "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-            f"coalesce((SELECT max(id) FROM {table}), 0)) + 1"
-        )
-    from kawal.custody.log import SIZE_SQL
+        if sized:
+            return f"SELECT head.audit_hash, {_NEXT_ID}, head.size FROM {log.HEAD}() AS head"
+        return f"SELECT (SELECT hash FROM {table} ORDER BY position DESC LIMIT 1), {_NEXT_ID}"
+    # AUTOINCREMENT: sqlite_sequence holds the largest id ever given, deleted or not
+    # (and is empty before the first insert).
+    next_id = (
+        "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+        f"coalesce((SELECT max(id) FROM {table}), 0)) + 1"
+    )
+    last = f"(SELECT hash FROM {table} ORDER BY position DESC LIMIT 1)"
+    return f"SELECT {last}, {next_id}" + (f", {log.SIZE_SQL}" if sized else "")
 
-    return f"SELECT {last}, {next_id}" + (f", {SIZE_SQL}" if sized else "")
+
+_NEXT_ID = "nextval(pg_get_serial_sequence(%s, 'id'))"
 
 
 def _head(position: int | None) -> tuple[str | None, int, int]:
     """The chain's last hash (None before the first entry), the next id, and the entry's
-    position: `position` when the caller took it, else the log's size."""
+    position: `position` when the caller took it, else the log's size, under its lock."""
     with connection.cursor() as cursor:
         cursor.execute(_head_sql(connection.vendor, position is None), [AuditEntry._meta.db_table])
         row = cursor.fetchone()
@@ -110,6 +114,29 @@ def _plain(details: dict[str, object]) -> dict[str, Any]:
     return _stored(json.loads(json.dumps(details, allow_nan=False, default=str)))
 
 
+def entry(
+    action: str,
+    target: models.Model | None = None,
+    /,
+    *,
+    actor: Actor,
+    region: str = "",
+    **details: object,
+) -> AuditEntry:
+    """A new entry, not yet written: `actor` did `action` to `target` (in `region`, else the
+    target's). Its id, its place in the log and its chain link are given as it is appended."""
+    who = actor.pk if actor is not None and actor.is_authenticated else None
+    return AuditEntry(
+        at=timezone.now(),
+        actor_id=who,
+        action=action,
+        target_type=target._meta.label if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        details=_plain(details),
+        region=region or region_of(target),
+    )
+
+
 def record(
     action: str,
     target: models.Model | None = None,
@@ -117,38 +144,67 @@ def record(
     *,
     actor: Actor,
     region: str = "",
-    log_position: int | None = None,
     **details: object,
 ) -> AuditEntry:
-    """Append one entry: `actor` did `action` to `target` (in `region`, else the target's).
+    """Append one entry: `actor` did `action` to `target` (in `region`, else the target's)."""
+    return append(entry(action, target, actor=actor, region=region, **details))
 
-    `log_position` is the entry's place in the log when the caller has taken it already, in
-    this transaction, which then holds the log's lock: the position after those it numbered
+
+def append(new: AuditEntry, position: int | None = None) -> AuditEntry:
+    """Append `new` (entry()) to the log, linked to the audit chain's last entry.
+
+    `position` is its place in the log when the caller has taken it already, in this
+    transaction, which then holds the log's lock: the position after those it numbered
     from `log.next_position()`. Without it the entry takes the lock and the next place."""
-    from kawal.custody import chain, log
-
-    who = actor.pk if actor is not None and actor.is_authenticated else None
     # No savepoint: an entry that fails to insert fails the action's whole transaction, which
     # then holds the log's lock until it ends.
     with transaction.atomic(savepoint=False):
-        if log_position is None:
-            log.hold()
-        last, next_id, position = _head(log_position)
-        entry = AuditEntry(
-            id=next_id,
-            at=timezone.now(),
-            actor_id=who,
-            action=action,
-            target_type=target._meta.label if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            details=_plain(details),
-            region=region or region_of(target),
-            position=position,
-            prev_hash=last or chain.GENESIS,
-        )
-        entry.hash = chain.linked(entry.prev_hash, log.audit_canonical(vars(entry)))
-        _insert(entry)
-    return entry
+        last, new.id, new.position = _head(position)
+        new.prev_hash = last or chain.GENESIS
+        new.hash = chain.linked(new.prev_hash, log.audit_canonical(vars(new)))
+        _insert(new)
+    return new
+
+
+def next_id() -> int:
+    """The id an entry appended next by this transaction takes (PostgreSQL's sequence)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_NEXT_ID}", [AuditEntry._meta.db_table])
+        return int(cursor.fetchone()[0])
+
+
+# An entry's columns that appending it fills in: its place in the log and its chain link.
+_LINK = ("position", "prev_hash", "hash")
+
+
+def insert_linked(new: AuditEntry, head: str, offset: int) -> tuple[str, list[Any]]:
+    """PostgreSQL: an INSERT of `new` (its id given, next_id()) for a WITH clause after
+    `head`, a query of the log's size and the audit chain's last hash (custody/log.py's
+    head function). It takes the position `offset` past that size and links to that hash,
+    its own hash computed in the statement as chain.linked computes it. Answers the SQL and
+    its parameters; it returns the entry's position, prev_hash and hash."""
+    fields = _unlinked()
+    values = [f.get_db_prep_save(getattr(new, f.attname), connection) for f in fields]
+    return _insert_linked_sql(head), [*values, offset, log.audit_canonical(vars(new))]
+
+
+@functools.cache
+def _unlinked() -> list[models.Field]:
+    return [f for f in AuditEntry._meta.concrete_fields if f.name not in _LINK]
+
+
+@functools.cache
+def _insert_linked_sql(head: str) -> str:
+    fields = _unlinked()
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    prev = f"coalesce({head}.audit_hash, '{chain.GENESIS}')"
+    return (
+        f"INSERT INTO {AuditEntry._meta.db_table} ({columns}, {', '.join(_LINK)}) "
+        f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in fields)}, "
+        f"{head}.size + %s, {prev}, "
+        f"encode(sha256(convert_to({prev} || %s::text, 'UTF8')), 'hex') FROM {head} "
+        "RETURNING position, prev_hash, hash"
+    )
 
 
 @functools.cache
@@ -178,8 +234,6 @@ class Broken:
 def verify() -> list[Broken]:
     """Recompute the audit log's chain from its first entry, naming every problem: an entry
     whose content no longer matches its hash, or whose link to the one before is broken."""
-    from kawal.custody import chain, log
-
     broken = []
     prev = chain.GENESIS
     rows = AuditEntry.objects.order_by("position").values(

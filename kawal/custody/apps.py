@@ -3,10 +3,11 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _install_append_only(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
-    from kawal.custody import append_only
+def _install_in_database(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from kawal.custody import append_only, log
 
     append_only.install()
+    log.install()
 
 
 class CustodyConfig(AppConfig):
@@ -16,5 +17,5 @@ class CustodyConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(
-            _install_append_only, sender=self, dispatch_uid="kawal_custody_append_only"
+            _install_in_database, sender=self, dispatch_uid="kawal_custody_append_only"
         )

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import connection
 
 from kawal import raw_reads
+from kawal.accounts import audit
+from kawal.accounts.models import AuditEntry
 from kawal.custody import log
 from kawal.custody.columns import EVENT
 from kawal.custody.models import Box, CustodyEvent
@@ -68,8 +70,10 @@ def _arrays(pg_types: Iterable[str]) -> str:
     return ", ".join(f"%s::{t}[]" for t in pg_types)
 
 
-def _columns_of(rows: list[tuple]) -> list[list]:
-    """The rows as one list a column: unnest()'s arrays."""
+def _columns_of(rows: list[tuple], width: int) -> list[list]:
+    """The rows (of `width` values each) as one list a column: unnest()'s arrays."""
+    if not rows:
+        return [[] for _ in range(width)]
     return [list(c) for c in zip(*rows, strict=True)]
 
 
@@ -83,45 +87,54 @@ def _write(sql: str, rows: list[tuple], *, pg_types: Iterable[str], pg_sql: str)
         return
     if connection.vendor == "postgresql":
         with raw_reads.cursor() as cursor:
-            cursor.execute(pg_sql.format(arrays=_arrays(pg_types)), _columns_of(rows))
+            cursor.execute(pg_sql.format(arrays=_arrays(pg_types)), _columns_of(rows, len(rows[0])))
         return
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
-def insert_events(rows: list[tuple]) -> int:
-    """One INSERT for the batch's events, each a row in the order of EVENT_COLUMNS
-    (bulk_create would split it on SQLite), numbered in the log in that order; answers the
-    log's next position after them. From here the transaction holds the log's lock: the
-    ledger calls this as late as it can."""
-    if not rows:
-        return log.next_position()
+def append(rows: list[tuple], entry: AuditEntry, *, commit: bool = False) -> None:
+    """The batch's events, each a row in the order of EVENT_COLUMNS, then its audit `entry`
+    (accounts/audit.entry()), appended to the log in that order. From here the transaction
+    holds the log's lock: it is the transaction's last write.
+
+    On PostgreSQL, one statement: it takes the lock and reads the log's head through the
+    log's head function, numbers the events in their INSERT and links the entry in its own,
+    so nothing is prepared and no round trip is waited for under the lock but that one
+    statement's; with `commit`, the caller's transaction ends with it, its COMMIT sent in the
+    same round trip (raw_reads.commit_with). On SQLite (the database's one writer holds the
+    lock), an executemany of the events and the entry's own insert."""
     table = CustodyEvent._meta.db_table
     names = [c.db_column for c in UNNUMBERED]
     columns = ", ".join([*names, "position"])
-    if connection.vendor == "postgresql":
-        # Numbered in the INSERT itself, from the log's size as the statement reads it: its
-        # snapshot is taken after the lock is. One round trip fewer under the lock that
-        # every writer waits for.
-        log.hold()
-        arrays = _arrays(c.pg_type for c in UNNUMBERED)
-        sql = (
-            f"WITH added AS (INSERT INTO {table} ({columns}) "
-            f"SELECT {', '.join(f'u.{n}' for n in names)}, top.size + u.n - 1 "
-            f"FROM unnest({arrays}) WITH ORDINALITY AS u({', '.join(names)}, n), "
-            f"(SELECT {log.SIZE_SQL} AS size) AS top RETURNING position) "
-            "SELECT max(position) + 1 FROM added"
-        )
-        with raw_reads.cursor() as cursor:
-            cursor.execute(sql, _columns_of(rows))
-            return int(cursor.fetchone()[0])
-    first = log.next_position()
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({raw_reads.marks([*names, 'position'])})",
-            [(*row, first + i) for i, row in enumerate(rows)],
-        )
-    return first + len(rows)
+    if connection.vendor != "postgresql":
+        first = log.next_position()
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) "
+                    f"VALUES ({raw_reads.marks([*names, 'position'])})",
+                    [(*row, first + i) for i, row in enumerate(rows)],
+                )
+        audit.append(entry, first + len(rows))
+        return
+    entry.id = audit.next_id()  # its hash covers it: known before the statement
+    insert_entry, entry_parameters = audit.insert_linked(entry, "head", len(rows))
+    sql = (
+        f"WITH head AS MATERIALIZED (SELECT size, audit_hash FROM {log.HEAD}()), "
+        f"added AS (INSERT INTO {table} ({columns}) "
+        f"SELECT {', '.join(f'u.{n}' for n in names)}, head.size + u.n - 1 "
+        f"FROM unnest({_arrays(c.pg_type for c in UNNUMBERED)}) "
+        f"WITH ORDINALITY AS u({', '.join(names)}, n), head), "
+        f"entry AS ({insert_entry}) "
+        "SELECT position, prev_hash, hash FROM entry"
+    )
+    parameters = [*_columns_of(rows, len(UNNUMBERED)), *entry_parameters]
+    linked = raw_reads.commit_with(sql, parameters, commit=commit)
+    assert linked is not None  # the entry's insert returns its row
+    entry.position, entry.prev_hash, entry.hash = linked
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 def update_boxes(boxes: list[Box], parameters: Parameters) -> None:

@@ -14,9 +14,11 @@ event's chain link, the boxes' fold, the alerts raised or lapsed.
 In the transaction it locks the boxes again. Where they are as the draft read them (every
 append moves a box's head) the draft is written as it is; where another writer got there
 first, the batch is worked out again under the lock. It writes one bulk update of boxes,
-one bulk insert of alerts (after a replay, one update of the warnings that lapsed), one bulk
-insert of events, which takes the log's lock (custody/log.py), and one audit entry. An id
-that another writer stored meanwhile fails the insert, and the batch is tried again.
+one bulk insert of alerts (after a replay, one update of the warnings that lapsed), and last
+the events and the batch's audit entry, appended to the log (custody/bulk.py append()),
+which takes the log's lock (custody/log.py): on PostgreSQL one statement, sent with the
+transaction's COMMIT. An id that another writer stored meanwhile fails the insert, and the
+batch is tried again.
 Parsing (custody/payload.py), hashing, the fold and the rules (custody/judging.py) run in
 memory; the raw writes are custody/bulk.py.
 """
@@ -276,18 +278,19 @@ def _draft(
 
 
 def _write(sender: Sender, draft: _Draft, now: datetime) -> list[dict[str, Any]]:
-    lapsed, position = 0, None
+    lapsed = 0
     if draft.rows:
-        # The boxes and alerts first: the events' insert takes the log's lock, which every
+        # The boxes and alerts first: appending to the log takes its lock, which every
         # writer waits for, and holds it to the commit (custody/log.py). The alerts' events
         # are checked at the commit (foreign keys are deferred).
         bulk.update_boxes(draft.boxes, draft.parameters)
         lapsed = draft.changes.save(now, regencies_of(b.code for b in draft.boxes))
-        position = bulk.insert_events(draft.rows)  # the audit entry's place follows the events'
-    audit.record(
-        "custody.ingest", actor=sender.user, log_position=position, boxes=len(draft.boxes),
-        alerts_lapsed=lapsed, **batches.counts(draft.results),
+    entry = audit.entry(
+        "custody.ingest", actor=sender.user, boxes=len(draft.boxes), alerts_lapsed=lapsed,
+        **batches.counts(draft.results),
     )  # fmt: skip
+    # The last write: when the ledger's transaction is the outermost, it ends with it.
+    bulk.append(draft.rows, entry, commit=raw_reads.outermost())
     return draft.results
 
 

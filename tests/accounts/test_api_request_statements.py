@@ -25,15 +25,18 @@ EXPECTED = [
     "SELECT custody_box",  # the box, locked (a batch this small is worked out under the lock)
     "SELECT custody_custodyevent",  # the batch's ids, stored already?
     "UPDATE custody_box",
-    # The log's lock (SQLite: the one writer holds it), then the event numbered from the
-    # log's size: on PostgreSQL in the INSERT itself.
     *(
-        [LOCK, "WITH custody_custodyevent"]
+        # The audit entry's id; then one statement takes the log's lock, reads its head,
+        # numbers the event and links the audit entry (custody/bulk.py append()).
+        ["SELECT", "WITH kawal_log_head"]
         if ON_POSTGRES
-        else ["SELECT custody_custodyevent", "INSERT custody_custodyevent"]
+        # The one writer holds the lock: the log's size, the event, the audit chain's head
+        # and next id, the entry.
+        else [
+            "SELECT custody_custodyevent", "INSERT custody_custodyevent",
+            "SELECT accounts_auditentry", "INSERT accounts_auditentry",
+        ]
     ),
-    "SELECT accounts_auditentry",  # the audit chain's head and next id
-    "INSERT accounts_auditentry",
     "RELEASE",
 ]
 

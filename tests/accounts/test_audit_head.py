@@ -1,5 +1,5 @@
 """An audit entry's insert by hand stores what the ORM reads back, and an entry given the log
-position its caller took (audit.record(log_position=...)) gets that place, its chain unbroken."""
+position its caller took (audit.append(entry, position)) gets that place, its chain unbroken."""
 
 from django.db import transaction
 
@@ -28,7 +28,7 @@ def test_an_entry_takes_the_position_its_caller_took(small):
     audit.record("test.first", actor=None)
     with transaction.atomic():
         taken = log.next_position()
-        given = audit.record("test.given", actor=user("commander"), log_position=taken)
+        given = audit.append(audit.entry("test.given", actor=user("commander")), taken)
     after = audit.record("test.after", actor=None)
     assert given.position == taken
     assert after.position == taken + 1 == log.size() - 1
@@ -42,6 +42,6 @@ def test_an_entry_takes_the_position_its_caller_took(small):
 def test_ids_follow_one_another_whoever_takes_the_position(small):
     first = audit.record("test.first", actor=None)
     with transaction.atomic():
-        second = audit.record("test.second", actor=None, log_position=log.next_position())
+        second = audit.append(audit.entry("test.second", actor=None), log.next_position())
     assert second.id == first.id + 1
     assert fields(AuditEntry.objects.get(pk=second.pk)) == fields(second)

@@ -11,6 +11,7 @@ from django.utils import timezone as django_timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kawal.accounts import audit
 from kawal.accounts.models import ApiToken
 from kawal.custody import bulk, chain, ledger, log, stored, verification
 from kawal.custody.columns import EVENT, HASHED, named, reads
@@ -87,8 +88,9 @@ def _store(event: dict, signer) -> int:
     }  # fmt: skip
     row = {**event, "box": box.pk, "prev_hash": chain.GENESIS}
     row["hash"] = chain.link(chain.GENESIS, event)
-    bulk.insert_events([bulk.Parameters().row(bulk.EVENT_COLUMNS, row)])
-    return log.size() - 1
+    entry = audit.entry("test.stored", actor=None)
+    bulk.append([bulk.Parameters().row(bulk.EVENT_COLUMNS, row)], entry)
+    return entry.position - 1  # the entry follows the event
 
 
 @pytest.fixture
