@@ -51,6 +51,9 @@ def run(bind: str, workers: int = 2, threads: int = 4) -> None:
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread",
+            # A listening socket per worker, the kernel spreading connections over them:
+            # with one shared socket, the keep-alive connections of many field devices
+            # mostly land on whichever worker accepts first, and stay there.
             "reuse_port": True,
             "accesslog": "-",
             "timeout": 60,
