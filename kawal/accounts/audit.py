@@ -177,15 +177,17 @@ def next_id() -> int:
 _LINK = ("position", "prev_hash", "hash")
 
 
-def insert_linked(new: AuditEntry, head: str, offset: int) -> tuple[str, list[Any]]:
-    """PostgreSQL: an INSERT of `new` (its id given, next_id()) for a WITH clause after
-    `head`, a query of the log's size and the audit chain's last hash (custody/log.py's
-    head function). It takes the position `offset` past that size and links to that hash,
-    its own hash computed in the statement as chain.linked computes it. Answers the SQL and
-    its parameters; it returns the entry's position, prev_hash and hash."""
-    fields = _unlinked()
-    values = [f.get_db_prep_save(getattr(new, f.attname), connection) for f in fields]
-    return _insert_linked_sql(head), [*values, offset, log.audit_canonical(vars(new))]
+def linked_parameters(new: AuditEntry, offset: int) -> list[Any]:
+    """The parameters of insert_linked_sql() for `new` (its id given, next_id()), at the
+    position `offset` past the log's size."""
+    values = [f.get_db_prep_save(getattr(new, f.attname), connection) for f in _unlinked()]
+    return [*values, offset, log.audit_canonical(vars(new))]
+
+
+def as_stored(new: AuditEntry, position: int, prev_hash: str, hash: str) -> None:
+    """`new` as the database stored it: its place in the log and its chain link."""
+    new.position, new.prev_hash, new.hash = position, prev_hash, hash
+    _saved(new)
 
 
 @functools.cache
@@ -194,7 +196,12 @@ def _unlinked() -> list[models.Field]:
 
 
 @functools.cache
-def _insert_linked_sql(head: str) -> str:
+def insert_linked_sql(head: str) -> str:
+    """PostgreSQL: an INSERT of an entry (linked_parameters()) for a WITH clause after
+    `head`, a query of the log's size and the audit chain's last hash (custody/log.py's head
+    function). The entry takes the position its offset past that size and links to that
+    hash, its own hash computed in the statement as chain.linked computes it; the INSERT
+    returns its position, prev_hash and hash."""
     fields = _unlinked()
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     prev = f"coalesce({head}.audit_hash, '{chain.GENESIS}')"
@@ -220,6 +227,11 @@ def _insert(entry: AuditEntry) -> None:
     values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection.vendor), values)
+    _saved(entry)
+
+
+def _saved(entry: AuditEntry) -> None:
+    """`entry` as an instance the ORM read or saved: stored in this database."""
     entry._state.adding = False
     entry._state.db = connection.alias
 

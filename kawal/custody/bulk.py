@@ -6,6 +6,7 @@ preparation. The event's columns and their types come from columns.EVENT. Each e
 position in the Merkle log is numbered here, as it is inserted (custody/log.py).
 """
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -104,37 +105,40 @@ def append(rows: list[tuple], entry: AuditEntry, *, commit: bool = False) -> Non
     statement's; with `commit`, the caller's transaction ends with it, its COMMIT sent in the
     same round trip (raw_reads.commit_with). On SQLite (the database's one writer holds the
     lock), an executemany of the events and the entry's own insert."""
-    table = CustodyEvent._meta.db_table
-    names = [c.db_column for c in UNNUMBERED]
-    columns = ", ".join([*names, "position"])
     if connection.vendor != "postgresql":
         first = log.next_position()
         if rows:
+            names = [*(c.db_column for c in UNNUMBERED), "position"]
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) "
-                    f"VALUES ({raw_reads.marks([*names, 'position'])})",
+                    f"INSERT INTO {CustodyEvent._meta.db_table} ({', '.join(names)}) "
+                    f"VALUES ({raw_reads.marks(names)})",
                     [(*row, first + i) for i, row in enumerate(rows)],
                 )
         audit.append(entry, first + len(rows))
         return
     entry.id = audit.next_id()  # its hash covers it: known before the statement
-    insert_entry, entry_parameters = audit.insert_linked(entry, "head", len(rows))
-    sql = (
+    entry_parameters = audit.linked_parameters(entry, len(rows))
+    linked = raw_reads.commit_with(
+        _append_sql(), [*_columns_of(rows, len(UNNUMBERED)), *entry_parameters], commit=commit
+    )  # fmt: skip
+    assert linked is not None  # the entry's insert returns its row
+    audit.as_stored(entry, *linked)
+
+
+@functools.cache
+def _append_sql() -> str:
+    """PostgreSQL's one statement of append(): the log's head, the events, the audit entry."""
+    names = [c.db_column for c in UNNUMBERED]
+    return (
         f"WITH head AS MATERIALIZED (SELECT size, audit_hash FROM {log.HEAD}()), "
-        f"added AS (INSERT INTO {table} ({columns}) "
+        f"added AS (INSERT INTO {CustodyEvent._meta.db_table} ({', '.join(names)}, position) "
         f"SELECT {', '.join(f'u.{n}' for n in names)}, head.size + u.n - 1 "
         f"FROM unnest({_arrays(c.pg_type for c in UNNUMBERED)}) "
         f"WITH ORDINALITY AS u({', '.join(names)}, n), head), "
-        f"entry AS ({insert_entry}) "
+        f"entry AS ({audit.insert_linked_sql('head')}) "
         "SELECT position, prev_hash, hash FROM entry"
     )
-    parameters = [*_columns_of(rows, len(UNNUMBERED)), *entry_parameters]
-    linked = raw_reads.commit_with(sql, parameters, commit=commit)
-    assert linked is not None  # the entry's insert returns its row
-    entry.position, entry.prev_hash, entry.hash = linked
-    entry._state.adding = False
-    entry._state.db = connection.alias
 
 
 def update_boxes(boxes: list[Box], parameters: Parameters) -> None:

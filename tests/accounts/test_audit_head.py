@@ -1,11 +1,12 @@
 """An audit entry's insert by hand stores what the ORM reads back, and an entry given the log
-position its caller took (audit.append(entry, position)) gets that place, its chain unbroken."""
+position its caller took (audit.append(entry, position)) gets that place, its chain unbroken,
+as does the entry the ledger appends after a batch (custody/bulk.append)."""
 
 from django.db import transaction
 
 from kawal.accounts import audit
 from kawal.accounts.models import AuditEntry
-from kawal.custody import log
+from kawal.custody import bulk, log
 from tests.conftest import user
 
 
@@ -45,3 +46,15 @@ def test_ids_follow_one_another_whoever_takes_the_position(small):
         second = audit.append(audit.entry("test.second", actor=None), log.next_position())
     assert second.id == first.id + 1
     assert fields(AuditEntry.objects.get(pk=second.pk)) == fields(second)
+
+
+def test_an_entry_appended_after_a_batch_links_as_chain_linked_does_whatever_its_text(small):
+    # On PostgreSQL its hash is computed in the append's statement itself (custody/bulk.py).
+    audit.record("test.before", actor=None)
+    with transaction.atomic():
+        entry = audit.entry("test.text", actor=user("officer"), note="segel rusak — ✓ ñ 🗳 \"q\"")
+        bulk.append([], entry)
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert fields(stored) == fields(entry)
+    assert stored.position == log.size() - 1
+    assert audit.verify() == []
