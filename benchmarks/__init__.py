@@ -5,7 +5,12 @@ its floor, measured in the same run (for ingest: the same rows written by the ba
 database driver), so a reader can judge the figure against this machine, not a guess.
 """
 
+import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -31,3 +36,19 @@ def ensure_postgres_database(url: str) -> None:
     with psycopg.connect(server, autocommit=True, connect_timeout=3) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def set_up() -> None:
+    """Django for a benchmark run: plain http on 127.0.0.1 (docs/deploy.md, KAWAL_HTTPS), a
+    fresh data directory of its own (var/bench), never the demo's, unless KAWAL_DATA_DIR
+    names one, and the PostgreSQL database KAWAL_DATABASE_URL names created if it is new."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.settings")
+    os.environ.setdefault("KAWAL_HTTPS", "0")
+    if "KAWAL_DATA_DIR" not in os.environ:
+        shutil.rmtree(ROOT / "var" / "bench", ignore_errors=True)
+        os.environ["KAWAL_DATA_DIR"] = str(ROOT / "var" / "bench")
+    if os.environ.get("KAWAL_DATABASE_URL", "").startswith("postgres"):
+        ensure_postgres_database(os.environ["KAWAL_DATABASE_URL"])
+    import django
+
+    django.setup()

@@ -8,12 +8,11 @@ import importlib
 import os
 import pkgutil
 import platform
-import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import ROOT
 
 
 def _modules(selected: list[str]) -> list[str]:
@@ -58,19 +57,9 @@ def _load() -> str:
 
 
 def main(selected: list[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kawal.settings")
-    # Every figure is measured over plain http on 127.0.0.1 (docs/deploy.md, KAWAL_HTTPS).
-    os.environ.setdefault("KAWAL_HTTPS", "0")
-    if "KAWAL_DATA_DIR" not in os.environ:
-        shutil.rmtree(ROOT / "var" / "bench", ignore_errors=True)
-        os.environ["KAWAL_DATA_DIR"] = str(ROOT / "var" / "bench")
-    from benchmarks import Figure, ensure_postgres_database
+    from benchmarks import Figure, set_up
 
-    if os.environ.get("KAWAL_DATABASE_URL", "").startswith("postgres"):
-        ensure_postgres_database(os.environ["KAWAL_DATABASE_URL"])
-    import django
-
-    django.setup()
+    set_up()
 
     names = _modules(selected)
     load_before = _load()
