@@ -4,7 +4,8 @@ A one-event request spent about a third of its time building and compiling query
 few hundred microseconds each, for statements whose shape never changes. These reads write
 their SQL once and convert what the driver gives back exactly as the ORM would (each field's
 `from_db_value` and the backend's converters), so a row reads the same either way:
-tests/custody/test_raw_reads.py compares them on both databases.
+tests/custody/test_raw_reads.py compares them on both databases. The hot path's raw writes
+(custody/bulk.py) use the same `cursor()`, and the ledger's last one `commit_with()`.
 """
 
 import functools
