@@ -13,6 +13,7 @@ that checkpoints sign, and the database refuses to change them (custody/append_o
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -68,15 +69,14 @@ def _head_sql(vendor: str, sized: bool) -> str:
     if vendor == "postgresql":
         if sized:
             return f"SELECT head.audit_hash, {_NEXT_ID}, head.size FROM {log.HEAD}() AS head"
-        return f"SELECT (SELECT hash FROM {table} ORDER BY position DESC LIMIT 1), {_NEXT_ID}"
+        return f"SELECT {log.AUDIT_HEAD_SQL}, {_NEXT_ID}"
     # AUTOINCREMENT: sqlite_sequence holds the largest id ever given, deleted or not
     # (and is empty before the first insert).
     next_id = (
         "max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
         f"coalesce((SELECT max(id) FROM {table}), 0)) + 1"
     )
-    last = f"(SELECT hash FROM {table} ORDER BY position DESC LIMIT 1)"
-    return f"SELECT {last}, {next_id}" + (f", {log.SIZE_SQL}" if sized else "")
+    return f"SELECT {log.AUDIT_HEAD_SQL}, {next_id}" + (f", {log.SIZE_SQL}" if sized else "")
 
 
 _NEXT_ID = "nextval(pg_get_serial_sequence(%s, 'id'))"
@@ -180,8 +180,7 @@ _LINK = ("position", "prev_hash", "hash")
 def linked_parameters(new: AuditEntry, offset: int) -> list[Any]:
     """The parameters of insert_linked_sql() for `new` (its id given, next_id()), at the
     position `offset` past the log's size."""
-    values = [f.get_db_prep_save(getattr(new, f.attname), connection) for f in _unlinked()]
-    return [*values, offset, log.audit_canonical(vars(new))]
+    return [*_prepared(new, _unlinked()), offset, log.audit_canonical(vars(new))]
 
 
 def as_stored(new: AuditEntry, position: int, prev_hash: str, hash: str) -> None:
@@ -223,11 +222,16 @@ def _insert_sql(vendor: str) -> str:
 
 def _insert(entry: AuditEntry) -> None:
     """The entry's INSERT, its values prepared for the database as the ORM's save would."""
-    fields = AuditEntry._meta.concrete_fields
-    values = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor), values)
+        cursor.execute(
+            _insert_sql(connection.vendor), _prepared(entry, AuditEntry._meta.concrete_fields)
+        )  # fmt: skip
     _saved(entry)
+
+
+def _prepared(entry: AuditEntry, fields: Sequence[models.Field]) -> list[Any]:
+    """`entry`'s values of `fields` as query parameters, prepared as the ORM's save would."""
+    return [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
 
 
 def _saved(entry: AuditEntry) -> None:

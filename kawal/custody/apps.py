@@ -17,5 +17,5 @@ class CustodyConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(
-            _install_in_database, sender=self, dispatch_uid="kawal_custody_append_only"
+            _install_in_database, sender=self, dispatch_uid="kawal_custody_in_database"
         )

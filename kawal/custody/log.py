@@ -60,6 +60,8 @@ SIZE_SQL = (
     f"{CustodyEvent._meta.db_table} UNION ALL SELECT max(position) FROM "
     f"{AuditEntry._meta.db_table}) AS tops)"
 )
+# The audit chain's last hash (NULL before the first entry), as an SQL expression.
+AUDIT_HEAD_SQL = f"(SELECT hash FROM {AuditEntry._meta.db_table} ORDER BY position DESC LIMIT 1)"
 # PostgreSQL's function that takes the log's lock and then reads the log's size and the
 # audit chain's last hash (None before the first entry). A statement that appends to the
 # log reads them through it: a volatile function's every query takes its own snapshot, so
@@ -74,7 +76,7 @@ LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock({LOCK});
     size := {SIZE_SQL};
-    audit_hash := (SELECT hash FROM {AuditEntry._meta.db_table} ORDER BY position DESC LIMIT 1);
+    audit_hash := {AUDIT_HEAD_SQL};
 END $$
 """
 
